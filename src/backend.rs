@@ -1,0 +1,402 @@
+//! The three backends, one code path: every one ends in the same `aws_sdk_dynamodb::Client`.
+//!
+//! - embedded: Dynoxide serves DynamoDB's HTTP API in-process on 127.0.0.1 (SQLite file or
+//!   memory), and the client talks to it over loopback like to any endpoint.
+//! - endpoint: DynamoDB Local, LocalStack, Alternator; dummy credentials unless some are set.
+//! - aws: the standard credential chain (env, profiles, SSO). Never chosen implicitly.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::{Credentials, Region};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::store::{Store, TableCheck, TableInfo};
+
+/// Region for local engines when none is configured (they accept any).
+const LOCAL_REGION: &str = "us-east-1";
+
+/// Where the embedded engine keeps its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbLocation {
+    /// Gone when the process exits.
+    Memory,
+    /// A SQLite file.
+    File(PathBuf),
+}
+
+/// The backend the user chose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// Dynoxide in-process.
+    Embedded(DbLocation),
+    /// Any DynamoDB-compatible endpoint.
+    Endpoint {
+        /// Its URL.
+        url: String,
+        /// Region, if given (else env or us-east-1).
+        region: Option<String>,
+        /// Profile for credentials, if given (else env credentials or dummy ones).
+        profile: Option<String>,
+    },
+    /// Amazon DynamoDB through the standard chain.
+    Aws {
+        /// `--profile`.
+        profile: Option<String>,
+        /// `--region`.
+        region: Option<String>,
+    },
+}
+
+/// `local.db` in the platform data directory (`~/.local/share/dynamo-explorer` on Linux,
+/// `~/Library/Application Support/dynamo-explorer` on macOS).
+pub fn default_db_path() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "dynamo-explorer").ok_or_else(|| {
+        eyre!("no home directory to keep the embedded database in; pass --db PATH or --memory")
+    })?;
+    Ok(dirs.data_dir().join("local.db"))
+}
+
+/// How the header describes a backend, and whether it is the real, billed thing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendInfo {
+    /// e.g. `embedded /home/me/.local/share/dynamo-explorer/local.db`, `endpoint http://...`,
+    /// `AWS eu-west-1 (profile dev)`.
+    pub label: String,
+    /// Real AWS: shown in a warning colour.
+    pub is_aws: bool,
+    /// The endpoint URL the client sends to (for error messages).
+    pub endpoint: String,
+}
+
+/// Dynoxide serving on loopback; stops when dropped.
+pub struct EmbeddedServer {
+    addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), String>>>,
+}
+
+impl EmbeddedServer {
+    /// Opens the database and serves it on `bind` (port 0: any free port).
+    pub async fn start(db: &DbLocation, bind: SocketAddr) -> Result<Self> {
+        let database = open_database(db)?;
+        let listener = tokio::net::TcpListener::bind(bind)
+            .await
+            .wrap_err_with(|| format!("cannot listen on {bind} for the embedded engine"))?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let task = tokio::spawn(dynoxide::server::serve_with_shutdown(
+            listener,
+            database,
+            async move {
+                let _ = rx.await;
+            },
+        ));
+        Ok(EmbeddedServer {
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops serving and waits for requests in progress to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
+        }
+    }
+
+    /// Waits until the server stops by itself (it only does on error).
+    pub async fn wait(&mut self) -> Result<()> {
+        match self.task.take() {
+            Some(task) => match task.await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(eyre!("embedded engine failed: {e}")),
+                Err(e) => Err(eyre!("embedded engine task failed: {e}")),
+            },
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for EmbeddedServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+fn open_database(db: &DbLocation) -> Result<dynoxide::Database> {
+    match db {
+        DbLocation::Memory => dynoxide::Database::memory()
+            .map_err(|e| eyre!("cannot start the in-memory engine: {e}")),
+        DbLocation::File(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).wrap_err_with(|| {
+                    format!(
+                        "cannot create {} for the embedded database",
+                        parent.display()
+                    )
+                })?;
+            }
+            let text = path
+                .to_str()
+                .ok_or_else(|| eyre!("the database path {} is not valid UTF-8", path.display()))?;
+            dynoxide::Database::new(text).map_err(|e| {
+                eyre!(
+                    "cannot open the embedded database {}: {e} (the file was left as it is; \
+                     pass --db OTHER_PATH or --memory to use another)",
+                    path.display()
+                )
+            })
+        }
+    }
+}
+
+/// An open backend: the store, what to call it, and the embedded server if there is one.
+pub struct Connection {
+    /// The table's access patterns.
+    pub store: Store,
+    /// For the header.
+    pub info: BackendInfo,
+    /// DescribeTable's answer at connect time.
+    pub table: TableInfo,
+    /// Kept alive for as long as the connection.
+    pub server: Option<EmbeddedServer>,
+}
+
+/// Client settings shared by every backend. The SDK's own retries are off: the store retries
+/// and counts every attempt. Timeouts are short so a dead endpoint fails in seconds.
+fn tune(builder: aws_sdk_dynamodb::config::Builder) -> aws_sdk_dynamodb::Config {
+    builder
+        .retry_config(RetryConfig::standard().with_max_attempts(1))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .operation_attempt_timeout(Duration::from_secs(10))
+                .build(),
+        )
+        .build()
+}
+
+/// A client for a local engine at `url`.
+pub fn local_client(url: &str) -> Client {
+    let conf = aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(LOCAL_REGION))
+        .credentials_provider(Credentials::new(
+            "dummy",
+            "dummy",
+            None,
+            None,
+            "dynamo-explorer-local",
+        ))
+        .endpoint_url(url);
+    Client::from_conf(tune(conf))
+}
+
+/// Is `url` plain http to something other than this machine? (Credentials would cross the
+/// network signed but the data would not be encrypted.)
+pub fn is_plain_http_remote(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host_port = rest.split('/').next().unwrap_or("");
+    let host = if let Some(v6) = host_port.strip_prefix('[') {
+        v6.split(']').next().unwrap_or("")
+    } else {
+        host_port.rsplit_once(':').map_or(host_port, |(h, _)| h)
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return false;
+    }
+    !host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Opens `backend` and checks (or creates) `table`.
+pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Result<Connection> {
+    crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
+    let (client, info, server) = match backend {
+        Backend::Embedded(db) => {
+            let server =
+                EmbeddedServer::start(db, SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0))
+                    .await?;
+            let label = match db {
+                DbLocation::Memory => "embedded (in memory)".to_owned(),
+                DbLocation::File(p) => format!("embedded {}", p.display()),
+            };
+            let url = server.url();
+            let info = BackendInfo {
+                label,
+                is_aws: false,
+                endpoint: url.clone(),
+            };
+            (local_client(&url), info, Some(server))
+        }
+        Backend::Endpoint {
+            url,
+            region,
+            profile,
+        } => {
+            url::parse_endpoint(url)?;
+            let client = endpoint_client(url, region.as_deref(), profile.as_deref()).await;
+            let info = BackendInfo {
+                label: format!("endpoint {url}"),
+                is_aws: false,
+                endpoint: url.clone(),
+            };
+            (client, info, None)
+        }
+        Backend::Aws { profile, region } => {
+            let (client, info) = aws_client(profile.as_deref(), region.as_deref()).await?;
+            (client, info, None)
+        }
+    };
+    let check = if info.is_aws && !create_on_aws {
+        TableCheck::FailIfMissing(format!(
+            ". dynamo-explorer never creates tables on AWS by itself: apply terraform/ \
+             (terraform -chdir=terraform apply -var table_name={table}) or pass --create-table"
+        ))
+    } else {
+        TableCheck::CreateIfMissing
+    };
+    let store = Store::new(client, table, &info.endpoint)?;
+    let table_info = store.ensure_table(&check).await?;
+    Ok(Connection {
+        store,
+        info,
+        table: table_info,
+        server,
+    })
+}
+
+async fn endpoint_client(url: &str, region: Option<&str>, profile: Option<&str>) -> Client {
+    let region_chain = RegionProviderChain::first_try(region.map(|r| Region::new(r.to_owned())))
+        .or_default_provider()
+        .or_else(Region::new(LOCAL_REGION));
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .region(region_chain)
+        .endpoint_url(url);
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    } else if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+        // Local engines want some credentials, any will do; never fall through to IMDS.
+        loader = loader.credentials_provider(Credentials::new(
+            "dummy",
+            "dummy",
+            None,
+            None,
+            "dynamo-explorer-local",
+        ));
+    }
+    let sdk = loader.load().await;
+    Client::from_conf(tune(aws_sdk_dynamodb::config::Builder::from(&sdk)))
+}
+
+async fn aws_client(profile: Option<&str>, region: Option<&str>) -> Result<(Client, BackendInfo)> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    if let Some(p) = profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = region {
+        loader = loader.region(Region::new(r.to_owned()));
+    }
+    let sdk = loader.load().await;
+    let Some(region) = sdk.region().map(|r| r.to_string()) else {
+        bail!(
+            "no AWS region: pass --region NAME, set AWS_REGION (or AWS_DEFAULT_REGION), or set `region` in the profile"
+        );
+    };
+    let Some(provider) = sdk.credentials_provider() else {
+        bail!("no AWS credentials provider configured");
+    };
+    use aws_credential_types::provider::ProvideCredentials;
+    match tokio::time::timeout(Duration::from_secs(15), provider.provide_credentials()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(e)) => bail!(
+            "no usable AWS credentials ({e}). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pick a profile \
+             with --profile NAME or AWS_PROFILE, or run `aws sso login --profile NAME` for SSO"
+        ),
+        Err(_) => bail!(
+            "timed out loading AWS credentials (15 s); check --profile / AWS_PROFILE and your SSO session"
+        ),
+    }
+    let endpoint = format!("https://dynamodb.{region}.amazonaws.com");
+    let label = match profile
+        .map(str::to_owned)
+        .or_else(|| std::env::var("AWS_PROFILE").ok())
+    {
+        Some(p) => format!("AWS {region} (profile {p})"),
+        None => format!("AWS {region}"),
+    };
+    let client = Client::from_conf(tune(aws_sdk_dynamodb::config::Builder::from(&sdk)));
+    Ok((
+        client,
+        BackendInfo {
+            label,
+            is_aws: true,
+            endpoint,
+        },
+    ))
+}
+
+mod url {
+    use color_eyre::eyre::{Result, bail};
+
+    /// Refuses what is obviously not an http(s) URL, before the SDK gives a vaguer error.
+    pub fn parse_endpoint(url: &str) -> Result<()> {
+        let ok = (url.starts_with("http://") || url.starts_with("https://"))
+            && url.len() > "https://".len();
+        if !ok {
+            bail!(
+                "--endpoint {url:?} is not an http:// or https:// URL (e.g. http://127.0.0.1:8000)"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Where an embedded database lives, for messages.
+pub fn describe_db(db: &DbLocation) -> String {
+    match db {
+        DbLocation::Memory => "in memory".into(),
+        DbLocation::File(p) => Path::new(p).display().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_remote_is_detected() {
+        assert!(!is_plain_http_remote("http://127.0.0.1:8000"));
+        assert!(!is_plain_http_remote("http://localhost:8000/"));
+        assert!(!is_plain_http_remote("http://[::1]:8000"));
+        assert!(!is_plain_http_remote("https://dynamo.example.com"));
+        assert!(is_plain_http_remote("http://10.0.0.5:8000"));
+        assert!(is_plain_http_remote("http://dynamo.example.com"));
+    }
+}

@@ -1,0 +1,556 @@
+//! Command-line interface: connection flags, the scriptable commands, and their human and
+//! `--json` output. With no command the TUI opens.
+
+use std::io::{IsTerminal, Write};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+use serde_json::json;
+
+use crate::backend::{self, Backend, Connection, DbLocation, EmbeddedServer};
+use crate::generate::{GenerateSpec, Mix, build_records};
+use crate::schema::{DEFAULT_TABLE_NAME, RecordKey, RequestId};
+use crate::store::{
+    BatchProgress, CancellationToken, OpReport, QueryOptions, ScanOptions, StoreError, WriteOptions,
+};
+
+/// Explore a DynamoDB table of requests and see what every operation costs.
+#[derive(Debug, Parser)]
+#[command(name = "dynamo-explorer", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub conn: ConnectionArgs,
+    /// Print one JSON object instead of human-readable text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Which backend and table.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Table name.
+    #[arg(long, global = true, default_value = DEFAULT_TABLE_NAME, value_name = "NAME")]
+    pub table: String,
+    /// Embedded engine: keep the data in this SQLite file (default: local.db in the platform data directory).
+    #[arg(long, global = true, value_name = "PATH", conflicts_with_all = ["memory", "endpoint", "aws"])]
+    pub db: Option<PathBuf>,
+    /// Embedded engine in memory: nothing is kept after exit.
+    #[arg(long, global = true, conflicts_with_all = ["endpoint", "aws"])]
+    pub memory: bool,
+    /// A DynamoDB-compatible endpoint: DynamoDB Local, LocalStack, Alternator
+    /// (default from AWS_ENDPOINT_URL_DYNAMODB when no other backend flag is given).
+    #[arg(long, global = true, value_name = "URL", conflicts_with = "aws")]
+    pub endpoint: Option<String>,
+    /// Amazon DynamoDB with the standard credential chain (env, profiles, SSO).
+    #[arg(long, global = true)]
+    pub aws: bool,
+    /// AWS profile (implies --aws unless --endpoint is given).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (implies --aws unless --endpoint is given).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub region: Option<String>,
+    /// On AWS, create the table if it is missing (local engines always do).
+    #[arg(long, global = true)]
+    pub create_table: bool,
+}
+
+/// The scriptable commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write generated requests (BatchWriteItem, 25 records per call, unprocessed items resent).
+    Generate(GenerateArgs),
+    /// Read every record of one request (all pages of a Query).
+    Query(QueryArgs),
+    /// Read one page of the table, summarised per request id.
+    Scan(ScanArgs),
+    /// Delete records of a request (all of them without --seq).
+    Delete(DeleteArgs),
+    /// Show the table: key schema, billing mode, item count and size.
+    Describe,
+    /// Serve the embedded engine as a DynamoDB endpoint for other tools until Ctrl-C.
+    Serve(ServeArgs),
+}
+
+/// `generate` flags.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Requests to write (1 to 100,000).
+    #[arg(long, default_value_t = 1)]
+    pub requests: u32,
+    /// Records per request with --mix fixed (1 to 100,000; at most 1,000,000 records in all).
+    #[arg(long, default_value_t = 10)]
+    pub records: u32,
+    /// Payload bytes per record (the item must stay under 400 KB).
+    #[arg(long, default_value_t = 200)]
+    pub payload_bytes: usize,
+    /// fixed: every request gets --records; realistic: most get 1, about 1 in 50 get 100 to 5,000.
+    #[arg(long, value_enum, default_value_t = Mix::Fixed)]
+    pub mix: Mix,
+    /// BatchWriteItem calls in flight at once (1 to 256).
+    #[arg(long, default_value_t = crate::store::batch_default_concurrency())]
+    pub concurrency: usize,
+}
+
+/// `query` flags.
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The request id.
+    pub request_id: String,
+    /// Strongly consistent read (twice the RCU of the default eventual read).
+    #[arg(long)]
+    pub consistent: bool,
+    /// Items per page (Limit); default: DynamoDB's 1 MB pages.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub page_size: Option<u32>,
+}
+
+/// `scan` flags.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Items to evaluate in this page (Limit).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// Continue after this key: the previous page's last_evaluated_key, e.g. '{"request_id":"...","seq":3}'.
+    #[arg(long, value_name = "KEY_JSON")]
+    pub start: Option<String>,
+    /// Strongly consistent read.
+    #[arg(long)]
+    pub consistent: bool,
+}
+
+/// `delete` flags.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The request id.
+    pub request_id: String,
+    /// Only these records, e.g. 3,4,5 (default: every record of the request).
+    #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
+    pub seq: Vec<u32>,
+    /// BatchWriteItem calls in flight at once.
+    #[arg(long, default_value_t = crate::store::batch_default_concurrency())]
+    pub concurrency: usize,
+}
+
+/// `serve` flags.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1.
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+}
+
+impl ConnectionArgs {
+    /// The backend these flags pick. AWS is never chosen without a flag asking for it.
+    pub fn backend(&self) -> Result<Backend> {
+        if let Some(url) = &self.endpoint {
+            return Ok(Backend::Endpoint {
+                url: url.clone(),
+                region: self.region.clone(),
+                profile: self.profile.clone(),
+            });
+        }
+        if self.aws || self.profile.is_some() || self.region.is_some() {
+            return Ok(Backend::Aws {
+                profile: self.profile.clone(),
+                region: self.region.clone(),
+            });
+        }
+        if self.memory {
+            return Ok(Backend::Embedded(DbLocation::Memory));
+        }
+        if let Some(db) = &self.db {
+            return Ok(Backend::Embedded(DbLocation::File(db.clone())));
+        }
+        if let Some(url) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            return Ok(Backend::Endpoint {
+                url,
+                region: None,
+                profile: None,
+            });
+        }
+        Ok(Backend::Embedded(DbLocation::File(
+            backend::default_db_path()?,
+        )))
+    }
+}
+
+fn validate_concurrency(c: usize) -> Result<WriteOptions> {
+    if !(1..=256).contains(&c) {
+        bail!("--concurrency {c} is out of range: use 1 to 256");
+    }
+    Ok(WriteOptions { concurrency: c })
+}
+
+/// Cancels `token` on Ctrl-C, so a long write stops cleanly and reports what landed.
+fn cancel_on_ctrl_c(token: &CancellationToken) {
+    let token = token.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            token.cancel();
+        }
+    });
+}
+
+/// A progress line on stderr when it is a terminal and output is for humans.
+fn progress_printer(enabled: bool) -> impl Fn(BatchProgress) + Send + Sync {
+    move |p: BatchProgress| {
+        if enabled {
+            let rate = p.done as f64 / p.elapsed.as_secs_f64().max(1e-3);
+            eprint!(
+                "\r{}/{} items, {:.0}/s, {:.0} WCU, {} retries   ",
+                p.done, p.total, rate, p.write_units, p.retries
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+}
+
+fn consumed_json(r: &OpReport) -> serde_json::Value {
+    json!({ "read_units": r.consumed.total.read, "write_units": r.consumed.total.write })
+}
+
+fn report_json(r: &OpReport) -> serde_json::Value {
+    json!({
+        "calls": r.calls,
+        "retries": r.retries,
+        "unprocessed_resent": r.unprocessed_resent,
+        "throttled": r.throttled,
+        "consumed": consumed_json(r),
+        "consumed_detail": r.consumed,
+        "elapsed_ms": r.elapsed.as_millis() as u64,
+    })
+}
+
+fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
+    if let (Some(a), serde_json::Value::Object(b)) = (a.as_object_mut(), b) {
+        a.extend(b);
+    }
+    a
+}
+
+/// One human line about what an operation did and cost.
+pub fn summary_line(r: &OpReport) -> String {
+    let secs = r.elapsed.as_secs_f64();
+    format!(
+        "{} {} in {:.3} s: {} {} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled (on-demand estimate ${:.6})",
+        r.operation,
+        r.items,
+        secs,
+        r.calls,
+        r.apis.join("+"),
+        r.consumed.total.read,
+        r.consumed.total.write,
+        r.retries,
+        r.unprocessed_resent,
+        r.throttled,
+        r.consumed.total.on_demand_usd()
+    )
+}
+
+fn parse_request_id(s: &str) -> Result<RequestId> {
+    RequestId::parse(s).map_err(|e| eyre!("{e}"))
+}
+
+/// Runs a scriptable command.
+pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
+    if let Command::Serve(args) = command {
+        return serve(&cli.conn, args).await;
+    }
+    // Refuse bad flags before connecting: nothing is sent for a command that cannot run.
+    match command {
+        Command::Generate(args) => {
+            spec_of(args).validate().map_err(|e| eyre!(e))?;
+            validate_concurrency(args.concurrency)?;
+        }
+        Command::Query(args) => {
+            parse_request_id(&args.request_id)?;
+        }
+        Command::Delete(args) => {
+            parse_request_id(&args.request_id)?;
+            validate_concurrency(args.concurrency)?;
+        }
+        Command::Scan(args) => {
+            parse_start(args.start.as_deref())?;
+        }
+        Command::Describe | Command::Serve(_) => {}
+    }
+    let backend = cli.conn.backend()?;
+    warn_plain_http(&backend);
+    let conn = backend::connect(&backend, &cli.conn.table, cli.conn.create_table).await?;
+    let result = match command {
+        Command::Generate(args) => generate(cli, &conn, args).await,
+        Command::Query(args) => query(cli, &conn, args).await,
+        Command::Scan(args) => scan(cli, &conn, args).await,
+        Command::Delete(args) => delete(cli, &conn, args).await,
+        Command::Describe => describe(cli, &conn),
+        Command::Serve(_) => Ok(()),
+    };
+    if let Some(server) = conn.server {
+        server.stop().await;
+    }
+    result
+}
+
+/// Warns when an endpoint is plain http to another machine.
+pub fn warn_plain_http(backend: &Backend) {
+    if let Backend::Endpoint { url, .. } = backend
+        && backend::is_plain_http_remote(url)
+    {
+        eprintln!(
+            "warning: {url} is plain http to another machine: requests and data cross the network unencrypted"
+        );
+    }
+}
+
+fn spec_of(args: &GenerateArgs) -> GenerateSpec {
+    GenerateSpec {
+        requests: args.requests,
+        records: args.records,
+        payload_bytes: args.payload_bytes,
+        mix: args.mix,
+    }
+}
+
+fn parse_start(start: Option<&str>) -> Result<Option<RecordKey>> {
+    start
+        .map(|s| {
+            serde_json::from_str::<RecordKey>(s).map_err(|e| {
+                eyre!("--start {s:?} is not a key: expected JSON like {{\"request_id\":\"...\",\"seq\":3}} ({e})")
+            })
+        })
+        .transpose()
+}
+
+async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<()> {
+    let spec = spec_of(args);
+    let opts = validate_concurrency(args.concurrency)?;
+    let mut rng = fastrand::Rng::new();
+    let counts = spec.plan(&mut rng);
+    let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
+    let cancel = CancellationToken::new();
+    cancel_on_ctrl_c(&cancel);
+    let show = !cli.json && std::io::stderr().is_terminal();
+    let printer = progress_printer(show);
+    let result = conn
+        .store
+        .write_records(records, opts, &printer, &cancel)
+        .await;
+    if show {
+        eprintln!();
+    }
+    match result {
+        Ok(report) => {
+            if cli.json {
+                let rate = report.items as f64 / report.elapsed.as_secs_f64().max(1e-9);
+                let out = merge(
+                    json!({ "request_ids": ids, "items": report.items, "items_per_second": rate.round() }),
+                    report_json(&report),
+                );
+                println!("{out}");
+            } else {
+                println!("{}", summary_line(&report));
+                for id in &ids {
+                    println!("{id}");
+                }
+            }
+            Ok(())
+        }
+        Err(err) => {
+            if cli.json
+                && let StoreError::Incomplete {
+                    confirmed,
+                    in_flight,
+                    not_done,
+                    report,
+                    ..
+                } = &err
+            {
+                let out = merge(
+                    json!({
+                        "request_ids": ids, "items": confirmed, "in_flight": in_flight,
+                        "not_written": not_done, "error": err.to_string(),
+                    }),
+                    report_json(report),
+                );
+                println!("{out}");
+            }
+            Err(err.into())
+        }
+    }
+}
+
+async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
+    let id = parse_request_id(&args.request_id)?;
+    let opts = QueryOptions {
+        consistent: args.consistent,
+        page_size: args.page_size,
+    };
+    let out = conn.store.query_request(&id, &opts).await?;
+    if cli.json {
+        let json = merge(
+            json!({
+                "request_id": out.request_id,
+                "count": out.count,
+                "scanned_count": out.scanned_count,
+                "pages": out.pages,
+                "consistent": args.consistent,
+                "items": out.records,
+            }),
+            report_json(&out.report),
+        );
+        println!("{json}");
+    } else {
+        println!(
+            "{:>6}  {:<24}  {:>6}  payload",
+            "seq", "created_at", "bytes"
+        );
+        for (r, size) in out.records.iter().zip(&out.sizes) {
+            let preview: String = r.payload.chars().take(40).collect();
+            println!("{:>6}  {:<24}  {:>6}  {preview}", r.seq, r.created_at, size);
+        }
+        println!(
+            "{} ({} pages, {} read{})",
+            summary_line(&out.report),
+            out.pages,
+            if args.consistent {
+                "strong"
+            } else {
+                "eventual"
+            },
+            if out.records.is_empty() {
+                "; no such request"
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(())
+}
+
+async fn scan(cli: &Cli, conn: &Connection, args: &ScanArgs) -> Result<()> {
+    let start = parse_start(args.start.as_deref())?;
+    let opts = ScanOptions {
+        limit: args.limit,
+        start,
+        consistent: args.consistent,
+    };
+    let page = conn.store.scan_page(&opts).await?;
+    if cli.json {
+        let requests: Vec<_> = page
+            .requests
+            .iter()
+            .map(|r| json!({"request_id": r.request_id, "records": r.records, "record_count": r.record_count, "created_at": r.created_at}))
+            .collect();
+        let json = merge(
+            json!({
+                "requests": requests,
+                "count": page.count,
+                "scanned_count": page.scanned_count,
+                "last_evaluated_key": page.last_evaluated_key,
+            }),
+            report_json(&page.report),
+        );
+        println!("{json}");
+    } else {
+        for r in &page.requests {
+            println!("{}  {} record(s) on this page", r.request_id, r.records);
+        }
+        println!("{}", summary_line(&page.report));
+        if let Some(k) = &page.last_evaluated_key {
+            println!("more: --start '{}'", serde_json::to_string(k)?);
+        }
+    }
+    Ok(())
+}
+
+async fn delete(cli: &Cli, conn: &Connection, args: &DeleteArgs) -> Result<()> {
+    let id = parse_request_id(&args.request_id)?;
+    let opts = validate_concurrency(args.concurrency)?;
+    let cancel = CancellationToken::new();
+    cancel_on_ctrl_c(&cancel);
+    let printer = progress_printer(false);
+    let report = if args.seq.is_empty() {
+        conn.store
+            .delete_request(&id, opts, &printer, &cancel)
+            .await?
+    } else {
+        let keys = args
+            .seq
+            .iter()
+            .map(|&seq| RecordKey {
+                request_id: id.clone(),
+                seq,
+            })
+            .collect();
+        conn.store
+            .delete_keys(keys, opts, &printer, &cancel)
+            .await?
+    };
+    if cli.json {
+        let json = merge(
+            json!({ "request_id": id, "deleted": report.items }),
+            report_json(&report),
+        );
+        println!("{json}");
+    } else {
+        println!("{}", summary_line(&report));
+    }
+    Ok(())
+}
+
+fn describe(cli: &Cli, conn: &Connection) -> Result<()> {
+    let t = &conn.table;
+    if cli.json {
+        println!(
+            "{}",
+            merge(
+                serde_json::to_value(t)?,
+                json!({ "backend": conn.info.label })
+            )
+        );
+    } else {
+        println!("backend:      {}", conn.info.label);
+        println!("table:        {} ({})", t.name, t.status);
+        println!("key schema:   {}", t.key_schema);
+        println!("billing mode: {}", t.billing_mode);
+        println!("items:        {} (approximate)", t.item_count);
+        println!("size:         {} bytes (approximate)", t.size_bytes);
+    }
+    Ok(())
+}
+
+async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
+    let db = match conn.backend()? {
+        Backend::Embedded(db) => db,
+        _ => {
+            bail!("serve runs the embedded engine: use --db PATH or --memory, not --endpoint/--aws")
+        }
+    };
+    let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), args.port);
+    let mut server = EmbeddedServer::start(&db, addr)
+        .await
+        .wrap_err_with(|| format!("cannot serve on port {} (in use? try --port)", args.port))?;
+    eprintln!(
+        "serving the embedded engine ({}) at {}\n  e.g. aws dynamodb list-tables --endpoint-url {}\n  dynamo-explorer --endpoint {}\nCtrl-C to stop",
+        backend::describe_db(&db),
+        server.url(),
+        server.url(),
+        server.url()
+    );
+    tokio::select! {
+        r = server.wait() => r,
+        _ = tokio::signal::ctrl_c() => {
+            server.stop().await;
+            eprintln!("stopped");
+            Ok(())
+        }
+    }
+}

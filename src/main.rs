@@ -1,0 +1,37 @@
+//! The `dynamo-explorer` binary: parse flags, run a command or open the TUI, and turn any
+//! error into one line on stderr and a non-zero exit.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use dynamo_explorer::cli::{Cli, run_command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("dynamo-explorer: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match &cli.command {
+            Some(command) => run_command(&cli, command).await,
+            None => dynamo_explorer::tui::run(&cli).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // One line: the chain of causes joined, no backtrace noise for a CLI user.
+            let line = err
+                .chain()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(": ");
+            eprintln!("dynamo-explorer: {}", line.replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}

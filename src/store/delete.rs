@@ -1,0 +1,73 @@
+//! Deleting records: chosen keys, or a whole request (keys-only query, then batch deletes).
+
+use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+
+use super::batch::{BatchProgress, WriteOptions, key_item};
+use super::{CancellationToken, OpReport, QueryOptions, Store, StoreError};
+use crate::schema::{RecordKey, RequestId};
+
+impl Store {
+    /// Deletes exactly `keys` (duplicates are dropped: DynamoDB rejects a call that names one
+    /// key twice). Deleting a key that does not exist succeeds and still costs 1 WCU.
+    pub async fn delete_keys(
+        &self,
+        mut keys: Vec<RecordKey>,
+        opts: WriteOptions,
+        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<OpReport, StoreError> {
+        keys.sort();
+        keys.dedup();
+        let report = OpReport::new("delete");
+        self.delete_into(report, keys, opts, progress, cancel).await
+    }
+
+    /// Deletes every record of `id`: a keys-only Query (eventual: a record written a moment
+    /// ago might be missed, so strong reads are used) finds the keys, then batch deletes.
+    pub async fn delete_request(
+        &self,
+        id: &RequestId,
+        opts: WriteOptions,
+        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<OpReport, StoreError> {
+        let (keys, query_report) = self
+            .query_keys(
+                id,
+                &QueryOptions {
+                    consistent: true,
+                    page_size: None,
+                },
+            )
+            .await?;
+        let mut report = OpReport::new("delete");
+        report.absorb(query_report);
+        self.delete_into(report, keys, opts, progress, cancel).await
+    }
+
+    async fn delete_into(
+        &self,
+        mut report: OpReport,
+        keys: Vec<RecordKey>,
+        opts: WriteOptions,
+        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        cancel: &CancellationToken,
+    ) -> Result<OpReport, StoreError> {
+        report.param("Operation", "BatchWriteItem DeleteRequest x25 per call");
+        let requests = keys
+            .into_iter()
+            .map(|k| {
+                let del = DeleteRequest::builder()
+                    .set_key(Some(key_item(&k)))
+                    .build()
+                    .map_err(|e| StoreError::InvalidInput(e.to_string()))?;
+                Ok((k, WriteRequest::builder().delete_request(del).build()))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        if requests.is_empty() {
+            return Ok(report);
+        }
+        self.batch_write(report, "deletes", requests, opts, progress, cancel)
+            .await
+    }
+}

@@ -1,0 +1,200 @@
+//! The request store: the table's access patterns over one `aws_sdk_dynamodb::Client`,
+//! whatever the backend. No UI types here; every operation returns an [`OpReport`].
+//!
+//! - `table.rs`: ensure the table exists with our key schema; describe it.
+//! - `batch.rs`: BatchWriteItem with UnprocessedItems resent (puts and deletes share it).
+//! - `write.rs`: writing generated requests.  `read.rs`: query and scan.  `delete.rs`.
+
+mod batch;
+mod delete;
+pub mod error;
+mod read;
+pub mod report;
+pub mod retry;
+mod table;
+mod write;
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+pub use tokio_util::sync::CancellationToken;
+
+pub use batch::{BatchProgress, DEFAULT_CONCURRENCY, WriteOptions};
+
+/// The default `--concurrency` (a function, for clap's `default_value_t`).
+pub const fn batch_default_concurrency() -> usize {
+    DEFAULT_CONCURRENCY
+}
+pub use error::StoreError;
+use error::{Failure, classify};
+pub use read::{QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage};
+pub use report::{CallRecord, Capacity, ConsumedDetail, OpReport, UnitKind};
+pub use retry::RetryPolicy;
+pub use table::{TableCheck, TableInfo};
+
+use crate::schema::validate_table_name;
+
+/// The table of requests on one backend.
+#[derive(Clone, Debug)]
+pub struct Store {
+    client: Client,
+    table: String,
+    endpoint: String,
+    retry: RetryPolicy,
+}
+
+/// Failed and retried attempts of one call, merged into the report by the caller.
+#[derive(Debug, Default)]
+pub(crate) struct Attempts {
+    pub retries: u64,
+    pub throttled: u64,
+    pub failed: Vec<CallRecord>,
+}
+
+impl Attempts {
+    pub(crate) fn merge_into(self, report: &mut OpReport) {
+        report.retries += self.retries;
+        report.throttled += self.throttled;
+        for call in self.failed {
+            report.record_call(call);
+        }
+    }
+}
+
+/// Why a call did not succeed.
+#[derive(Debug)]
+pub(crate) enum CallError {
+    /// Cancelled while waiting to retry.
+    Cancelled,
+    /// Gave up. `maybe_applied`: an attempt may have reached the engine (5xx, lost connection),
+    /// so its writes may or may not have landed.
+    Failed {
+        err: StoreError,
+        maybe_applied: bool,
+    },
+}
+
+impl Store {
+    /// A store for `table` through `client`; `endpoint` names the backend in error messages.
+    pub fn new(client: Client, table: &str, endpoint: &str) -> Result<Self, StoreError> {
+        validate_table_name(table).map_err(StoreError::InvalidInput)?;
+        Ok(Store {
+            client,
+            table: table.to_owned(),
+            endpoint: endpoint.to_owned(),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// Replaces the retry policy (tests use a short one).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Where the store sends its calls, for display.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// The SDK client (tests check results directly on the engine with it).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Sends one call, retrying throttles and 5xx with full-jitter backoff up to the budget,
+    /// and connection failures a few times. Every failed attempt is logged in `log`.
+    pub(crate) async fn send<T, E, Fut>(
+        &self,
+        api: &'static str,
+        items: u64,
+        cancel: Option<&CancellationToken>,
+        log: &mut Attempts,
+        mut call: impl FnMut() -> Fut,
+    ) -> Result<(T, Duration), CallError>
+    where
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let policy = self.retry;
+        let mut attempts = 0u32;
+        let mut connection_failures = 0u32;
+        let mut maybe_applied = false;
+        loop {
+            let started = Instant::now();
+            let err = match call().await {
+                Ok(out) => return Ok((out, started.elapsed())),
+                Err(err) => err,
+            };
+            let latency = started.elapsed();
+            attempts += 1;
+            let (code, message) = match classify(&err, &self.endpoint, &self.table) {
+                Failure::Final(err) => return Err(CallError::Failed { err, maybe_applied }),
+                Failure::Throttled { code, message } => {
+                    log.throttled += 1;
+                    (code, message)
+                }
+                Failure::Server { code, message } => {
+                    maybe_applied = true;
+                    (code, message)
+                }
+                Failure::Connection(detail) => {
+                    maybe_applied = true;
+                    connection_failures += 1;
+                    if connection_failures >= policy.max_connection_attempts {
+                        let err = StoreError::Unreachable {
+                            endpoint: self.endpoint.clone(),
+                            detail,
+                        };
+                        return Err(CallError::Failed { err, maybe_applied });
+                    }
+                    ("ConnectionError".to_owned(), detail)
+                }
+            };
+            log.failed.push(CallRecord {
+                api,
+                items,
+                consumed: Capacity::default(),
+                latency,
+                outcome: code.clone(),
+            });
+            if attempts >= policy.max_attempts {
+                let err = StoreError::RetriesExhausted {
+                    attempts,
+                    code,
+                    message,
+                };
+                return Err(CallError::Failed { err, maybe_applied });
+            }
+            log.retries += 1;
+            if !sleep_unless_cancelled(policy.backoff(attempts - 1), cancel).await {
+                return Err(CallError::Cancelled);
+            }
+        }
+    }
+}
+
+/// Sleeps for `d`; false if `cancel` fired first.
+pub(crate) async fn sleep_unless_cancelled(
+    d: Duration,
+    cancel: Option<&CancellationToken>,
+) -> bool {
+    match cancel {
+        Some(token) => tokio::select! {
+            _ = tokio::time::sleep(d) => true,
+            _ = token.cancelled() => false,
+        },
+        None => {
+            tokio::time::sleep(d).await;
+            true
+        }
+    }
+}

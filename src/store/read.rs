@@ -1,0 +1,343 @@
+//! Reading: all pages of a Query on one request id, and a Scan one page at a time.
+//!
+//! A Query of one request reads only that partition, so it costs what its records weigh
+//! (rounded to 4 KB per page). A Scan evaluates every item it passes, so it costs the table.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
+use serde::Serialize;
+
+use super::batch::key_item;
+use super::report::{CallRecord, UnitKind};
+use super::{Attempts, CallError, OpReport, Store, StoreError};
+use crate::schema::{PARTITION_KEY, Record, RecordKey, RequestId, SORT_KEY};
+use crate::size::item_size;
+
+type Item = HashMap<String, AttributeValue>;
+
+/// How to query.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueryOptions {
+    /// Strongly consistent (twice the RCU) instead of eventual.
+    pub consistent: bool,
+    /// `Limit` per page; `None` lets DynamoDB fill 1 MB pages.
+    pub page_size: Option<u32>,
+}
+
+/// The records of one request.
+#[derive(Debug, Clone)]
+pub struct QueryOutput {
+    /// The request queried.
+    pub request_id: RequestId,
+    /// Its records, in `seq` order.
+    pub records: Vec<Record>,
+    /// Each record's item size in bytes as DynamoDB counts it.
+    pub sizes: Vec<u32>,
+    /// Sum of the pages' Count.
+    pub count: u64,
+    /// Sum of the pages' ScannedCount.
+    pub scanned_count: u64,
+    /// Pages read.
+    pub pages: u64,
+    /// Calls, capacity, time.
+    pub report: OpReport,
+}
+
+/// How to scan.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanOptions {
+    /// `Limit`: items evaluated in this page.
+    pub limit: Option<u32>,
+    /// Continue after this key (the previous page's LastEvaluatedKey).
+    pub start: Option<RecordKey>,
+    /// Strongly consistent.
+    pub consistent: bool,
+}
+
+/// Records of one request id seen on a scan page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestSummary {
+    /// The request.
+    pub request_id: RequestId,
+    /// Records of it on this page.
+    pub records: u64,
+    /// The request's `record_count` attribute, if present: how many it has in all.
+    pub record_count: Option<u32>,
+    /// Its `created_at`, if present.
+    pub created_at: Option<String>,
+}
+
+/// One page of a Scan, summarised per request id.
+#[derive(Debug, Clone)]
+pub struct ScanPage {
+    /// Request ids in the order first seen.
+    pub requests: Vec<RequestSummary>,
+    /// Items returned.
+    pub count: u64,
+    /// Items evaluated.
+    pub scanned_count: u64,
+    /// Where the next page starts; `None` at the end of the table. A page can be empty and
+    /// still have one.
+    pub last_evaluated_key: Option<RecordKey>,
+    /// Calls, capacity, time.
+    pub report: OpReport,
+}
+
+struct Pages {
+    count: u64,
+    scanned: u64,
+    pages: u64,
+}
+
+impl Store {
+    /// Reads every record of `id`, all pages.
+    pub async fn query_request(
+        &self,
+        id: &RequestId,
+        opts: &QueryOptions,
+    ) -> Result<QueryOutput, StoreError> {
+        let mut records = Vec::new();
+        let mut sizes = Vec::new();
+        let mut report = OpReport::new("query");
+        let pages = self
+            .query_pages(id, opts, false, &mut report, |items| {
+                records.reserve(items.len());
+                sizes.reserve(items.len());
+                for item in items {
+                    sizes.push(item_size(&item) as u32);
+                    let record: Record =
+                        serde_dynamo::from_item(item).map_err(|e| StoreError::Service {
+                            code: "UnexpectedItem".into(),
+                            message: format!(
+                                "an item of request {id} is not a record of this schema: {e}"
+                            ),
+                        })?;
+                    records.push(record);
+                }
+                Ok(())
+            })
+            .await?;
+        report.items = records.len() as u64;
+        Ok(QueryOutput {
+            request_id: id.clone(),
+            records,
+            sizes,
+            count: pages.count,
+            scanned_count: pages.scanned,
+            pages: pages.pages,
+            report,
+        })
+    }
+
+    /// The keys of every record of `id` (a projection: saves bandwidth, not RCU).
+    pub(crate) async fn query_keys(
+        &self,
+        id: &RequestId,
+        opts: &QueryOptions,
+    ) -> Result<(Vec<RecordKey>, OpReport), StoreError> {
+        let mut keys = Vec::new();
+        let mut report = OpReport::new("query");
+        self.query_pages(id, opts, true, &mut report, |items| {
+            for item in items {
+                let seq = item
+                    .get(SORT_KEY)
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|n| n.parse().ok());
+                match seq {
+                    Some(seq) => keys.push(RecordKey {
+                        request_id: id.clone(),
+                        seq,
+                    }),
+                    None => {
+                        return Err(StoreError::Service {
+                            code: "UnexpectedItem".into(),
+                            message: format!("an item of request {id} has no numeric {SORT_KEY}"),
+                        });
+                    }
+                }
+            }
+            Ok(())
+        })
+        .await?;
+        report.items = keys.len() as u64;
+        Ok((keys, report))
+    }
+
+    async fn query_pages(
+        &self,
+        id: &RequestId,
+        opts: &QueryOptions,
+        keys_only: bool,
+        report: &mut OpReport,
+        mut on_items: impl FnMut(Vec<Item>) -> Result<(), StoreError>,
+    ) -> Result<Pages, StoreError> {
+        let started = std::time::Instant::now();
+        report.param("TableName", &self.table);
+        report.param("KeyConditionExpression", format!("{PARTITION_KEY} = :id"));
+        report.param(":id", id);
+        report.param("ConsistentRead", opts.consistent);
+        report.param(
+            "Limit",
+            opts.page_size
+                .map_or("none (1 MB pages)".to_owned(), |n| n.to_string()),
+        );
+        if keys_only {
+            report.param(
+                "ProjectionExpression",
+                format!("{PARTITION_KEY}, {SORT_KEY}"),
+            );
+        }
+        report.param("ReturnConsumedCapacity", "INDEXES");
+        let mut pages = Pages {
+            count: 0,
+            scanned: 0,
+            pages: 0,
+        };
+        let mut start: Option<Item> = None;
+        loop {
+            let mut attempts = Attempts::default();
+            let result = self
+                .send("Query", 0, None, &mut attempts, || {
+                    let mut q = self
+                        .client
+                        .query()
+                        .table_name(&self.table)
+                        .key_condition_expression("#pk = :id")
+                        .expression_attribute_names("#pk", PARTITION_KEY)
+                        .expression_attribute_values(
+                            ":id",
+                            AttributeValue::S(id.as_str().to_owned()),
+                        )
+                        .consistent_read(opts.consistent)
+                        .set_limit(opts.page_size.map(|n| n.min(i32::MAX as u32) as i32))
+                        .set_exclusive_start_key(start.clone())
+                        .return_consumed_capacity(ReturnConsumedCapacity::Indexes);
+                    if keys_only {
+                        q = q
+                            .projection_expression("#pk, #sk")
+                            .expression_attribute_names("#sk", SORT_KEY);
+                    }
+                    q.send()
+                })
+                .await;
+            attempts.merge_into(report);
+            let (mut out, latency) = result.map_err(call_error)?;
+            let items = out.items.take().unwrap_or_default();
+            let consumed = report
+                .consumed
+                .add_response(UnitKind::Read, out.consumed_capacity.as_slice());
+            report.record_call(CallRecord {
+                api: "Query",
+                items: items.len() as u64,
+                consumed,
+                latency,
+                outcome: "ok".into(),
+            });
+            pages.pages += 1;
+            pages.count += out.count() as u64;
+            pages.scanned += out.scanned_count() as u64;
+            on_items(items)?;
+            start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
+            if start.is_none() {
+                break;
+            }
+        }
+        report.elapsed = started.elapsed();
+        Ok(pages)
+    }
+
+    /// Reads one page of the table, summarised per request id.
+    pub async fn scan_page(&self, opts: &ScanOptions) -> Result<ScanPage, StoreError> {
+        let started = std::time::Instant::now();
+        let mut report = OpReport::new("scan");
+        report.param("TableName", &self.table);
+        report.param("ConsistentRead", opts.consistent);
+        report.param(
+            "Limit",
+            opts.limit
+                .map_or("none (1 MB page)".to_owned(), |n| n.to_string()),
+        );
+        report.param(
+            "ProjectionExpression",
+            "request_id, seq, created_at, record_count",
+        );
+        if let Some(start) = &opts.start {
+            report.param("ExclusiveStartKey", start);
+        }
+        report.param("ReturnConsumedCapacity", "INDEXES");
+        let start_key = opts.start.as_ref().map(key_item);
+        let mut attempts = Attempts::default();
+        let result = self
+            .send("Scan", 0, None, &mut attempts, || {
+                self.client
+                    .scan()
+                    .table_name(&self.table)
+                    .consistent_read(opts.consistent)
+                    .set_limit(opts.limit.map(|n| n.min(i32::MAX as u32) as i32))
+                    .set_exclusive_start_key(start_key.clone())
+                    .projection_expression("#pk, #sk, created_at, record_count")
+                    .expression_attribute_names("#pk", PARTITION_KEY)
+                    .expression_attribute_names("#sk", SORT_KEY)
+                    .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+                    .send()
+            })
+            .await;
+        attempts.merge_into(&mut report);
+        let (mut out, latency) = result.map_err(call_error)?;
+        let items = out.items.take().unwrap_or_default();
+        let consumed = report
+            .consumed
+            .add_response(UnitKind::Read, out.consumed_capacity.as_slice());
+        report.record_call(CallRecord {
+            api: "Scan",
+            items: items.len() as u64,
+            consumed,
+            latency,
+            outcome: "ok".into(),
+        });
+        report.items = items.len() as u64;
+
+        let mut requests: Vec<RequestSummary> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        for item in &items {
+            let Some(id) = item.get(PARTITION_KEY).and_then(|v| v.as_s().ok()) else {
+                continue;
+            };
+            let slot = *index.entry(id.clone()).or_insert_with(|| {
+                requests.push(RequestSummary {
+                    request_id: RequestId::parse(id).unwrap_or_else(|_| RequestId::new_random()),
+                    records: 0,
+                    record_count: item
+                        .get("record_count")
+                        .and_then(|v| v.as_n().ok())
+                        .and_then(|n| n.parse().ok()),
+                    created_at: item.get("created_at").and_then(|v| v.as_s().ok()).cloned(),
+                });
+                requests.len() - 1
+            });
+            requests[slot].records += 1;
+        }
+        let last_evaluated_key = out.last_evaluated_key.as_ref().and_then(|k| {
+            let request_id = RequestId::parse(k.get(PARTITION_KEY)?.as_s().ok()?).ok()?;
+            let seq = k.get(SORT_KEY)?.as_n().ok()?.parse().ok()?;
+            Some(RecordKey { request_id, seq })
+        });
+        report.elapsed = started.elapsed();
+        Ok(ScanPage {
+            requests,
+            count: out.count() as u64,
+            scanned_count: out.scanned_count() as u64,
+            last_evaluated_key,
+            report,
+        })
+    }
+}
+
+/// Reads have nothing to be partial about: a failure is the failure.
+pub(crate) fn call_error(e: CallError) -> StoreError {
+    match e {
+        CallError::Failed { err, .. } => err,
+        CallError::Cancelled => StoreError::InvalidInput("cancelled".into()),
+    }
+}

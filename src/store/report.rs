@@ -1,0 +1,214 @@
+//! What an operation consumed and did: the numbers every screen and `--json` output show.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::ConsumedCapacity;
+use serde::Serialize;
+
+/// Read and write capacity units, kept apart.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Capacity {
+    /// Read capacity units (RCU, or read request units on on-demand tables).
+    #[serde(rename = "read_units")]
+    pub read: f64,
+    /// Write capacity units (WCU, or write request units on on-demand tables).
+    #[serde(rename = "write_units")]
+    pub write: f64,
+}
+
+impl Capacity {
+    /// Units of the given kind.
+    pub fn of(kind: UnitKind, units: f64) -> Self {
+        match kind {
+            UnitKind::Read => Capacity {
+                read: units,
+                write: 0.0,
+            },
+            UnitKind::Write => Capacity {
+                read: 0.0,
+                write: units,
+            },
+        }
+    }
+
+    /// Adds `other` to `self`.
+    pub fn add(&mut self, other: Capacity) {
+        self.read += other.read;
+        self.write += other.write;
+    }
+
+    /// On-demand cost in US dollars at us-east-1 standard-class prices (an estimate:
+    /// $0.125 per million read request units, $0.625 per million write request units).
+    pub fn on_demand_usd(&self) -> f64 {
+        self.read * 0.125e-6 + self.write * 0.625e-6
+    }
+}
+
+/// Which kind of units an API call consumes (a Query reads, a BatchWriteItem writes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// Reads.
+    Read,
+    /// Writes.
+    Write,
+}
+
+/// Capacity split the way `ReturnConsumedCapacity=INDEXES` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ConsumedDetail {
+    /// Everything, table and indexes.
+    pub total: Capacity,
+    /// The base table alone.
+    pub table: Capacity,
+    /// Each global or local secondary index by name.
+    pub indexes: BTreeMap<String, Capacity>,
+}
+
+impl ConsumedDetail {
+    /// Folds the ConsumedCapacity entries of one response into this total.
+    pub fn add_response(&mut self, kind: UnitKind, entries: &[ConsumedCapacity]) -> Capacity {
+        let mut call = Capacity::default();
+        for cc in entries {
+            let units = |total: Option<f64>, read: Option<f64>, write: Option<f64>| {
+                // Engines report either CapacityUnits alone or the read/write split too.
+                match (read, write) {
+                    (None, None) => Capacity::of(kind, total.unwrap_or(0.0)),
+                    (r, w) => Capacity {
+                        read: r.unwrap_or(0.0),
+                        write: w.unwrap_or(0.0),
+                    },
+                }
+            };
+            let total = units(
+                cc.capacity_units(),
+                cc.read_capacity_units(),
+                cc.write_capacity_units(),
+            );
+            call.add(total);
+            // Without a Table entry (TOTAL mode, or an engine that omits it) all is the table's.
+            let table = cc.table().map_or(total, |c| {
+                units(
+                    c.capacity_units(),
+                    c.read_capacity_units(),
+                    c.write_capacity_units(),
+                )
+            });
+            self.table.add(table);
+            let gsis = cc.global_secondary_indexes().into_iter().flatten();
+            let lsis = cc.local_secondary_indexes().into_iter().flatten();
+            for (name, c) in gsis.chain(lsis) {
+                self.indexes.entry(name.clone()).or_default().add(units(
+                    c.capacity_units(),
+                    c.read_capacity_units(),
+                    c.write_capacity_units(),
+                ));
+            }
+        }
+        self.total.add(call);
+        call
+    }
+
+    /// Adds another operation's consumption.
+    pub fn merge(&mut self, other: &ConsumedDetail) {
+        self.total.add(other.total);
+        self.table.add(other.table);
+        for (k, v) in &other.indexes {
+            self.indexes.entry(k.clone()).or_default().add(*v);
+        }
+    }
+}
+
+/// One API call as the operations log shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CallRecord {
+    /// DynamoDB API name.
+    pub api: &'static str,
+    /// Items sent (writes) or returned (reads) by this call.
+    pub items: u64,
+    /// Capacity this call's response reported.
+    pub consumed: Capacity,
+    /// Round-trip time.
+    #[serde(rename = "latency_ms", serialize_with = "ser_ms")]
+    pub latency: Duration,
+    /// `ok`, `unprocessed N`, `throttled`, or the error code.
+    pub outcome: String,
+}
+
+/// Most calls kept per report: enough for the log's detail view, bounded for 100,000-record jobs.
+pub const MAX_CALLS_KEPT: usize = 500;
+
+/// What one store operation did and consumed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct OpReport {
+    /// The store operation (`generate`, `query`, `scan`, `delete`, `describe`).
+    pub operation: &'static str,
+    /// DynamoDB APIs used, in order of first use.
+    pub apis: Vec<&'static str>,
+    /// API calls that got a response (successful or not).
+    pub calls: u64,
+    /// Items written, read or deleted.
+    pub items: u64,
+    /// Capacity consumed.
+    pub consumed: ConsumedDetail,
+    /// Wall time of the whole operation.
+    #[serde(rename = "elapsed_ms", serialize_with = "ser_ms")]
+    pub elapsed: Duration,
+    /// Calls sent again after a throttle, a 5xx or a dropped connection.
+    pub retries: u64,
+    /// Items that came back in `UnprocessedItems` and were sent again.
+    pub unprocessed_resent: u64,
+    /// Throttling errors seen (ProvisionedThroughputExceeded, Throttling, RequestLimitExceeded).
+    pub throttled: u64,
+    /// Request parameters, for the log's detail view (key condition, consistency, page size...).
+    pub params: Vec<(String, String)>,
+    /// The first [`MAX_CALLS_KEPT`] calls, each with the ConsumedCapacity it returned.
+    pub call_log: Vec<CallRecord>,
+}
+
+impl OpReport {
+    /// An empty report for `operation`.
+    pub fn new(operation: &'static str) -> Self {
+        OpReport {
+            operation,
+            ..Default::default()
+        }
+    }
+
+    /// Notes a parameter that was sent.
+    pub fn param(&mut self, key: &str, value: impl ToString) {
+        self.params.push((key.to_owned(), value.to_string()));
+    }
+
+    /// Records one call.
+    pub fn record_call(&mut self, call: CallRecord) {
+        if !self.apis.contains(&call.api) {
+            self.apis.push(call.api);
+        }
+        self.calls += 1;
+        if self.call_log.len() < MAX_CALLS_KEPT {
+            self.call_log.push(call);
+        }
+    }
+
+    /// Folds a sub-operation (the keys-only query of a whole-request delete) into this one.
+    pub fn absorb(&mut self, other: OpReport) {
+        for api in other.apis {
+            if !self.apis.contains(&api) {
+                self.apis.push(api);
+            }
+        }
+        self.calls += other.calls;
+        self.consumed.merge(&other.consumed);
+        self.retries += other.retries;
+        self.unprocessed_resent += other.unprocessed_resent;
+        self.throttled += other.throttled;
+        self.params.extend(other.params);
+        let room = MAX_CALLS_KEPT.saturating_sub(self.call_log.len());
+        self.call_log.extend(other.call_log.into_iter().take(room));
+    }
+}
+
+fn ser_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(d.as_millis() as u64)
+}
