@@ -80,19 +80,19 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// Requests to write (1 to 100,000).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true, value_parser = whole::<u32>)]
     pub requests: u32,
     /// Records per request with --mix fixed (1 to 100,000; at most 1,000,000 records in all).
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, allow_hyphen_values = true, value_parser = whole::<u32>)]
     pub records: u32,
     /// Payload bytes per record (the item must stay under 400 KB).
-    #[arg(long, default_value_t = 200)]
+    #[arg(long, default_value_t = 200, allow_hyphen_values = true, value_parser = whole::<usize>)]
     pub payload_bytes: usize,
     /// fixed: every request gets --records; realistic: most get 1, about 1 in 50 get 100 to 5,000.
     #[arg(long, value_enum, default_value_t = Mix::Fixed)]
     pub mix: Mix,
     /// BatchWriteItem calls in flight at once (1 to 256).
-    #[arg(long, default_value_t = crate::store::batch_default_concurrency())]
+    #[arg(long, default_value_t = crate::store::batch_default_concurrency(), allow_hyphen_values = true, value_parser = whole::<usize>)]
     pub concurrency: usize,
 }
 
@@ -142,6 +142,21 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1.
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+}
+
+/// Parses a count, saying what is wrong in words: negative, not a number, or too large.
+fn whole<T: TryFrom<u128>>(s: &str) -> Result<T, String> {
+    let t = s.trim();
+    if t.starts_with('-') && t[1..].chars().all(|c| c.is_ascii_digit()) && t.len() > 1 {
+        return Err(format!("{t} is negative: give a whole number of 0 or more"));
+    }
+    if t.is_empty() || !t.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("{t:?} is not a whole number"));
+    }
+    t.parse::<u128>()
+        .ok()
+        .and_then(|n| T::try_from(n).ok())
+        .ok_or_else(|| format!("{t} is far too large"))
 }
 
 impl ConnectionArgs {

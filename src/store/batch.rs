@@ -207,8 +207,7 @@ impl Store {
                         .send()
                 })
                 .await;
-            let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
-            attempts.merge_into(&mut guard.report);
+            attempts.merge_into(&mut shared.lock().unwrap_or_else(|p| p.into_inner()).report);
             let (out, latency) = match result {
                 Ok(ok) => ok,
                 Err(CallError::Cancelled) => {
@@ -239,34 +238,37 @@ impl Store {
                 .cloned()
                 .unwrap_or_default();
             let written = sent - unprocessed.len() as u64;
-            let consumed = guard
-                .report
-                .consumed
-                .add_response(UnitKind::Write, out.consumed_capacity());
-            let outcome = if unprocessed.is_empty() {
-                "ok".to_owned()
-            } else {
-                format!("unprocessed {}", unprocessed.len())
-            };
-            guard.report.record_call(CallRecord {
-                api: "BatchWriteItem",
-                items: sent,
-                consumed,
-                latency,
-                outcome,
-            });
-            guard.done += written;
-            guard.report.unprocessed_resent += unprocessed.len() as u64;
-            progress(BatchProgress {
-                done: guard.done,
-                total,
-                write_units: guard.report.consumed.total.write,
-                retries: guard.report.retries,
-                throttled: guard.report.throttled,
-                unprocessed_resent: guard.report.unprocessed_resent,
-                elapsed: started.elapsed(),
-            });
-            drop(guard);
+            // Scoped so the lock is never held across the backoff sleep below.
+            {
+                let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+                let consumed = guard
+                    .report
+                    .consumed
+                    .add_response(UnitKind::Write, out.consumed_capacity());
+                let outcome = if unprocessed.is_empty() {
+                    "ok".to_owned()
+                } else {
+                    format!("unprocessed {}", unprocessed.len())
+                };
+                guard.report.record_call(CallRecord {
+                    api: "BatchWriteItem",
+                    items: sent,
+                    consumed,
+                    latency,
+                    outcome,
+                });
+                guard.done += written;
+                guard.report.unprocessed_resent += unprocessed.len() as u64;
+                progress(BatchProgress {
+                    done: guard.done,
+                    total,
+                    write_units: guard.report.consumed.total.write,
+                    retries: guard.report.retries,
+                    throttled: guard.report.throttled,
+                    unprocessed_resent: guard.report.unprocessed_resent,
+                    elapsed: started.elapsed(),
+                });
+            }
             if unprocessed.is_empty() {
                 return ChunkOutcome::default();
             }
