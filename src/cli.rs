@@ -9,6 +9,12 @@ use clap::{Args, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use serde_json::json;
 
+/// `println!` for command output that a closed pipe (`| head`) ends quietly instead of
+/// panicking, as Unix tools do.
+macro_rules! say {
+    ($($t:tt)*) => { $crate::cli::write_line(format_args!($($t)*)) };
+}
+
 use crate::backend::{self, Backend, Connection, DbLocation, EmbeddedServer};
 use crate::generate::{GenerateSpec, Mix, build_records};
 use crate::schema::{DEFAULT_TABLE_NAME, RecordKey, RequestId};
@@ -142,6 +148,16 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1.
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+}
+
+/// Writes one line of command output to stdout; exits quietly if the reader has gone.
+pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{args}")
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
+    }
 }
 
 /// Parses a count, saying what is wrong in words: negative, not a number, or too large.
@@ -369,11 +385,11 @@ async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<(
                     json!({ "request_ids": ids, "items": report.items, "items_per_second": rate.round() }),
                     report_json(&report),
                 );
-                println!("{out}");
+                say!("{out}");
             } else {
-                println!("{}", summary_line(&report));
+                say!("{}", summary_line(&report));
                 for id in &ids {
-                    println!("{id}");
+                    say!("{id}");
                 }
             }
             Ok(())
@@ -395,7 +411,7 @@ async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<(
                     }),
                     report_json(report),
                 );
-                println!("{out}");
+                say!("{out}");
             }
             Err(err.into())
         }
@@ -421,17 +437,17 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
             }),
             report_json(&out.report),
         );
-        println!("{json}");
+        say!("{json}");
     } else {
-        println!(
+        say!(
             "{:>6}  {:<24}  {:>6}  payload",
             "seq", "created_at", "bytes"
         );
         for (r, size) in out.records.iter().zip(&out.sizes) {
             let preview: String = r.payload.chars().take(40).collect();
-            println!("{:>6}  {:<24}  {:>6}  {preview}", r.seq, r.created_at, size);
+            say!("{:>6}  {:<24}  {:>6}  {preview}", r.seq, r.created_at, size);
         }
-        println!(
+        say!(
             "{} ({} pages, {} read{})",
             summary_line(&out.report),
             out.pages,
@@ -473,14 +489,14 @@ async fn scan(cli: &Cli, conn: &Connection, args: &ScanArgs) -> Result<()> {
             }),
             report_json(&page.report),
         );
-        println!("{json}");
+        say!("{json}");
     } else {
         for r in &page.requests {
-            println!("{}  {} record(s) on this page", r.request_id, r.records);
+            say!("{}  {} record(s) on this page", r.request_id, r.records);
         }
-        println!("{}", summary_line(&page.report));
+        say!("{}", summary_line(&page.report));
         if let Some(k) = &page.last_evaluated_key {
-            println!("more: --start '{}'", serde_json::to_string(k)?);
+            say!("more: --start '{}'", serde_json::to_string(k)?);
         }
     }
     Ok(())
@@ -514,9 +530,9 @@ async fn delete(cli: &Cli, conn: &Connection, args: &DeleteArgs) -> Result<()> {
             json!({ "request_id": id, "deleted": report.items }),
             report_json(&report),
         );
-        println!("{json}");
+        say!("{json}");
     } else {
-        println!("{}", summary_line(&report));
+        say!("{}", summary_line(&report));
     }
     Ok(())
 }
@@ -524,7 +540,7 @@ async fn delete(cli: &Cli, conn: &Connection, args: &DeleteArgs) -> Result<()> {
 fn describe(cli: &Cli, conn: &Connection) -> Result<()> {
     let t = &conn.table;
     if cli.json {
-        println!(
+        say!(
             "{}",
             merge(
                 serde_json::to_value(t)?,
@@ -532,12 +548,12 @@ fn describe(cli: &Cli, conn: &Connection) -> Result<()> {
             )
         );
     } else {
-        println!("backend:      {}", conn.info.label);
-        println!("table:        {} ({})", t.name, t.status);
-        println!("key schema:   {}", t.key_schema);
-        println!("billing mode: {}", t.billing_mode);
-        println!("items:        {} (approximate)", t.item_count);
-        println!("size:         {} bytes (approximate)", t.size_bytes);
+        say!("backend:      {}", conn.info.label);
+        say!("table:        {} ({})", t.name, t.status);
+        say!("key schema:   {}", t.key_schema);
+        say!("billing mode: {}", t.billing_mode);
+        say!("items:        {} (approximate)", t.item_count);
+        say!("size:         {} bytes (approximate)", t.size_bytes);
     }
     Ok(())
 }

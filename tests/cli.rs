@@ -366,3 +366,22 @@ fn serve_is_refused_on_a_remote_backend() {
         &["serve runs the embedded engine"],
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    // Like `dynamo-explorer generate ... | head -1`: the reader leaves after one line.
+    let mut child = Command::new(BIN)
+        .args(["--memory", "generate", "--requests", "500", "--records", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(first.starts_with("generate 500"), "{first}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+}
