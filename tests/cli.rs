@@ -370,9 +370,10 @@ fn serve_is_refused_on_a_remote_backend() {
 #[test]
 fn a_closed_pipe_ends_output_quietly() {
     use std::io::{BufRead, BufReader};
-    // Like `dynamo-explorer generate ... | head -1`: the reader leaves after one line.
+    // Like `dynamo-explorer generate ... | head -1`: the reader leaves after one line. 5,000 ids
+    // (~185 KB) overflow the 64 KB pipe buffer, so the writer must meet the closed pipe.
     let mut child = Command::new(BIN)
-        .args(["--memory", "generate", "--requests", "500", "--records", "1"])
+        .args(["--memory", "generate", "--requests", "5000", "--records", "1"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -381,7 +382,7 @@ fn a_closed_pipe_ends_output_quietly() {
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(first.starts_with("generate 500"), "{first}");
+    assert!(first.starts_with("generate 5000"), "{first}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{:?} {stderr}", out.status);
 }
