@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, WriteRequest};
 use futures::StreamExt;
+use futures::stream::FuturesUnordered;
 
+use super::aimd::Aimd;
 use super::{Attempts, CallError, CancellationToken, Store, StoreError, sleep_unless_cancelled};
 use crate::schema::{PARTITION_KEY, RecordKey, RequestId, SORT_KEY};
 use crate::store::report::{CallRecord, OpReport, UnitKind};
@@ -73,6 +75,7 @@ struct ChunkOutcome {
 struct Shared {
     report: OpReport,
     done: u64,
+    aimd: Aimd,
 }
 
 /// The key of a put or delete request, for reporting what did not land.
@@ -118,7 +121,11 @@ impl Store {
         report.param("TableName", &self.table);
         report.param("ReturnConsumedCapacity", "INDEXES");
         report.param("Concurrency", opts.concurrency);
-        let shared = Mutex::new(Shared { report, done: 0 });
+        let shared = Mutex::new(Shared {
+            report,
+            done: 0,
+            aimd: Aimd::new(opts.concurrency),
+        });
         // Set on the first fatal error: chunks not yet sent are not sent.
         let stop = AtomicBool::new(false);
 
@@ -128,13 +135,40 @@ impl Store {
             chunks.push(it.by_ref().take(BATCH_WRITE_MAX).collect::<Vec<_>>());
         }
 
-        let outcomes: Vec<ChunkOutcome> = futures::stream::iter(chunks)
-            .map(|chunk| self.write_chunk(chunk, total, started, &shared, &stop, progress, cancel))
-            .buffer_unordered(opts.concurrency.max(1))
-            .collect()
-            .await;
+        // Start chunks while the adaptive limit allows; it shrinks on throttling.
+        let mut waiting = chunks.into_iter();
+        let mut running = FuturesUnordered::new();
+        let mut outcomes: Vec<ChunkOutcome> = Vec::new();
+        loop {
+            let limit = shared
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .aimd
+                .limit();
+            while running.len() < limit {
+                let Some(chunk) = waiting.next() else { break };
+                running.push(
+                    self.write_chunk(chunk, total, started, &shared, &stop, progress, cancel),
+                );
+            }
+            match running.next().await {
+                Some(outcome) => outcomes.push(outcome),
+                None => break,
+            }
+        }
+        drop(running);
 
-        let Shared { mut report, done } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        let Shared {
+            mut report,
+            done,
+            aimd,
+        } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
+        if aimd.lowest() < opts.concurrency {
+            report.param(
+                "Concurrency (adaptive)",
+                format!("lowest {}, final {}", aimd.lowest(), aimd.limit()),
+            );
+        }
         report.items = done;
         report.elapsed = started.elapsed();
         let mut not_done = Vec::new();
@@ -207,7 +241,14 @@ impl Store {
                         .send()
                 })
                 .await;
-            attempts.merge_into(&mut shared.lock().unwrap_or_else(|p| p.into_inner()).report);
+            let throttled = attempts.throttled > 0;
+            {
+                let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+                if throttled {
+                    guard.aimd.on_congestion();
+                }
+                attempts.merge_into(&mut guard.report);
+            }
             let (out, latency) = match result {
                 Ok(ok) => ok,
                 Err(CallError::Cancelled) => {
@@ -258,6 +299,11 @@ impl Store {
                     outcome,
                 });
                 guard.done += written;
+                if !unprocessed.is_empty() {
+                    guard.aimd.on_congestion();
+                } else if !throttled {
+                    guard.aimd.on_success();
+                }
                 guard.report.unprocessed_resent += unprocessed.len() as u64;
                 progress(BatchProgress {
                     done: guard.done,

@@ -5,6 +5,7 @@
 //! - `batch.rs`: BatchWriteItem with UnprocessedItems resent (puts and deletes share it).
 //! - `write.rs`: writing generated requests.  `read.rs`: query and scan.  `delete.rs`.
 
+pub mod aimd;
 mod batch;
 mod delete;
 pub mod error;
