@@ -244,6 +244,33 @@ fn progress_printer(enabled: bool) -> impl Fn(BatchProgress) + Send + Sync {
     }
 }
 
+/// CPU seconds this process has used (user + system, all threads). On an endpoint backend
+/// that is the client alone; on the embedded engine it includes the engine.
+pub fn process_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes into the zeroed struct we pass; RUSAGE_SELF is always valid.
+    let usage = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut u) != 0 {
+            return 0.0;
+        }
+        u
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// Measures the client CPU of one operation, for `--json`'s `client_cpu_ms`.
+struct CpuMeter(f64);
+
+impl CpuMeter {
+    fn start() -> Self {
+        CpuMeter(process_cpu_seconds())
+    }
+    fn ms(&self) -> u64 {
+        ((process_cpu_seconds() - self.0) * 1000.0).round().max(0.0) as u64
+    }
+}
+
 fn consumed_json(r: &OpReport) -> serde_json::Value {
     json!({ "read_units": r.consumed.total.read, "write_units": r.consumed.total.write })
 }
@@ -370,10 +397,12 @@ async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<(
     cancel_on_ctrl_c(&cancel);
     let show = !cli.json && std::io::stderr().is_terminal();
     let printer = progress_printer(show);
+    let cpu = CpuMeter::start();
     let result = conn
         .store
         .write_records(records, opts, &printer, &cancel)
         .await;
+    let cpu_ms = cpu.ms();
     if show {
         eprintln!();
     }
@@ -382,7 +411,10 @@ async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<(
             if cli.json {
                 let rate = report.items as f64 / report.elapsed.as_secs_f64().max(1e-9);
                 let out = merge(
-                    json!({ "request_ids": ids, "items": report.items, "items_per_second": rate.round() }),
+                    json!({
+                        "request_ids": ids, "items": report.items, "items_per_second": rate.round(),
+                        "client_cpu_ms": cpu_ms,
+                    }),
                     report_json(&report),
                 );
                 say!("{out}");
@@ -424,7 +456,9 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
         consistent: args.consistent,
         page_size: args.page_size,
     };
+    let cpu = CpuMeter::start();
     let out = conn.store.query_request(&id, &opts).await?;
+    let cpu_ms = cpu.ms();
     if cli.json {
         let json = merge(
             json!({
@@ -433,6 +467,7 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
                 "scanned_count": out.scanned_count,
                 "pages": out.pages,
                 "consistent": args.consistent,
+                "client_cpu_ms": cpu_ms,
                 "items": out.records,
             }),
             report_json(&out.report),
@@ -441,7 +476,9 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
     } else {
         say!(
             "{:>6}  {:<24}  {:>6}  payload",
-            "seq", "created_at", "bytes"
+            "seq",
+            "created_at",
+            "bytes"
         );
         for (r, size) in out.records.iter().zip(&out.sizes) {
             let preview: String = r.payload.chars().take(40).collect();
@@ -508,6 +545,7 @@ async fn delete(cli: &Cli, conn: &Connection, args: &DeleteArgs) -> Result<()> {
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
     let printer = progress_printer(false);
+    let cpu = CpuMeter::start();
     let report = if args.seq.is_empty() {
         conn.store
             .delete_request(&id, opts, &printer, &cancel)
@@ -527,7 +565,7 @@ async fn delete(cli: &Cli, conn: &Connection, args: &DeleteArgs) -> Result<()> {
     };
     if cli.json {
         let json = merge(
-            json!({ "request_id": id, "deleted": report.items }),
+            json!({ "request_id": id, "deleted": report.items, "client_cpu_ms": cpu.ms() }),
             report_json(&report),
         );
         say!("{json}");

@@ -108,6 +108,7 @@ fn generate_query_scan_delete_json_is_complete_and_truthful() {
         assert_eq!(g["consumed"]["write_units"].as_f64(), Some(3000.0), "{g}");
         assert_eq!(g["consumed"]["read_units"].as_f64(), Some(0.0));
         assert!(g["elapsed_ms"].is_u64());
+        assert!(g["client_cpu_ms"].is_u64(), "{g}");
 
         let q = ok_json(&with(&conn, &["query", &ids[1], "--json"]));
         assert_eq!(q["request_id"], ids[1].as_str());
@@ -373,13 +374,22 @@ fn a_closed_pipe_ends_output_quietly() {
     // Like `dynamo-explorer generate ... | head -1`: the reader leaves after one line. 5,000 ids
     // (~185 KB) overflow the 64 KB pipe buffer, so the writer must meet the closed pipe.
     let mut child = Command::new(BIN)
-        .args(["--memory", "generate", "--requests", "5000", "--records", "1"])
+        .args([
+            "--memory",
+            "generate",
+            "--requests",
+            "5000",
+            "--records",
+            "1",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(first.starts_with("generate 5000"), "{first}");
