@@ -200,22 +200,29 @@ where
                     message: "unreadable body".into(),
                 }
             } else {
-                Failure::Final(not_dynamo(endpoint, re.raw()))
+                // A complete answer that is not DynamoDB's is a service error (above); a
+                // response error is an answer that could not be read to its end: the
+                // connection dropped mid-body. Like any lost connection, the call may have
+                // been applied.
+                Failure::Connection(format!(
+                    "connection lost in the middle of the answer: {}",
+                    short_cause(err)
+                ))
             }
         }
         SdkError::TimeoutError(_) => Failure::Connection("timed out".into()),
         SdkError::DispatchFailure(_) => {
             let text = DisplayErrorContext(err).to_string();
             if text.contains("credential") || text.contains("identity") {
-                Failure::Final(StoreError::Credentials(credentials_help(&text)))
+                Failure::Final(StoreError::Credentials(credentials_help(err)))
             } else {
-                Failure::Connection(short_cause(&text))
+                Failure::Connection(short_cause(err))
             }
         }
         _ => {
             let text = DisplayErrorContext(err).to_string();
             if text.contains("credential") || text.contains("identity") {
-                Failure::Final(StoreError::Credentials(credentials_help(&text)))
+                Failure::Final(StoreError::Credentials(credentials_help(err)))
             } else {
                 Failure::Final(StoreError::Service {
                     code: "ClientError".into(),
@@ -241,15 +248,21 @@ fn not_dynamo(endpoint: &str, raw: &HttpResponse) -> StoreError {
     }
 }
 
-/// The last, most specific part of an error chain (the SDK's chain repeats itself).
-fn short_cause(text: &str) -> String {
-    text.rsplit(": ").next().unwrap_or(text).trim().to_owned()
+/// The last, most specific error of a chain (the SDK's outer layers say "dispatch failure",
+/// "io error"...). Walks the chain itself: `DisplayErrorContext` text ends with a Debug dump,
+/// so splitting that text picked up fragments like `Unknown } }))`.
+fn short_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut last = err;
+    while let Some(source) = last.source() {
+        last = source;
+    }
+    last.to_string().trim().to_owned()
 }
 
-fn credentials_help(text: &str) -> String {
+fn credentials_help(err: &(dyn std::error::Error + 'static)) -> String {
     format!(
         "no usable AWS credentials ({}). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
          or pick a profile with --profile NAME or AWS_PROFILE (run `aws sso login --profile NAME` for SSO)",
-        short_cause(text)
+        short_cause(err)
     )
 }
