@@ -2,7 +2,7 @@
 //! `--json` output. With no command the TUI opens.
 
 use std::io::{IsTerminal, Write};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -31,6 +31,10 @@ pub struct Cli {
     /// Print one JSON object instead of human-readable text.
     #[arg(long, global = true)]
     pub json: bool,
+    /// Write the log here (default: dynamo-explorer.log in the platform state directory,
+    /// ~/.local/state/dynamo-explorer on Linux). Level from RUST_LOG (default: info).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -145,9 +149,13 @@ pub struct DeleteArgs {
 /// `serve` flags.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Port on 127.0.0.1.
+    /// Port to listen on.
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
+    /// Address to listen on. The default, 127.0.0.1, is reachable from this machine only;
+    /// anything else lets other machines read and write the database, without credentials.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: IpAddr,
 }
 
 /// Writes one line of command output to stdout; exits quietly if the reader has gone.
@@ -603,7 +611,14 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
             bail!("serve runs the embedded engine: use --db PATH or --memory, not --endpoint/--aws")
         }
     };
-    let addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), args.port);
+    if !args.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the database readable and writable by anyone who can reach \
+             this machine, with no credentials checked",
+            args.bind
+        );
+    }
+    let addr = SocketAddr::new(args.bind, args.port);
     let mut server = EmbeddedServer::start(&db, addr)
         .await
         .wrap_err_with(|| format!("cannot serve on port {} (in use? try --port)", args.port))?;

@@ -8,6 +8,11 @@ use dynamo_explorer::cli::{Cli, run_command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = dynamo_explorer::logging::init(cli.log_file.as_deref()) {
+        // Without a log we still run; say so once, before any screen is taken over.
+        eprintln!("dynamo-explorer: warning: no log file: {e}");
+    }
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?cli.command.as_ref().map(|c| format!("{c:?}")), "start");
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

@@ -184,6 +184,18 @@ impl Store {
             }
         }
         not_done.sort();
+        tracing::info!(
+            operation = report.operation,
+            done,
+            total,
+            calls = report.calls,
+            retries = report.retries,
+            unprocessed_resent = report.unprocessed_resent,
+            throttled = report.throttled,
+            wcu = report.consumed.total.write,
+            elapsed_ms = report.elapsed.as_millis() as u64,
+            "batch write finished"
+        );
         if let Some(cause) = first_error {
             return Err(StoreError::Incomplete {
                 what,

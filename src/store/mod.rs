@@ -138,7 +138,10 @@ impl Store {
             let latency = started.elapsed();
             attempts += 1;
             let (code, message) = match classify(&err, &self.endpoint, &self.table) {
-                Failure::Final(err) => return Err(CallError::Failed { err, maybe_applied }),
+                Failure::Final(err) => {
+                    tracing::warn!(api, error = %err, "call failed, not retryable");
+                    return Err(CallError::Failed { err, maybe_applied });
+                }
                 Failure::Throttled { code, message } => {
                     log.throttled += 1;
                     (code, message)
@@ -160,6 +163,7 @@ impl Store {
                     ("ConnectionError".to_owned(), detail)
                 }
             };
+            tracing::warn!(api, code = %code, message = %message, attempt = attempts, "call failed");
             log.failed.push(CallRecord {
                 api,
                 items,

@@ -1,0 +1,178 @@
+//! Credentials never reach the screen or the log; logs go to a file; serving beyond
+//! loopback is warned about.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
+const FAKE_KEY_ID: &str = "AKIAFAKEKEYID7EXAMPLE";
+const FAKE_SECRET: &str = "fAkE/S3cReT+never-print-me-0123456789abcd";
+
+/// `dynamo-explorer serve` on a free loopback port, as another tool would use it.
+struct Served {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Served {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = Command::new(BIN)
+        .args(["--memory", "serve", "--port", &port.to_string()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = BufReader::new(stderr).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(
+        first.contains(&format!("http://127.0.0.1:{port}")),
+        "{first}"
+    );
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "serve did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Served {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    }
+}
+
+fn run_with_secret(args: &[&str], log: &std::path::Path) -> (bool, String) {
+    let out = Command::new(BIN)
+        .args(args)
+        .arg("--log-file")
+        .arg(log)
+        .env("AWS_ACCESS_KEY_ID", FAKE_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", FAKE_SECRET)
+        .env("RUST_LOG", "trace")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn a_secret_key_never_appears_in_output_or_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("logs/trace.log");
+    let served = serve();
+    // Success, with the SDK tracing everything it does.
+    let (ok, out) = run_with_secret(
+        &[
+            "--endpoint",
+            &served.url,
+            "generate",
+            "--records",
+            "30",
+            "--json",
+        ],
+        &log,
+    );
+    assert!(ok, "{out}");
+    // Failure paths: unreachable endpoint, and a command that errors after connecting.
+    let (ok, err_out) = run_with_secret(&["--endpoint", "http://127.0.0.1:9", "describe"], &log);
+    assert!(!ok);
+    let (ok, err_out2) = run_with_secret(
+        &["--endpoint", &served.url, "--table", "x y", "describe"],
+        &log,
+    );
+    assert!(!ok);
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("batch write finished"),
+        "the log file gets the operations: {logged:.500}"
+    );
+    assert!(
+        logged.len() > 10_000,
+        "RUST_LOG=trace reached the SDK too ({} bytes)",
+        logged.len()
+    );
+    for (what, text) in [
+        ("output", &out),
+        ("error output", &err_out),
+        ("error output", &err_out2),
+        ("log", &logged),
+    ] {
+        assert!(
+            !text.contains(FAKE_SECRET),
+            "the secret key appears in the {what}"
+        );
+        assert!(
+            !text.contains("never-print-me"),
+            "part of the secret key appears in the {what}"
+        );
+    }
+}
+
+#[test]
+fn logs_never_go_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("dx.log");
+    let out = Command::new(BIN)
+        .args([
+            "--memory",
+            "generate",
+            "--records",
+            "5",
+            "--json",
+            "--log-file",
+        ])
+        .arg(&log)
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str::<serde_json::Value>(&stdout).expect("stdout is only the JSON object");
+    assert!(
+        out.stderr.is_empty(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&log)
+            .unwrap()
+            .contains("batch write finished")
+    );
+}
+
+#[test]
+fn serving_beyond_loopback_is_warned_about() {
+    // 192.0.2.1 (TEST-NET-1) is not an address of this machine: the bind fails, so the test
+    // never listens beyond loopback, but the warning comes first.
+    let out = Command::new(BIN)
+        .args(["--memory", "serve", "--bind", "192.0.2.1", "--port", "0"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("warning") && stderr.contains("no credentials"),
+        "{stderr}"
+    );
+    // And the default stays quiet about it.
+    let served = serve();
+    assert!(served.url.starts_with("http://127.0.0.1:"));
+}
