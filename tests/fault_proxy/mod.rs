@@ -148,6 +148,9 @@ pub struct FaultConfig {
     /// Kill the proxy (stop listening, drop every connection) when this many calls have
     /// been seen; the call that finds the limit reached is dropped too.
     pub kill_after_calls: Option<u64>,
+    /// Items per second BatchWriteItem may write, like one DynamoDB partition's ~1,000
+    /// WCU/s: a call that would go over is answered ProvisionedThroughputExceeded.
+    pub write_rate: Option<f64>,
 }
 
 impl FaultConfig {
@@ -160,7 +163,14 @@ impl FaultConfig {
             delay: (Duration::ZERO, Duration::ZERO),
             ops: Vec::new(),
             kill_after_calls: None,
+            write_rate: None,
         }
+    }
+
+    /// Throttles BatchWriteItem above `items_per_second` (a token bucket holding 50 ms' worth).
+    pub fn write_rate(mut self, items_per_second: f64) -> Self {
+        self.write_rate = Some(items_per_second);
+        self
     }
 
     /// Adds `fault` with probability `p` per call.
@@ -224,6 +234,11 @@ pub struct Stats {
     pub items_resent_after_unprocessed: u64,
     /// Set when the proxy was killed.
     pub killed_at: Option<Instant>,
+    /// For each BatchWriteItem call: when it arrived (since the proxy started) and how many
+    /// BatchWriteItem calls were in flight at the proxy then, itself included.
+    pub batch_in_flight: Vec<(Duration, usize)>,
+    /// BatchWriteItem calls throttled by `write_rate`.
+    pub rate_throttled: u64,
 }
 
 impl Stats {
@@ -326,6 +341,10 @@ struct Shared {
     unprocessed_out: Mutex<HashMap<String, u64>>,
     calls_seen: AtomicU64,
     kill: CancellationToken,
+    started: Instant,
+    batch_in_flight: std::sync::atomic::AtomicUsize,
+    /// Token bucket for `write_rate`: tokens, last refill.
+    bucket: Mutex<(f64, Instant)>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -356,6 +375,9 @@ impl FaultProxy {
             unprocessed_out: Mutex::new(HashMap::new()),
             calls_seen: AtomicU64::new(0),
             kill: CancellationToken::new(),
+            started: Instant::now(),
+            batch_in_flight: std::sync::atomic::AtomicUsize::new(0),
+            bucket: Mutex::new((0.0, Instant::now())),
         });
         tokio::spawn(accept_loop(listener, shared.clone()));
         Ok(FaultProxy { addr, shared })
@@ -514,12 +536,60 @@ fn draw(shared: &Shared, op: &str) -> Draw {
     }
 }
 
+/// Counts a BatchWriteItem in flight for as long as it lives.
+struct InFlight<'a>(&'a Shared);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.batch_in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Takes `items` tokens if the bucket has them; false means "over the rate".
+fn take_tokens(shared: &Shared, rate: f64, items: f64) -> bool {
+    let mut bucket = lock(&shared.bucket);
+    let now = Instant::now();
+    let capacity = (rate * 0.05).max(25.0);
+    bucket.0 = (bucket.0 + rate * now.duration_since(bucket.1).as_secs_f64()).min(capacity);
+    bucket.1 = now;
+    if bucket.0 >= items {
+        bucket.0 -= items;
+        true
+    } else {
+        false
+    }
+}
+
 async fn handle(shared: &Shared, req: Message) -> Reply {
     let op = req
         .header("x-amz-target")
         .and_then(|t| t.rsplit('.').next())
         .unwrap_or("unknown")
         .to_owned();
+    let _in_flight = (op == BATCH_WRITE).then(|| {
+        let n = shared.batch_in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        lock(&shared.stats)
+            .batch_in_flight
+            .push((shared.started.elapsed(), n));
+        InFlight(shared)
+    });
+    let rate = lock(&shared.config).write_rate;
+    if let (Some(rate), true) = (rate, op == BATCH_WRITE) {
+        let items = serde_json::from_slice::<Value>(&req.body)
+            .map(|b| write_requests(&b).count())
+            .unwrap_or(0);
+        if !take_tokens(shared, rate, items as f64) {
+            shared.calls_seen.fetch_add(1, Ordering::SeqCst);
+            let mut stats = lock(&shared.stats);
+            *stats.calls.entry(op.clone()).or_default() += 1;
+            stats.rate_throttled += 1;
+            return Reply::Answer(error_response(
+                400,
+                "ProvisionedThroughputExceededException",
+                "The level of configured provisioned throughput for the table was exceeded. (rate limit)",
+            ));
+        }
+    }
     let Draw { fault, delay, kill } = draw(shared, &op);
     if kill {
         shared.kill_now();
