@@ -396,3 +396,20 @@ fn a_closed_pipe_ends_output_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{:?} {stderr}", out.status);
 }
+
+#[test]
+fn an_unwritable_database_location_is_named() {
+    // Root ignores file modes, so make the location impossible instead: its "directory" is
+    // a regular file.
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("not-a-dir");
+    std::fs::write(&blocker, b"keep me").unwrap();
+    let db = blocker.join("local.db").display().to_string();
+    fails_with(&["--db", &db, "describe"], &["cannot create", "not-a-dir"]);
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"keep me");
+    // A directory where the file should be.
+    let as_dir = dir.path().join("a-dir.db");
+    std::fs::create_dir(&as_dir).unwrap();
+    let p = as_dir.display().to_string();
+    fails_with(&["--db", &p, "describe"], &["cannot open the embedded database", &p]);
+}
