@@ -1,12 +1,59 @@
-//! The terminal UI (issue 3): not built yet; the binary prints help instead.
+//! The terminal UI. Layers, data flowing one way:
+//!
+//! - [`worker`]: owns the store, runs jobs as tasks, reports results and coalesced progress.
+//! - [`app`]: the state and its pure `update(msg) -> commands`.
+//! - [`view`]: pure `draw(frame, &app)`, a file per pane or dialog.
+//! - [`event_loop`]: one `select!` over input, worker events and a tick; draws per batch.
+//! - [`layout`]: pane rectangles, shared by the view and by `update`'s hit-testing.
+//! - [`terminal`]: entering and restoring the terminal (also on panic).
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
-use color_eyre::eyre::Result;
+pub mod app;
+pub mod event_loop;
+pub mod layout;
+pub mod msg;
+pub mod terminal;
+pub mod view;
+pub mod worker;
 
-use crate::cli::Cli;
+#[cfg(test)]
+mod snapshot_tests;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use crate::backend::{self, Connection};
+use crate::cli::{self, Cli};
+use app::{App, ConnInfo};
 
 /// Opens the TUI on the backend `cli` picks.
-pub async fn run(_cli: &Cli) -> Result<()> {
-    use clap::CommandFactory;
-    Cli::command().print_help()?;
-    Ok(())
+pub async fn run(cli: &Cli) -> Result<()> {
+    // Fails only if a hook is already installed (a second run in one process): keep that one.
+    let _ = color_eyre::install();
+    let backend = cli.conn.backend()?;
+    cli::warn_plain_http(&backend);
+    // Before the alternate screen: a connection error prints as a normal line.
+    let Connection {
+        store,
+        info,
+        table,
+        server,
+    } = backend::connect(&backend, &cli.conn.table, cli.conn.create_table).await?;
+
+    terminal::install_panic_hook();
+    let mut tui = terminal::init().wrap_err("cannot switch the terminal to full-screen mode")?;
+    let result = async {
+        let size = tui.size().wrap_err("cannot read the terminal size")?;
+        let mut app = App::new(
+            ConnInfo::new(&info.label, info.is_aws, &table),
+            (size.width, size.height),
+        );
+        let worker = worker::spawn(store);
+        event_loop::run(&mut tui, &mut app, worker).await
+    }
+    .await;
+    terminal::restore();
+    if let Some(server) = server {
+        server.stop().await;
+    }
+    result
 }

@@ -1,0 +1,73 @@
+//! The operations log: one row per user-level operation with what it sent, what it consumed
+//! and how it ended, and the session's running totals. Partial failures and cancellations
+//! add their rows too: capacity they consumed was billed all the same.
+
+use super::list::ListCursor;
+use crate::store::{Capacity, OpReport};
+use crate::tui::msg::ClockTime;
+
+/// Rows kept; older ones drop off (the totals keep counting them).
+pub const MAX_LOG_ROWS: usize = 1000;
+
+/// How an operation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything done.
+    Ok,
+    /// Done, but a newer request of the same kind replaced it before it arrived.
+    Superseded,
+    /// Stopped by the user; the text says how much was done.
+    Cancelled(String),
+    /// Failed; the text says why (and how much was done, for partial failures).
+    Error(String),
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRow {
+    /// When it finished (UTC).
+    pub at: ClockTime,
+    /// What the user did: `query 1a2b3c4d`, `generate 3 x 50`...
+    pub label: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Calls, units, time, retries, parameters (empty when it failed before any call).
+    pub report: OpReport,
+}
+
+/// All operations of this session.
+#[derive(Debug, Clone, Default)]
+pub struct OpLog {
+    /// Oldest first.
+    pub rows: Vec<LogRow>,
+    /// Highlight and scroll (follows the newest row unless the log pane has focus).
+    pub cursor: ListCursor,
+    /// Sum over every operation of the session, dropped rows included.
+    pub totals: Capacity,
+    /// Operations in the session.
+    pub count: u64,
+}
+
+impl OpLog {
+    /// Adds a row. `follow`: move the highlight to it (the log pane is not being browsed).
+    pub fn push(&mut self, row: LogRow, follow: bool, height: usize) {
+        self.totals.add(row.report.consumed.total);
+        self.count += 1;
+        self.rows.push(row);
+        if self.rows.len() > MAX_LOG_ROWS {
+            self.rows.remove(0);
+            self.cursor.selected = self.cursor.selected.saturating_sub(1);
+        }
+        if follow {
+            self.cursor
+                .select(self.rows.len() - 1, self.rows.len(), height);
+        } else {
+            self.cursor.clamp(self.rows.len(), height);
+        }
+    }
+
+    /// The highlighted row.
+    pub fn highlighted(&self) -> Option<&LogRow> {
+        self.rows.get(self.cursor.selected)
+    }
+}

@@ -1,0 +1,118 @@
+//! The one loop: a `tokio::select!` over terminal input, worker events, the worker's own
+//! completion, and a render tick. Whatever is ready is drained and handled as a batch, then
+//! the screen is drawn once: a burst of keys or progress costs one frame.
+
+use std::time::Duration;
+
+use color_eyre::eyre::{Result, WrapErr};
+use crossterm::event::{Event, EventStream};
+use futures::{FutureExt, StreamExt};
+use tokio::time::MissedTickBehavior;
+
+use super::app::App;
+use super::msg::{Command, Msg, WorkerCommand};
+use super::terminal::Tui;
+use super::view;
+use super::worker::{WorkerHandle, panic_message};
+
+/// How often the busy indicator moves (and the screen redraws while something runs).
+const TICK: Duration = Duration::from_millis(250);
+/// How long quitting waits for the worker to wind down cancelled jobs.
+const SHUTDOWN_WAIT: Duration = Duration::from_secs(5);
+
+/// A terminal event as a message (`None` for what the app ignores: focus changes).
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::FocusGained | Event::FocusLost => None,
+    }
+}
+
+/// Runs the app until it quits.
+pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Result<()> {
+    let WorkerHandle {
+        commands,
+        mut events,
+        mut join,
+    } = worker;
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut worker_running = true;
+
+    let mut pending = app.init();
+    let mut dirty = true;
+    let mut quit = false;
+    while !quit {
+        for command in pending.drain(..) {
+            let to_worker = match command {
+                Command::Start { id, job } => WorkerCommand::Start { id, job },
+                Command::Cancel(id) => WorkerCommand::Cancel(id),
+                Command::Quit => {
+                    quit = true;
+                    continue;
+                }
+            };
+            // A dead worker was already reported by WorkerDied; the app refuses new jobs.
+            if worker_running {
+                let _ = commands.send(to_worker).await;
+            }
+        }
+        if quit {
+            break;
+        }
+        if dirty {
+            terminal
+                .draw(|frame| view::draw(frame, app))
+                .wrap_err("cannot draw on the terminal")?;
+            dirty = false;
+        }
+
+        let mut batch: Vec<Msg> = Vec::new();
+        tokio::select! {
+            event = input.next() => match event {
+                Some(Ok(event)) => batch.extend(to_msg(event)),
+                Some(Err(e)) => return Err(e).wrap_err("cannot read terminal input"),
+                // Input closed (the terminal went away): nothing more can be asked.
+                None => break,
+            },
+            Some(event) = events.recv() => batch.push(Msg::Worker(Box::new(event))),
+            result = &mut join, if worker_running => {
+                worker_running = false;
+                let why = match result {
+                    Ok(()) => "it stopped unexpectedly".to_owned(),
+                    Err(e) if e.is_panic() => panic_message(e.into_panic().as_ref()),
+                    Err(e) => e.to_string(),
+                };
+                batch.push(Msg::WorkerDied(why));
+            }
+            _ = tick.tick() => {
+                if !app.in_flight.is_empty() {
+                    batch.push(Msg::Tick);
+                }
+            }
+        }
+        // Drain whatever else is ready, so a burst becomes one frame.
+        while let Some(Some(Ok(event))) = input.next().now_or_never() {
+            batch.extend(to_msg(event));
+        }
+        while let Ok(event) = events.try_recv() {
+            batch.push(Msg::Worker(Box::new(event)));
+        }
+        for msg in batch {
+            dirty = true;
+            pending.extend(app.update(msg));
+        }
+    }
+
+    if worker_running {
+        let _ = commands.send(WorkerCommand::Shutdown).await;
+        drop(commands);
+        // Let cancelled writes stop cleanly; never hang the exit on a stuck call.
+        let _ = tokio::time::timeout(SHUTDOWN_WAIT, join).await;
+    }
+    Ok(())
+}

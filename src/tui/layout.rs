@@ -1,0 +1,188 @@
+//! Where each pane goes for a terminal size. Pure arithmetic, shared by the view (to draw)
+//! and by `update` (to page by a screenful and to hit-test mouse clicks), so the two never
+//! disagree and `update` needs no access to the terminal.
+//!
+//! ```text
+//! header
+//! ┌Requests──┐┌Items──────┐
+//! │          │└───────────┘
+//! │          │┌Detail─────┐
+//! └──────────┘└───────────┘
+//! ┌Operations log─────────┐
+//! └───────────────────────┘
+//! status line / key hints
+//! ```
+
+use ratatui::layout::{Margin, Position, Rect};
+
+/// Below this the app shows "terminal too small" instead of panes.
+pub const MIN_WIDTH: u16 = 60;
+/// Below this the app shows "terminal too small" instead of panes.
+pub const MIN_HEIGHT: u16 = 16;
+
+/// The panes that take focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// Request ids.
+    Requests,
+    /// Records of the current request.
+    Items,
+    /// Operations log.
+    Log,
+}
+
+impl Pane {
+    /// Focus order for Tab.
+    pub const ORDER: [Pane; 3] = [Pane::Requests, Pane::Items, Pane::Log];
+
+    /// Next in Tab order.
+    pub fn next(self) -> Pane {
+        match self {
+            Pane::Requests => Pane::Items,
+            Pane::Items => Pane::Log,
+            Pane::Log => Pane::Requests,
+        }
+    }
+
+    /// Previous in Tab order.
+    pub fn prev(self) -> Pane {
+        match self {
+            Pane::Requests => Pane::Log,
+            Pane::Items => Pane::Requests,
+            Pane::Log => Pane::Items,
+        }
+    }
+
+    /// Lines under the column header that are not rows (the Requests pane's "more…" line).
+    fn footer_lines(self) -> u16 {
+        match self {
+            Pane::Requests => 1,
+            Pane::Items | Pane::Log => 0,
+        }
+    }
+}
+
+/// Every region of the main screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    /// Backend, table, read mode.
+    pub header: Rect,
+    /// Request ids.
+    pub requests: Rect,
+    /// Records of the current request.
+    pub items: Rect,
+    /// The highlighted item or log row.
+    pub detail: Rect,
+    /// Operations log.
+    pub log: Rect,
+    /// Status line and key hints (2 lines).
+    pub status: Rect,
+}
+
+impl Areas {
+    /// The main screen's regions, or `None` when the terminal is too small for them.
+    pub fn of(area: Rect) -> Option<Areas> {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return None;
+        }
+        let (x, y, w, h) = (area.x, area.y, area.width, area.height);
+        let header = Rect::new(x, y, w, 1);
+        let status = Rect::new(x, y + h - 2, w, 2);
+        let middle_h = h - 3;
+        let top_h = (middle_h * 62 / 100).max(8);
+        let log_h = middle_h - top_h;
+        let top_y = y + 1;
+        let requests_w = (w * 46 / 100).clamp(28, 56);
+        let right_w = w - requests_w;
+        let items_h = top_h * 55 / 100;
+        let detail_h = top_h - items_h;
+        Some(Areas {
+            header,
+            requests: Rect::new(x, top_y, requests_w, top_h),
+            items: Rect::new(x + requests_w, top_y, right_w, items_h),
+            detail: Rect::new(x + requests_w, top_y + items_h, right_w, detail_h),
+            log: Rect::new(x, top_y + top_h, w, log_h),
+            status,
+        })
+    }
+
+    /// A pane's whole rectangle (border included).
+    pub fn pane(&self, pane: Pane) -> Rect {
+        match pane {
+            Pane::Requests => self.requests,
+            Pane::Items => self.items,
+            Pane::Log => self.log,
+        }
+    }
+
+    /// Where a pane's list rows go: inside the border, under the column header.
+    pub fn rows(&self, pane: Pane) -> Rect {
+        let inner = self.pane(pane).inner(Margin::new(1, 1));
+        Rect {
+            y: inner.y.saturating_add(1),
+            height: inner.height.saturating_sub(1 + pane.footer_lines()),
+            ..inner
+        }
+    }
+
+    /// How many list rows a pane shows.
+    pub fn page(&self, pane: Pane) -> usize {
+        usize::from(self.rows(pane).height)
+    }
+
+    /// The focusable pane under a point, if any.
+    pub fn pane_at(&self, col: u16, row: u16) -> Option<Pane> {
+        let p = Position::new(col, row);
+        Pane::ORDER
+            .into_iter()
+            .find(|pane| self.pane(*pane).contains(p))
+    }
+
+    /// The list row index (from the first visible one) under a point in `pane`.
+    pub fn row_at(&self, pane: Pane, col: u16, row: u16) -> Option<usize> {
+        let rows = self.rows(pane);
+        rows.contains(Position::new(col, row))
+            .then(|| usize::from(row - rows.y))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_tile_the_screen_without_overlap() {
+        for (w, h) in [(120, 40), (80, 24), (60, 16), (300, 100)] {
+            let a = Areas::of(Rect::new(0, 0, w, h)).expect("big enough");
+            let total: u32 = [a.header, a.requests, a.items, a.detail, a.log, a.status]
+                .iter()
+                .map(|r| u32::from(r.width) * u32::from(r.height))
+                .sum();
+            assert_eq!(total, u32::from(w) * u32::from(h), "{w}x{h}");
+            assert!(a.page(Pane::Items) >= 1, "{w}x{h}: items show a row");
+            assert!(a.page(Pane::Log) >= 1, "{w}x{h}: log shows a row");
+            assert!(a.page(Pane::Requests) >= 1, "{w}x{h}: requests show a row");
+        }
+    }
+
+    #[test]
+    fn too_small_is_none() {
+        assert!(Areas::of(Rect::new(0, 0, 20, 5)).is_none());
+        assert!(Areas::of(Rect::new(0, 0, 0, 0)).is_none());
+        assert!(Areas::of(Rect::new(0, 0, 59, 40)).is_none());
+    }
+
+    #[test]
+    fn hit_testing_finds_panes_and_rows() {
+        let a = Areas::of(Rect::new(0, 0, 120, 40)).expect("big enough");
+        let rows = a.rows(Pane::Items);
+        assert_eq!(a.pane_at(rows.x, rows.y), Some(Pane::Items));
+        assert_eq!(a.row_at(Pane::Items, rows.x, rows.y + 2), Some(2));
+        assert_eq!(
+            a.row_at(Pane::Items, rows.x, rows.y - 1),
+            None,
+            "column header"
+        );
+        assert_eq!(a.pane_at(0, 0), None, "header");
+    }
+}

@@ -1,0 +1,172 @@
+//! The vocabulary between the layers: what the app asks the worker to do ([`Job`],
+//! [`WorkerCommand`]), what comes back ([`WorkerEvent`]), and everything `App::update` reacts
+//! to ([`Msg`]) and asks for in return ([`Command`]).
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::generate::GenerateSpec;
+use crate::schema::{RecordKey, RequestId};
+use crate::store::StoreError;
+use crate::store::{BatchProgress, OpReport, QueryOptions, QueryOutput, ScanOptions, ScanPage};
+
+/// Tags one job from start to its last event, so results of a superseded job can be told apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct JobId(pub u64);
+
+impl fmt::Display for JobId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// A wall-clock instant in whole seconds since the Unix epoch, UTC. The worker stamps events
+/// with it, so `update` and the view never read the clock (and snapshots stay fixed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct ClockTime(pub u64);
+
+impl ClockTime {
+    /// Now.
+    pub fn now() -> Self {
+        ClockTime(
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs()),
+        )
+    }
+
+    /// `HH:MM:SS` (UTC).
+    pub fn hms(self) -> String {
+        let s = self.0 % 86_400;
+        format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    }
+}
+
+/// One store operation for the worker to run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// One page of the table.
+    Scan(ScanOptions),
+    /// Every record of one request.
+    Query {
+        /// The request.
+        request_id: RequestId,
+        /// Consistency and page size.
+        opts: QueryOptions,
+    },
+    /// Generated requests, written with BatchWriteItem.
+    Generate(GenerateSpec),
+    /// These records (all of one request).
+    DeleteKeys {
+        /// The request they belong to.
+        request_id: RequestId,
+        /// The records.
+        keys: Vec<RecordKey>,
+    },
+    /// Every record of a request.
+    DeleteRequest(RequestId),
+}
+
+impl Job {
+    /// Generate and delete run long, report progress and can be cancelled.
+    pub fn is_long(&self) -> bool {
+        matches!(
+            self,
+            Job::Generate(_) | Job::DeleteKeys { .. } | Job::DeleteRequest(_)
+        )
+    }
+}
+
+/// What the event loop sends the worker.
+#[derive(Debug)]
+pub enum WorkerCommand {
+    /// Start a job. A new query aborts a query still running (its result would be stale).
+    Start {
+        /// Its tag.
+        id: JobId,
+        /// What to do.
+        job: Job,
+    },
+    /// Cancel a long job: what was written stays, the result says how much.
+    Cancel(JobId),
+    /// Cancel everything and stop.
+    Shutdown,
+}
+
+/// A request written by a generate job: what the Requests pane shows for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedRequest {
+    /// Its id.
+    pub request_id: RequestId,
+    /// Records it has.
+    pub records: u32,
+    /// Its `created_at`.
+    pub created_at: String,
+}
+
+/// One thing the worker reports about a job.
+#[derive(Debug)]
+pub struct WorkerEvent {
+    /// The job.
+    pub id: JobId,
+    /// When the worker saw it happen.
+    pub at: ClockTime,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+/// What happened to a job.
+#[derive(Debug)]
+pub enum EventKind {
+    /// A generate job chose its request ids and counts (sent before writing starts).
+    Planned(Vec<GeneratedRequest>),
+    /// A batch write advanced (coalesced: at most ~10 per second per job).
+    Progress(BatchProgress),
+    /// A scan page arrived.
+    Scanned(ScanPage),
+    /// A query finished.
+    Queried(QueryOutput),
+    /// A generate job wrote everything.
+    Generated(OpReport),
+    /// A delete job deleted everything.
+    Deleted(OpReport),
+    /// The job failed, or was cancelled; the error may carry a report of what was done.
+    Failed(StoreError),
+}
+
+/// Everything `App::update` reacts to.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key press.
+    Key(KeyEvent),
+    /// Bracketed paste.
+    Paste(String),
+    /// Mouse wheel or click.
+    Mouse(MouseEvent),
+    /// The terminal's new size.
+    Resize(u16, u16),
+    /// The render interval: animates the "working" indicator.
+    Tick,
+    /// From the worker (boxed: a query result is large, a key press is not).
+    Worker(Box<WorkerEvent>),
+    /// The worker task ended (panicked): nothing more will run.
+    WorkerDied(String),
+}
+
+/// What `update` asks the event loop to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// Send a job to the worker.
+    Start {
+        /// Its tag.
+        id: JobId,
+        /// What to do.
+        job: Job,
+    },
+    /// Cancel a long job.
+    Cancel(JobId),
+    /// Leave the app.
+    Quit,
+}

@@ -1,0 +1,127 @@
+//! The Detail pane: the highlighted item as pretty JSON, or, when the log has focus, the
+//! highlighted operation: the parameters it sent and the ConsumedCapacity of every call.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{duration, pane_block, units, usd};
+use crate::size::write_units;
+use crate::tui::app::App;
+use crate::tui::app::oplog::LogRow;
+use crate::tui::layout::Pane;
+
+/// Draws the Detail pane.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    if app.focus == Pane::Log {
+        draw_operation(frame, area, app.log.highlighted());
+    } else {
+        draw_item(frame, area, app);
+    }
+}
+
+fn draw_item(frame: &mut Frame, area: Rect, app: &App) {
+    let Some((record, size)) = app.items.highlighted() else {
+        let block = pane_block(Line::from(" Detail "), false);
+        frame.render_widget(
+            Paragraph::new("The highlighted item shows here as JSON; with the log focused, the highlighted operation.")
+                .style(Style::new().fg(Color::DarkGray))
+                .wrap(Wrap { trim: true })
+                .block(block),
+            area,
+        );
+        return;
+    };
+    let title = format!(
+        " Detail: seq {} ({size} bytes, {} WCU to delete) ",
+        record.seq,
+        write_units(size as usize)
+    );
+    let json = serde_json::to_string_pretty(record)
+        .unwrap_or_else(|e| format!("cannot show this record as JSON: {e}"));
+    frame.render_widget(
+        Paragraph::new(json)
+            .wrap(Wrap { trim: false })
+            .block(pane_block(Line::from(title), false)),
+        area,
+    );
+}
+
+fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
+    let Some(row) = row else {
+        frame.render_widget(
+            Paragraph::new("No operations yet.")
+                .style(Style::new().fg(Color::DarkGray))
+                .block(pane_block(Line::from(" Detail "), false)),
+            area,
+        );
+        return;
+    };
+    let r = &row.report;
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(row.label.clone(), bold),
+            Span::raw(format!(
+                " at {} UTC: {}",
+                row.at.hms(),
+                super::log::outcome_text(&row.outcome)
+            )),
+        ]),
+        Line::from(format!(
+            "{} items, {} call(s), {} RCU, {} WCU, {}, {} retries, {} unprocessed resent, {} throttled, est. {}",
+            r.items,
+            r.calls,
+            units(r.consumed.total.read),
+            units(r.consumed.total.write),
+            duration(r.elapsed),
+            r.retries,
+            r.unprocessed_resent,
+            r.throttled,
+            usd(r.consumed.total.on_demand_usd())
+        )),
+    ];
+    for (name, c) in &r.consumed.indexes {
+        lines.push(Line::from(format!(
+            "  index {name}: {} RCU, {} WCU",
+            units(c.read),
+            units(c.write)
+        )));
+    }
+    lines.push(Line::styled("Parameters sent", bold));
+    if r.params.is_empty() {
+        lines.push(Line::from("  (none: it failed before sending anything)"));
+    }
+    for (k, v) in &r.params {
+        lines.push(Line::from(format!("  {k} = {v}")));
+    }
+    lines.push(Line::styled(
+        format!(
+            "Calls: ConsumedCapacity of each ({} of {} kept)",
+            r.call_log.len(),
+            r.calls
+        ),
+        bold,
+    ));
+    for (i, call) in r.call_log.iter().enumerate() {
+        lines.push(Line::from(format!(
+            "  {:>3} {:<15} {:>5} items {:>7} RCU {:>7} WCU {:>8}  {}",
+            i + 1,
+            call.api,
+            call.items,
+            units(call.consumed.read),
+            units(call.consumed.write),
+            duration(call.latency),
+            call.outcome
+        )));
+    }
+    let title = format!(" Detail: operation at {} ", row.at.hms());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane_block(Line::from(title), false)),
+        area,
+    );
+}

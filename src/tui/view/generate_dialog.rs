@@ -1,0 +1,211 @@
+//! The generate dialog: the form, an estimate of what it will cost, the validation message,
+//! and while the job runs a progress gauge (records done, records/s, WCU, retries).
+
+use ratatui::Frame;
+use ratatui::layout::{Margin, Position, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
+
+use super::{centered, thousands, units};
+use crate::generate::{GenerateSpec, Mix, max_payload_bytes};
+use crate::schema::MAX_ITEM_BYTES;
+use crate::size::write_units;
+use crate::tui::app::LongJob;
+use crate::tui::app::generate_form::{Field, GenerateForm};
+
+const LABEL_W: usize = 22;
+
+/// Draws the dialog; `running` is the job and the spec it runs, once started.
+pub fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    form: &GenerateForm,
+    running: Option<(&LongJob, &GenerateSpec)>,
+) {
+    let popup = centered(area, 72, 15);
+    frame.render_widget(Clear, popup);
+    let title = if running.is_some() {
+        " Generate requests: running "
+    } else {
+        " Generate requests "
+    };
+    let block = Block::bordered()
+        .title(title)
+        .border_style(Style::new().fg(Color::Cyan));
+    let inner = popup.inner(Margin::new(1, 1));
+    frame.render_widget(block, popup);
+
+    let editing = running.is_none();
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, field) in Field::ALL.into_iter().enumerate() {
+        let active = editing && form.field == field;
+        let marker = if active { "▶ " } else { "  " };
+        let label = Span::styled(
+            format!("{marker}{:<w$}", field.label(), w = LABEL_W),
+            if active {
+                Style::new().add_modifier(Modifier::BOLD)
+            } else {
+                Style::new()
+            },
+        );
+        let value = match form.text(field) {
+            Some(text) => {
+                if active {
+                    cursor = Some(Position::new(
+                        inner.x + (2 + LABEL_W + 1 + text.chars().count()) as u16,
+                        inner.y + i as u16,
+                    ));
+                }
+                Span::styled(
+                    format!("[{text:<10}]"),
+                    Style::new().fg(if active { Color::Yellow } else { Color::White }),
+                )
+            }
+            None => {
+                let (fixed, realistic) = match form.mix {
+                    Mix::Fixed => ("(•) fixed", "( ) realistic"),
+                    Mix::Realistic => ("( ) fixed", "(•) realistic"),
+                };
+                Span::styled(
+                    format!("{fixed}  {realistic}"),
+                    Style::new().fg(if active { Color::Yellow } else { Color::White }),
+                )
+            }
+        };
+        lines.push(Line::from(vec![label, value]));
+    }
+    lines.push(Line::raw(""));
+    match running {
+        None => {
+            lines.push(Line::styled(estimate(form), Style::new().fg(Color::Cyan)));
+            if let Some(err) = &form.error {
+                lines.push(Line::styled(
+                    err.clone(),
+                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+            }
+        }
+        Some((_, spec)) => {
+            let shown = GenerateForm {
+                requests: spec.requests.to_string(),
+                records: spec.records.to_string(),
+                payload: spec.payload_bytes.to_string(),
+                mix: spec.mix,
+                ..GenerateForm::default()
+            };
+            lines.push(Line::styled(estimate(&shown), Style::new().fg(Color::Cyan)));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+
+    let bottom = Rect {
+        y: inner.y + inner.height.saturating_sub(3),
+        height: inner.height.min(3),
+        ..inner
+    };
+    match running {
+        None => {
+            frame.render_widget(
+                Paragraph::new("Tab/↓ next field  Space/←/→ mix  Enter start  Esc close")
+                    .style(Style::new().fg(Color::DarkGray)),
+                Rect {
+                    y: inner.y + inner.height.saturating_sub(1),
+                    height: inner.height.min(1),
+                    ..inner
+                },
+            );
+            if let Some(pos) = cursor
+                && popup.contains(pos)
+            {
+                frame.set_cursor_position(pos);
+            }
+        }
+        Some((job, _)) => progress(frame, bottom, job),
+    }
+}
+
+/// Gauge and numbers of a running batch write (shared with the delete progress dialog).
+pub fn progress(frame: &mut Frame, area: Rect, job: &LongJob) {
+    if area.height == 0 {
+        return;
+    }
+    let (ratio, label, numbers) = match job.progress {
+        None => (0.0, "starting…".to_owned(), "preparing records…".to_owned()),
+        Some(p) => {
+            let secs = p.elapsed.as_secs_f64().max(1e-3);
+            let rate = (p.done as f64 / secs).round() as u64;
+            (
+                if p.total == 0 {
+                    1.0
+                } else {
+                    p.done as f64 / p.total as f64
+                },
+                format!("{} / {}", thousands(p.done), thousands(p.total)),
+                format!(
+                    "{}/s  {} WCU  {} retries  {} unprocessed resent  {} throttled",
+                    thousands(rate),
+                    units(p.write_units),
+                    p.retries,
+                    p.unprocessed_resent,
+                    p.throttled
+                ),
+            )
+        }
+    };
+    frame.render_widget(
+        Gauge::default()
+            .gauge_style(Style::new().fg(Color::Green).bg(Color::DarkGray))
+            .ratio(ratio.clamp(0.0, 1.0))
+            .label(label),
+        Rect { height: 1, ..area },
+    );
+    let hint = if job.cancelling {
+        Span::styled("cancelling…", Style::new().fg(Color::Yellow))
+    } else {
+        Span::styled(
+            "Esc cancels (what was done stays)",
+            Style::new().fg(Color::DarkGray),
+        )
+    };
+    let rest = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    frame.render_widget(
+        Paragraph::new(vec![Line::raw(numbers), Line::from(hint)]),
+        rest,
+    );
+}
+
+/// What the form would write and roughly what it would cost.
+fn estimate(form: &GenerateForm) -> String {
+    let (Ok(requests), Ok(records), Ok(payload)) = (
+        form.requests.parse::<u64>(),
+        form.records.parse::<u64>(),
+        form.payload.parse::<usize>(),
+    ) else {
+        return "fill in every field".into();
+    };
+    // Everything but the payload weighs about the same in every record.
+    let overhead = MAX_ITEM_BYTES - max_payload_bytes();
+    let item = payload.saturating_add(overhead);
+    let per_record = write_units(item);
+    match form.mix {
+        Mix::Fixed => {
+            let total = requests.saturating_mul(records);
+            format!(
+                "{} records of ~{} bytes: ~{} WCU ({} per record: 1 per started KB)",
+                thousands(total),
+                thousands(item as u64),
+                thousands(total.saturating_mul(per_record)),
+                per_record
+            )
+        }
+        Mix::Realistic => format!(
+            "realistic: most requests get 1 record, ~1 in 50 gets 100 to 5,000; ~{item} bytes and {per_record} WCU per record"
+        ),
+    }
+}

@@ -1,0 +1,51 @@
+//! The header line: which backend (AWS in a warning colour: it is billed), the table, its
+//! billing mode and approximate size, and the read mode the next reads use.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::thousands;
+use crate::tui::app::{App, read_mode};
+
+/// Draws the header into `area` (one line).
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let c = &app.conn;
+    let sep = || Span::styled(" │ ", Style::new().fg(Color::DarkGray));
+    let backend = if c.is_aws {
+        Span::styled(
+            format!(" {} (real, billed) ", c.label),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Yellow)
+                .add_modifier(Modifier::BOLD),
+        )
+    } else {
+        Span::styled(c.label.clone(), Style::new().fg(Color::Green))
+    };
+    let mode = if app.consistent {
+        Span::styled(
+            "reads: strong (2x RCU)",
+            Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+        )
+    } else {
+        Span::raw(format!("reads: {}", read_mode(false)))
+    };
+    let count = u64::try_from(c.item_count).unwrap_or(0);
+    let line = Line::from(vec![
+        Span::styled("dynamo-explorer", Style::new().add_modifier(Modifier::BOLD)),
+        sep(),
+        backend,
+        sep(),
+        Span::raw(format!("table {}", c.table)),
+        sep(),
+        Span::raw(c.billing_mode.clone()),
+        sep(),
+        Span::raw(format!("~{} items (approx.)", thousands(count))),
+        sep(),
+        mode,
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}

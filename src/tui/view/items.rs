@@ -1,0 +1,157 @@
+//! The Items pane: the records of the current request with their size as DynamoDB counts it.
+//! Only the rows that fit are built, so 100,000 loaded records draw as fast as 10.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Margin, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
+};
+
+use super::{fit, focused, heading, highlight, pane_block, thousands};
+use crate::tui::app::{App, read_mode};
+use crate::tui::layout::{Areas, Pane};
+
+/// Below this inner width created_at and expires_at are left out for the payload's sake.
+const WIDE: u16 = 60;
+
+/// Draws the Items pane.
+pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
+    let area = areas.items;
+    let is_focused = focused(app, Pane::Items);
+    let items = &app.items;
+    let mut title = vec![Span::raw(" Items ")];
+    if let Some(id) = &items.request_id {
+        title.push(Span::styled(
+            format!("{id} "),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(id) = app.querying() {
+        let note = if items.request_id.as_ref() == Some(id) {
+            "refreshing… ".to_owned()
+        } else {
+            format!("loading {}… ", fit(id.as_str(), 13))
+        };
+        title.push(Span::styled(note, Style::new().fg(Color::Yellow)));
+    }
+    let mut block = pane_block(Line::from(title), is_focused);
+    if items.request_id.is_some() {
+        block = block.title_bottom(format!(
+            " {} records · {} selected · {} read ",
+            thousands(items.len() as u64),
+            thousands(items.selected_count() as u64),
+            read_mode(items.consistent)
+        ));
+    }
+    frame.render_widget(block, area);
+
+    let inner = area.inner(Margin::new(1, 1));
+    if inner.height == 0 {
+        return;
+    }
+    if items.is_empty() {
+        let text = match &items.request_id {
+            None => "No request loaded. Enter on a request in Requests, or / to type an id.",
+            Some(_) => "No records: this request has none (deleted, expired, or never written).",
+        };
+        frame.render_widget(
+            Paragraph::new(text)
+                .style(Style::new().fg(Color::DarkGray))
+                .wrap(ratatui::widgets::Wrap { trim: true }),
+            inner,
+        );
+        return;
+    }
+
+    let wide = inner.width >= WIDE;
+    let rows_area = areas.rows(Pane::Items);
+    let window = items.cursor.window(items.len(), rows_area.height.into());
+    let fixed: u16 = if wide {
+        1 + 6 + 6 + 20 + 10 + 5
+    } else {
+        1 + 6 + 6 + 3
+    };
+    let preview_w = usize::from(inner.width.saturating_sub(fixed + 1));
+    let rows: Vec<Row> = window
+        .map(|i| {
+            let record = &items.records[i];
+            let size = items.sizes.get(i).copied().unwrap_or(0);
+            let marker = if items.is_selected(i) { "●" } else { " " };
+            let style = if i == items.cursor.selected {
+                highlight(is_focused)
+            } else if items.is_selected(i) {
+                Style::new().fg(Color::Yellow)
+            } else {
+                Style::new()
+            };
+            // Only a screenful of payload characters is ever copied, however large the item.
+            let preview: String = record.payload.chars().take(preview_w).collect();
+            let mut cells = vec![
+                Cell::from(marker),
+                Cell::from(Line::from(record.seq.to_string()).right_aligned()),
+                Cell::from(Line::from(size.to_string()).right_aligned()),
+            ];
+            if wide {
+                cells.push(Cell::from(fit(&record.created_at, 20)));
+                cells.push(Cell::from(preview));
+                cells.push(Cell::from(record.expires_at.to_string()));
+            } else {
+                cells.push(Cell::from(preview));
+            }
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let (widths, header): (Vec<Constraint>, Vec<Cell>) = if wide {
+        (
+            vec![
+                Constraint::Length(1),
+                Constraint::Length(6),
+                Constraint::Length(6),
+                Constraint::Length(20),
+                Constraint::Fill(1),
+                Constraint::Length(10),
+            ],
+            vec![
+                Cell::from("✓"),
+                Cell::from(Line::from("seq").right_aligned()),
+                Cell::from(Line::from("bytes").right_aligned()),
+                Cell::from("created_at"),
+                Cell::from("payload"),
+                Cell::from("expires_at"),
+            ],
+        )
+    } else {
+        (
+            vec![
+                Constraint::Length(1),
+                Constraint::Length(6),
+                Constraint::Length(6),
+                Constraint::Fill(1),
+            ],
+            vec![
+                Cell::from("✓"),
+                Cell::from(Line::from("seq").right_aligned()),
+                Cell::from(Line::from("bytes").right_aligned()),
+                Cell::from("payload"),
+            ],
+        )
+    };
+    let table_area = Rect {
+        height: rows_area.height + 1,
+        ..inner
+    };
+    frame.render_widget(
+        Table::new(rows, widths).header(Row::new(header).style(heading())),
+        table_area,
+    );
+    if items.len() > usize::from(rows_area.height) {
+        let mut bar = ScrollbarState::new(items.len()).position(items.cursor.selected);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area.inner(Margin::new(0, 1)),
+            &mut bar,
+        );
+    }
+}

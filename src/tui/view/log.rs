@@ -1,0 +1,165 @@
+//! The operations log: one row per user-level operation (time, APIs and calls, items, RCU,
+//! WCU, elapsed, retries/unprocessed/throttled, result) and the session's totals with their
+//! on-demand cost estimate in the title.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Margin, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
+};
+
+use super::{duration, focused, heading, highlight, pane_block, units, usd};
+use crate::tui::app::App;
+use crate::tui::app::oplog::{LogRow, Outcome};
+use crate::tui::layout::{Areas, Pane};
+
+/// Below this inner width the items and retries columns are left out.
+const WIDE: u16 = 100;
+
+/// How an outcome reads in the result column.
+pub fn outcome_text(o: &Outcome) -> String {
+    match o {
+        Outcome::Ok => "ok".into(),
+        Outcome::Superseded => "ok (superseded by a newer query)".into(),
+        Outcome::Cancelled(text) => text.clone(),
+        Outcome::Error(text) => format!("error: {text}"),
+    }
+}
+
+fn outcome_color(o: &Outcome) -> Color {
+    match o {
+        Outcome::Ok => Color::Green,
+        Outcome::Superseded => Color::DarkGray,
+        Outcome::Cancelled(_) => Color::Yellow,
+        Outcome::Error(_) => Color::Red,
+    }
+}
+
+/// `Query×1`, `Query+BatchWriteItem×3`.
+fn calls_text(row: &LogRow) -> String {
+    if row.report.apis.is_empty() {
+        return "-".into();
+    }
+    format!("{}×{}", row.report.apis.join("+"), row.report.calls)
+}
+
+/// Draws the log pane.
+pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
+    let area = areas.log;
+    let is_focused = focused(app, Pane::Log);
+    let log = &app.log;
+    let t = log.totals;
+    let title = Line::from(vec![
+        Span::raw(format!(" Operations ({}) ", log.count)),
+        Span::styled(
+            format!(
+                "session: {} RCU, {} WCU, est. {} (us-east-1 on-demand) ",
+                units(t.read),
+                units(t.write),
+                usd(t.on_demand_usd())
+            ),
+            Style::new().fg(Color::Cyan),
+        ),
+    ]);
+    frame.render_widget(pane_block(title, is_focused), area);
+    let inner = area.inner(Margin::new(1, 1));
+    if inner.height == 0 {
+        return;
+    }
+    if log.rows.is_empty() {
+        frame.render_widget(
+            Paragraph::new("Every operation shows here with the capacity it consumed.")
+                .style(Style::new().fg(Color::DarkGray)),
+            inner,
+        );
+        return;
+    }
+    let wide = inner.width >= WIDE;
+    let rows_area = areas.rows(Pane::Log);
+    let window = log.cursor.window(log.rows.len(), rows_area.height.into());
+    let rows: Vec<Row> = window
+        .map(|i| {
+            let row = &log.rows[i];
+            let r = &row.report;
+            let style = if i == log.cursor.selected {
+                highlight(is_focused)
+            } else {
+                Style::new()
+            };
+            let mut cells = vec![
+                Cell::from(row.at.hms()),
+                Cell::from(row.label.clone()),
+                Cell::from(calls_text(row)),
+            ];
+            if wide {
+                cells.push(Cell::from(Line::from(r.items.to_string()).right_aligned()));
+            }
+            cells.push(Cell::from(
+                Line::from(units(r.consumed.total.read)).right_aligned(),
+            ));
+            cells.push(Cell::from(
+                Line::from(units(r.consumed.total.write)).right_aligned(),
+            ));
+            cells.push(Cell::from(Line::from(duration(r.elapsed)).right_aligned()));
+            if wide {
+                cells.push(Cell::from(format!(
+                    "{}/{}/{}",
+                    r.retries, r.unprocessed_resent, r.throttled
+                )));
+            }
+            cells.push(Cell::from(Span::styled(
+                outcome_text(&row.outcome),
+                Style::new().fg(outcome_color(&row.outcome)),
+            )));
+            Row::new(cells).style(style)
+        })
+        .collect();
+    let mut widths = vec![
+        Constraint::Length(8),
+        Constraint::Length(if wide { 18 } else { 16 }),
+        Constraint::Length(if wide { 21 } else { 17 }),
+    ];
+    let mut header = vec![
+        Cell::from("time UTC"),
+        Cell::from("operation"),
+        Cell::from("API×calls"),
+    ];
+    if wide {
+        widths.push(Constraint::Length(7));
+        header.push(Cell::from(Line::from("items").right_aligned()));
+    }
+    widths.extend([
+        Constraint::Length(7),
+        Constraint::Length(7),
+        Constraint::Length(8),
+    ]);
+    header.extend([
+        Cell::from(Line::from("RCU").right_aligned()),
+        Cell::from(Line::from("WCU").right_aligned()),
+        Cell::from(Line::from("elapsed").right_aligned()),
+    ]);
+    if wide {
+        widths.push(Constraint::Length(11));
+        header.push(Cell::from("rtr/unp/thr"));
+    }
+    widths.push(Constraint::Fill(1));
+    header.push(Cell::from("result"));
+    let table_area = Rect {
+        height: rows_area.height + 1,
+        ..inner
+    };
+    frame.render_widget(
+        Table::new(rows, widths).header(Row::new(header).style(heading())),
+        table_area,
+    );
+    if log.rows.len() > usize::from(rows_area.height) {
+        let mut bar = ScrollbarState::new(log.rows.len()).position(log.cursor.selected);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area.inner(Margin::new(0, 1)),
+            &mut bar,
+        );
+    }
+}

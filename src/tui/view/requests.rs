@@ -1,0 +1,124 @@
+//! The Requests pane: request ids found by scanning one page per `s`, and the ones generated
+//! in this session, with their record counts and creation time.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Margin, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
+};
+
+use super::{fit, focused, heading, highlight, pane_block};
+use crate::tui::app::App;
+use crate::tui::app::requests::{RequestRow, ScanState};
+use crate::tui::layout::{Areas, Pane};
+
+const RECORDS_W: u16 = 7;
+const CREATED_W: u16 = 8;
+
+/// Draws the Requests pane.
+pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
+    let area = areas.requests;
+    let is_focused = focused(app, Pane::Requests);
+    let state = &app.requests;
+    let mut title = vec![Span::raw(format!(" Requests ({}) ", state.len()))];
+    if app.scanning() {
+        title.push(Span::styled("scanning… ", Style::new().fg(Color::Yellow)));
+    }
+    frame.render_widget(pane_block(Line::from(title), is_focused), area);
+
+    let inner = area.inner(Margin::new(1, 1));
+    if inner.height == 0 {
+        return;
+    }
+    let id_w = inner.width.saturating_sub(RECORDS_W + CREATED_W + 2);
+    let rows_area = areas.rows(Pane::Requests);
+    let window = state.cursor.window(state.len(), rows_area.height.into());
+    let rows: Vec<Row> = window
+        .clone()
+        .filter_map(|i| Some((i, state.row(i)?)))
+        .map(|(i, row)| {
+            let style = if i == state.cursor.selected {
+                highlight(is_focused)
+            } else {
+                Style::new()
+            };
+            Row::new(vec![
+                Cell::from(fit(row.request_id.as_str(), id_w.into())),
+                Cell::from(Line::from(records_text(row)).right_aligned()),
+                Cell::from(created_time(row)),
+            ])
+            .style(style)
+        })
+        .collect();
+    let widths = [
+        Constraint::Length(id_w),
+        Constraint::Length(RECORDS_W),
+        Constraint::Length(CREATED_W),
+    ];
+    let header = Row::new(vec![
+        Cell::from("request id"),
+        Cell::from(Line::from("records").right_aligned()),
+        Cell::from("created"),
+    ])
+    .style(heading());
+    let table_area = Rect {
+        height: rows_area.height + 1,
+        ..inner
+    };
+    frame.render_widget(Table::new(rows, widths).header(header), table_area);
+
+    let footer = Rect {
+        y: inner.y + inner.height - 1,
+        height: 1,
+        ..inner
+    };
+    if footer.y > table_area.y {
+        let (text, color) = match &state.scan {
+            ScanState::NotStarted => ("not scanned yet: s reads a page", Color::DarkGray),
+            ScanState::More(_) => ("more… s reads the next page", Color::Cyan),
+            ScanState::EndOfTable => ("end of table (s scans again)", Color::DarkGray),
+        };
+        let text = if state.is_empty() && state.scan == ScanState::EndOfTable {
+            "end of table: empty. g generates requests"
+        } else {
+            text
+        };
+        frame.render_widget(
+            Paragraph::new(fit(text, inner.width.into())).style(Style::new().fg(color)),
+            footer,
+        );
+    }
+    if state.len() > usize::from(rows_area.height) {
+        let mut bar = ScrollbarState::new(state.len()).position(state.cursor.selected);
+        frame.render_stateful_widget(
+            Scrollbar::new(ScrollbarOrientation::VerticalRight),
+            area.inner(Margin::new(0, 1)),
+            &mut bar,
+        );
+    }
+}
+
+/// `50`, or `30/50` while the scan has seen only part of the request.
+fn records_text(row: &RequestRow) -> String {
+    match row.record_count {
+        Some(total) if row.scanned > 0 && row.scanned < u64::from(total) => {
+            format!("{}/{total}", row.scanned)
+        }
+        Some(total) => total.to_string(),
+        None => row.scanned.to_string(),
+    }
+}
+
+/// The time of day of `created_at` (`2026-11-24T14:13:03Z` -> `14:13:03`); the full value is
+/// in the item detail.
+fn created_time(row: &RequestRow) -> String {
+    let Some(created) = &row.created_at else {
+        return "-".into();
+    };
+    match created.split_once('T') {
+        Some((_, time)) => time.chars().take(8).collect(),
+        None => fit(created, CREATED_W.into()),
+    }
+}

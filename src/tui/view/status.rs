@@ -1,0 +1,62 @@
+//! The status line (the last result, hint or error: errors stay until a user action replaces
+//! them) and the key hints for the focused pane.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::app::{App, Modal, Status};
+use crate::tui::layout::Pane;
+
+const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
+
+/// Draws the two status lines.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let busy = !app.in_flight.is_empty() && app.worker_dead.is_none();
+    let mut spans = Vec::new();
+    if busy {
+        spans.push(Span::styled(
+            format!("{} ", SPINNER[app.spinner % SPINNER.len()]),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    match &app.status {
+        Some(Status::Info(text)) => spans.push(Span::raw(text.clone())),
+        Some(Status::Error(text)) => spans.push(Span::styled(
+            format!("error: {text}"),
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        )),
+        None => {}
+    }
+    let hints = Line::styled(key_hints(app), Style::new().fg(Color::DarkGray));
+    frame.render_widget(Paragraph::new(vec![Line::from(spans), hints]), area);
+}
+
+/// The keys that matter right now.
+fn key_hints(app: &App) -> &'static str {
+    if app.long_job.is_some() {
+        return "Esc cancel (what was done stays)  Ctrl-C cancel and quit";
+    }
+    match &app.modal {
+        Some(Modal::Help) => return "Esc / ? close help",
+        Some(Modal::Generate(_)) => {
+            return "digits type  Backspace delete  Tab/↓ next field  Space/←/→ mix  Enter start  Esc close";
+        }
+        Some(Modal::Query(_)) => return "type or paste an id  Enter query  Esc cancel",
+        Some(Modal::Confirm(_)) => return "y delete  n/Esc keep",
+        None => {}
+    }
+    match app.focus {
+        Pane::Requests => {
+            "↑↓ move  Enter query  s next page  / query id  g generate  c consistency  Tab pane  ? help  q quit"
+        }
+        Pane::Items => {
+            "↑↓ move  Space select  a all  d delete selected  D delete request  r re-query  Tab pane  ? help  q quit"
+        }
+        Pane::Log => {
+            "↑↓ move: Detail shows the operation's parameters and per-call capacity  Tab pane  ? help  q quit"
+        }
+    }
+}

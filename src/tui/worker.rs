@@ -1,0 +1,280 @@
+//! The worker: owns the [`Store`], runs each job as its own task, and reports back through a
+//! bounded channel. The UI never awaits I/O; it sends [`WorkerCommand`]s and reads
+//! [`WorkerEvent`]s.
+//!
+//! - A newer query aborts the one still running: its answer would be stale anyway.
+//! - Generate and delete get a [`CancellationToken`]; cancelling keeps what was written and the
+//!   store's error says how much.
+//! - Progress is coalesced through a watch channel and forwarded at most every
+//!   [`PROGRESS_INTERVAL`], always the latest, so a 100,000-record job cannot flood the UI.
+//! - A job that panics becomes a `Failed` event; the worker itself keeps going.
+
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
+use std::time::Duration;
+
+use futures::FutureExt;
+use tokio::sync::{mpsc, watch};
+use tokio::task::{AbortHandle, JoinHandle, JoinSet};
+
+use super::msg::{ClockTime, EventKind, GeneratedRequest, Job, JobId, WorkerCommand, WorkerEvent};
+use crate::generate::{GenerateSpec, build_records};
+use crate::store::{BatchProgress, CancellationToken, Store, StoreError, WriteOptions};
+
+/// Most progress events per job per second is 1 / this.
+pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+/// Room in each channel; senders wait when it is full (backpressure, never unbounded memory).
+pub const CHANNEL_CAPACITY: usize = 64;
+/// How long shutdown waits for cancelled jobs to stop before abandoning them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+
+/// The UI's side of a running worker.
+pub struct WorkerHandle {
+    /// Jobs and cancellations go here.
+    pub commands: mpsc::Sender<WorkerCommand>,
+    /// Results and progress come from here.
+    pub events: mpsc::Receiver<WorkerEvent>,
+    /// Ends when the worker stops; an error means it panicked.
+    pub join: JoinHandle<()>,
+}
+
+/// Starts the worker on the current tokio runtime.
+pub fn spawn(store: Store) -> WorkerHandle {
+    let (cmd_tx, cmd_rx) = mpsc::channel(CHANNEL_CAPACITY);
+    let (evt_tx, evt_rx) = mpsc::channel(CHANNEL_CAPACITY);
+    let join = tokio::spawn(run(store, cmd_rx, evt_tx));
+    WorkerHandle {
+        commands: cmd_tx,
+        events: evt_rx,
+        join,
+    }
+}
+
+/// A job in flight, as the worker tracks it.
+struct Running {
+    abort: AbortHandle,
+    cancel: Option<CancellationToken>,
+    is_query: bool,
+}
+
+async fn run(
+    store: Store,
+    mut commands: mpsc::Receiver<WorkerCommand>,
+    events: mpsc::Sender<WorkerEvent>,
+) {
+    let mut tasks: JoinSet<JobId> = JoinSet::new();
+    let mut running: HashMap<JobId, Running> = HashMap::new();
+    loop {
+        tokio::select! {
+            cmd = commands.recv() => match cmd {
+                Some(WorkerCommand::Start { id, job }) => {
+                    let is_query = matches!(job, Job::Query { .. });
+                    if is_query {
+                        // Only the newest query matters: stop the older ones spending RCU.
+                        running.retain(|_, r| {
+                            if r.is_query {
+                                r.abort.abort();
+                            }
+                            !r.is_query
+                        });
+                    }
+                    let cancel = job.is_long().then(CancellationToken::new);
+                    let fut = run_job(store.clone(), id, job, events.clone(), cancel.clone());
+                    let abort = tasks.spawn(fut);
+                    running.insert(id, Running { abort, cancel, is_query });
+                }
+                Some(WorkerCommand::Cancel(id)) => {
+                    if let Some(token) = running.get(&id).and_then(|r| r.cancel.as_ref()) {
+                        token.cancel();
+                    }
+                }
+                Some(WorkerCommand::Shutdown) | None => break,
+            },
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
+                // Aborted queries end as a JoinError: they were already removed.
+                if let Ok(id) = done {
+                    running.remove(&id);
+                }
+            }
+        }
+    }
+    for r in running.values() {
+        match &r.cancel {
+            Some(token) => token.cancel(),
+            None => r.abort.abort(),
+        }
+    }
+    let drain = async { while tasks.join_next().await.is_some() {} };
+    if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
+        tasks.abort_all();
+    }
+}
+
+/// Runs one job to its final event. A panic inside it becomes a `Failed` event.
+async fn run_job(
+    store: Store,
+    id: JobId,
+    job: Job,
+    events: mpsc::Sender<WorkerEvent>,
+    cancel: Option<CancellationToken>,
+) -> JobId {
+    let result = AssertUnwindSafe(job_body(&store, id, job, &events, cancel))
+        .catch_unwind()
+        .await;
+    let kind = match result {
+        Ok(kind) => kind,
+        Err(panic) => EventKind::Failed(StoreError::InvalidInput(format!(
+            "internal error: the job panicked: {}",
+            panic_message(panic.as_ref())
+        ))),
+    };
+    send(&events, id, kind).await;
+    id
+}
+
+async fn job_body(
+    store: &Store,
+    id: JobId,
+    job: Job,
+    events: &mpsc::Sender<WorkerEvent>,
+    cancel: Option<CancellationToken>,
+) -> EventKind {
+    let cancel = cancel.unwrap_or_default();
+    match job {
+        Job::Scan(opts) => match store.scan_page(&opts).await {
+            Ok(page) => EventKind::Scanned(page),
+            Err(e) => EventKind::Failed(e),
+        },
+        Job::Query { request_id, opts } => match store.query_request(&request_id, &opts).await {
+            Ok(out) => EventKind::Queried(out),
+            Err(e) => EventKind::Failed(e),
+        },
+        Job::Generate(spec) => generate(store, id, spec, events, &cancel).await,
+        Job::DeleteKeys { keys, .. } => {
+            let result = with_progress(id, events, |progress| async move {
+                store
+                    .delete_keys(keys, WriteOptions::default(), &progress, &cancel)
+                    .await
+            })
+            .await;
+            match result {
+                Ok(report) => EventKind::Deleted(report),
+                Err(e) => EventKind::Failed(e),
+            }
+        }
+        Job::DeleteRequest(request_id) => {
+            let result = with_progress(id, events, |progress| async move {
+                store
+                    .delete_request(&request_id, WriteOptions::default(), &progress, &cancel)
+                    .await
+            })
+            .await;
+            match result {
+                Ok(report) => EventKind::Deleted(report),
+                Err(e) => EventKind::Failed(e),
+            }
+        }
+    }
+}
+
+async fn generate(
+    store: &Store,
+    id: JobId,
+    spec: GenerateSpec,
+    events: &mpsc::Sender<WorkerEvent>,
+    cancel: &CancellationToken,
+) -> EventKind {
+    if let Err(message) = spec.validate() {
+        return EventKind::Failed(StoreError::InvalidInput(message));
+    }
+    // A million 400-byte payloads take a moment to build: keep it off the runtime's threads.
+    let built = tokio::task::spawn_blocking(move || {
+        let mut rng = fastrand::Rng::new();
+        let counts = spec.plan(&mut rng);
+        let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
+        (counts, ids, records)
+    })
+    .await;
+    let (counts, ids, records) = match built {
+        Ok(built) => built,
+        Err(e) => {
+            return EventKind::Failed(StoreError::InvalidInput(format!(
+                "internal error building records: {e}"
+            )));
+        }
+    };
+    let created_at = records
+        .first()
+        .map(|r| r.created_at.clone())
+        .unwrap_or_default();
+    let planned = ids
+        .into_iter()
+        .zip(counts)
+        .map(|(request_id, records)| GeneratedRequest {
+            request_id,
+            records,
+            created_at: created_at.clone(),
+        })
+        .collect();
+    send(events, id, EventKind::Planned(planned)).await;
+    let result = with_progress(id, events, |progress| async move {
+        store
+            .write_records(records, WriteOptions::default(), &progress, cancel)
+            .await
+    })
+    .await;
+    match result {
+        Ok(report) => EventKind::Generated(report),
+        Err(e) => EventKind::Failed(e),
+    }
+}
+
+/// Runs `work` with a progress callback whose updates reach the UI coalesced: the callback
+/// only replaces the value in a watch channel (cheap, never blocks the store), and a forwarder
+/// sends the latest value at most every [`PROGRESS_INTERVAL`].
+async fn with_progress<F, Fut, T>(id: JobId, events: &mpsc::Sender<WorkerEvent>, work: F) -> T
+where
+    F: FnOnce(Box<dyn Fn(BatchProgress) + Send + Sync>) -> Fut,
+    Fut: Future<Output = T>,
+{
+    let (tx, mut rx) = watch::channel::<Option<BatchProgress>>(None);
+    let forward_events = events.clone();
+    let forwarder = tokio::spawn(async move {
+        while rx.changed().await.is_ok() {
+            let latest = *rx.borrow_and_update();
+            if let Some(p) = latest {
+                send(&forward_events, id, EventKind::Progress(p)).await;
+            }
+            tokio::time::sleep(PROGRESS_INTERVAL).await;
+        }
+    });
+    let progress: Box<dyn Fn(BatchProgress) + Send + Sync> = Box::new(move |p| {
+        tx.send_replace(Some(p));
+    });
+    let out = work(progress).await;
+    // The final event carries the full report; a progress event after it would only confuse.
+    forwarder.abort();
+    let _ = forwarder.await;
+    out
+}
+
+async fn send(events: &mpsc::Sender<WorkerEvent>, id: JobId, kind: EventKind) {
+    let event = WorkerEvent {
+        id,
+        at: ClockTime::now(),
+        kind,
+    };
+    // The UI has gone away: nobody to tell.
+    let _ = events.send(event).await;
+}
+
+/// The text of a panic payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "unknown panic".to_owned()
+    }
+}
