@@ -411,5 +411,8 @@ fn an_unwritable_database_location_is_named() {
     let as_dir = dir.path().join("a-dir.db");
     std::fs::create_dir(&as_dir).unwrap();
     let p = as_dir.display().to_string();
-    fails_with(&["--db", &p, "describe"], &["cannot open the embedded database", &p]);
+    fails_with(
+        &["--db", &p, "describe"],
+        &["cannot open the embedded database", &p],
+    );
 }
