@@ -12,7 +12,7 @@ pub mod oplog;
 pub mod query_input;
 pub mod requests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::BTreeMap;
 

@@ -89,7 +89,7 @@ impl Areas {
         let header = Rect::new(x, y, w, 1);
         let status = Rect::new(x, y + h - 2, w, 2);
         let middle_h = h - 3;
-        let top_h = (middle_h * 62 / 100).max(8);
+        let top_h = (middle_h * 65 / 100).max(8);
         let log_h = middle_h - top_h;
         let top_y = y + 1;
         let requests_w = (w * 46 / 100).clamp(28, 56);

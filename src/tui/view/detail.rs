@@ -107,7 +107,7 @@ fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
     ));
     for (i, call) in r.call_log.iter().enumerate() {
         lines.push(Line::from(format!(
-            "  {:>3} {:<15} {:>5} items {:>7} RCU {:>7} WCU {:>8}  {}",
+            "  {:>3} {} {} items, {} RCU, {} WCU, {}: {}",
             i + 1,
             call.api,
             call.items,

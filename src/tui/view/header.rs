@@ -34,10 +34,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(format!("reads: {}", read_mode(false)))
     };
     let count = u64::try_from(c.item_count).unwrap_or(0);
-    let line = Line::from(vec![
+    let full = Line::from(vec![
         Span::styled("dynamo-explorer", Style::new().add_modifier(Modifier::BOLD)),
         sep(),
-        backend,
+        backend.clone(),
         sep(),
         Span::raw(format!("table {}", c.table)),
         sep(),
@@ -45,7 +45,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         sep(),
         Span::raw(format!("~{} items (approx.)", thousands(count))),
         sep(),
-        mode,
+        mode.clone(),
     ]);
+    let line = if full.width() <= usize::from(area.width) {
+        full
+    } else {
+        // Narrow terminals: the same facts, shorter.
+        let billing = match c.billing_mode.as_str() {
+            "PAY_PER_REQUEST" => "on-demand",
+            "PROVISIONED" => "provisioned",
+            other => other,
+        };
+        Line::from(vec![
+            backend,
+            sep(),
+            Span::raw(c.table.clone()),
+            sep(),
+            Span::raw(billing.to_owned()),
+            sep(),
+            Span::raw(format!("~{}", thousands(count))),
+            sep(),
+            mode,
+        ])
+    };
     frame.render_widget(Paragraph::new(line), area);
 }
