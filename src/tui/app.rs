@@ -253,6 +253,14 @@ impl App {
         self.areas().map_or(1, |a| a.page(pane))
     }
 
+    /// Something the user is waiting for is running (superseded queries do not count: the
+    /// worker aborts them, so they may never answer).
+    pub fn busy(&self) -> bool {
+        self.in_flight
+            .keys()
+            .any(|id| !self.superseded.contains(id))
+    }
+
     /// A scan page is on its way.
     pub fn scanning(&self) -> bool {
         self.in_flight

@@ -90,7 +90,7 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
                 batch.push(Msg::WorkerDied(why));
             }
             _ = tick.tick() => {
-                if !app.in_flight.is_empty() {
+                if app.busy() {
                     batch.push(Msg::Tick);
                 }
             }

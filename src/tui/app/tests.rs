@@ -298,7 +298,13 @@ fn a_stale_query_result_is_ignored() {
     assert_eq!(a.querying(), Some(&rid(2)), "still waiting for the newest");
     let superseded = a.log.rows.last().expect("its RCU was still billed: logged");
     assert_eq!(superseded.outcome, Outcome::Superseded);
+    // A superseded query the worker aborted never answers: it must not look busy forever.
+    let (aborted, _) = started(&key(&mut a, 'r'));
+    assert!(a.busy());
+    let (new, _) = started(&key(&mut a, 'r'));
+    assert!(a.in_flight.contains_key(&aborted));
     event(&mut a, new, EventKind::Queried(records(&rid(2), 4)));
+    assert!(!a.busy(), "nothing left that will answer");
     assert_eq!(a.items.request_id, Some(rid(2)));
     assert_eq!(a.items.len(), 4);
     // And a stale failure does not put an error on the status line.

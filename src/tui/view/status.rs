@@ -14,7 +14,7 @@ const SPINNER: [&str; 4] = ["◐", "◓", "◑", "◒"];
 
 /// Draws the two status lines.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let busy = !app.in_flight.is_empty() && app.worker_dead.is_none();
+    let busy = app.busy() && app.worker_dead.is_none();
     let mut spans = Vec::new();
     if busy {
         spans.push(Span::styled(
