@@ -655,7 +655,7 @@ impl App {
             return refused;
         }
         let label = match spec.mix {
-            Mix::Fixed => format!("generate {} x {}", spec.requests, spec.records),
+            Mix::Fixed => format!("generate {}×{}", spec.requests, spec.records),
             Mix::Realistic => format!("generate {} realistic", spec.requests),
         };
         self.info("generating: Esc cancels (what was written stays)");

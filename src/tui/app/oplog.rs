@@ -27,7 +27,7 @@ pub enum Outcome {
 pub struct LogRow {
     /// When it finished (UTC).
     pub at: ClockTime,
-    /// What the user did: `query 1a2b3c4d`, `generate 3 x 50`...
+    /// What the user did: `query 1a2b3c4d`, `generate 3×50`...
     pub label: String,
     /// How it ended.
     pub outcome: Outcome,

@@ -853,7 +853,7 @@ fn generate_runs_reports_progress_and_lists_the_new_requests_first() {
     assert_eq!(ids, vec![rid(1), rid(2), rid(3), rid(9)], "new ones first");
     assert_eq!(a.requests.cursor.selected, 0);
     assert!(status_text(&a).contains("wrote 150 records in 3 request(s): 150 WCU"));
-    assert_eq!(a.log.rows.last().expect("logged").label, "generate 3 x 50");
+    assert_eq!(a.log.rows.last().expect("logged").label, "generate 3×50");
 }
 
 #[test]
@@ -923,7 +923,7 @@ fn a_partial_generate_failure_counts_what_landed_and_shows_the_error() {
     let row = a.log.rows.last().expect("logged");
     assert!(matches!(&row.outcome, Outcome::Error(e) if e.contains("7 of 10")));
     assert!((a.log.totals.write - 7.0).abs() < 1e-9);
-    assert!(status_text(&a).starts_with("error: generate 1 x 10 failed: 7 of 10"));
+    assert!(status_text(&a).starts_with("error: generate 1×10 failed: 7 of 10"));
 }
 
 // ----- errors, help, quitting -----

@@ -74,7 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect) {
     lines.push(Line::raw(""));
     lines.push(Line::raw(
         "RCU/WCU: capacity units DynamoDB reports for each call (ReturnConsumedCapacity). \
-         rtr/unp/thr: retries / unprocessed items resent / throttled. Costs are estimates at \
+         r/u/t: retries / unprocessed items resent / throttled. Costs are estimates at \
          us-east-1 on-demand prices.",
     ));
     frame.render_widget(

@@ -118,8 +118,8 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         .collect();
     let mut widths = vec![
         Constraint::Length(8),
-        Constraint::Length(if wide { 18 } else { 16 }),
-        Constraint::Length(if wide { 21 } else { 17 }),
+        Constraint::Length(16),
+        Constraint::Length(if wide { 19 } else { 17 }),
     ];
     let mut header = vec![
         Cell::from("time UTC"),
@@ -133,7 +133,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     widths.extend([
         Constraint::Length(7),
         Constraint::Length(7),
-        Constraint::Length(8),
+        Constraint::Length(7),
     ]);
     header.extend([
         Cell::from(Line::from("RCU").right_aligned()),
@@ -141,8 +141,8 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         Cell::from(Line::from("elapsed").right_aligned()),
     ]);
     if wide {
-        widths.push(Constraint::Length(11));
-        header.push(Cell::from("rtr/unp/thr"));
+        widths.push(Constraint::Length(7));
+        header.push(Cell::from("r/u/t"));
     }
     widths.push(Constraint::Fill(1));
     header.push(Cell::from("result"));
