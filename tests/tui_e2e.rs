@@ -119,7 +119,7 @@ impl Tui {
             if Instant::now() > deadline {
                 panic!("timed out waiting for {what}; screen:\n{screen}");
             }
-            thread::sleep(Duration::from_millis(50));
+            thread::sleep(Duration::from_millis(2));
         }
     }
 
@@ -149,6 +149,24 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
 
     // Startup: one scan page of an empty table.
     tui.wait_text("end of table: empty");
+
+    // Keys are handled as they arrive, not at the next render tick (250 ms): a regression
+    // here once made every key wait for the tick.
+    let mut latencies = Vec::new();
+    for _ in 0..7 {
+        let pressed = Instant::now();
+        tui.send("?");
+        tui.wait_text("Keys (Esc or ? closes)");
+        latencies.push(pressed.elapsed());
+        tui.send("\x1b");
+        tui.wait_for("help closed", |s| !s.contains("Keys (Esc or ? closes)"));
+    }
+    latencies.sort();
+    assert!(
+        latencies[3] < Duration::from_millis(120),
+        "median key-to-screen latency {:?} (all: {latencies:?})",
+        latencies[3]
+    );
 
     // Generate 3 requests x 50 records: each field opens at its default, cursor at its end.
     tui.send("g");

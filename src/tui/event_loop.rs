@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
 use crossterm::event::{Event, EventStream};
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use tokio::time::MissedTickBehavior;
 
 use super::app::App;
@@ -95,9 +95,19 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
                 }
             }
         }
-        // Drain whatever else is ready, so a burst becomes one frame.
-        while let Some(Some(Ok(event))) = input.next().now_or_never() {
-            batch.extend(to_msg(event));
+        // Drain whatever else is ready, so a burst becomes one frame. Polled inside this task
+        // (not with `now_or_never`): crossterm remembers the waker of a pending poll, and a
+        // no-op one would leave the next key unnoticed until the tick.
+        loop {
+            tokio::select! {
+                biased;
+                event = input.next() => match event {
+                    Some(Ok(event)) => batch.extend(to_msg(event)),
+                    Some(Err(e)) => return Err(e).wrap_err("cannot read terminal input"),
+                    None => break,
+                },
+                () = std::future::ready(()) => break,
+            }
         }
         while let Ok(event) = events.try_recv() {
             batch.push(Msg::Worker(Box::new(event)));
