@@ -201,6 +201,27 @@ fn delete_confirmation() {
 }
 
 #[test]
+fn delete_while_running() {
+    for size in SIZES {
+        let mut a = main_screen(size);
+        key(&mut a, 'D');
+        let id = job_id(&key(&mut a, 'y'));
+        let progress = BatchProgress {
+            done: 25,
+            total: 50,
+            write_units: 25.0,
+            retries: 0,
+            throttled: 0,
+            unprocessed_resent: 0,
+            elapsed: Duration::from_millis(40),
+        };
+        event(&mut a, id, T0 + 30, EventKind::Progress(progress));
+        press(&mut a, KeyCode::Esc);
+        snapshot("delete_running", &a, size);
+    }
+}
+
+#[test]
 fn help_overlay() {
     for size in SIZES {
         let mut a = main_screen(size);
