@@ -278,3 +278,23 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         "unknown panic".to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the event loop shows as "worker died: ..." when the worker task panics.
+    #[tokio::test]
+    async fn a_panicking_task_s_message_is_recovered() {
+        let handle: JoinHandle<()> = tokio::spawn(async { panic!("store exploded: {}", 42) });
+        let err = handle.await.expect_err("the task panicked");
+        assert!(err.is_panic());
+        assert_eq!(
+            panic_message(err.into_panic().as_ref()),
+            "store exploded: 42"
+        );
+        let handle: JoinHandle<()> = tokio::spawn(async { panic!("static text") });
+        let err = handle.await.expect_err("the task panicked");
+        assert_eq!(panic_message(err.into_panic().as_ref()), "static text");
+    }
+}
