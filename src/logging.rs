@@ -4,7 +4,14 @@
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
+
+static CURRENT: OnceLock<PathBuf> = OnceLock::new();
+
+/// The log file in use, if logging started.
+pub fn current_path() -> Option<&'static Path> {
+    CURRENT.get().map(PathBuf::as_path)
+}
 
 use tracing_subscriber::EnvFilter;
 
@@ -40,5 +47,6 @@ pub fn init(path: Option<&Path>) -> Result<PathBuf, String> {
         .with_ansi(false)
         .try_init()
         .map_err(|e| format!("logging already set up: {e}"))?;
+    let _ = CURRENT.set(path.clone());
     Ok(path)
 }

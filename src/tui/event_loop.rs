@@ -43,6 +43,9 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut worker_running = true;
 
+    // A test hook: the end-to-end panic test needs a real panic on the UI thread with the
+    // terminal in raw mode and on the alternate screen, to prove the hook restores it.
+    let mut forced_panic = std::env::var_os("DYNAMO_EXPLORER_TEST_PANIC").is_some();
     let mut pending = app.init();
     let mut dirty = true;
     let mut quit = false;
@@ -69,6 +72,9 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
                 .draw(|frame| view::draw(frame, app))
                 .wrap_err("cannot draw on the terminal")?;
             dirty = false;
+            if std::mem::take(&mut forced_panic) {
+                panic!("forced panic after the first frame (DYNAMO_EXPLORER_TEST_PANIC is set)");
+            }
         }
 
         let mut batch: Vec<Msg> = Vec::new();

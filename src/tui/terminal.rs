@@ -69,12 +69,19 @@ pub fn install_panic_hook() {
     INSTALLED.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let ui_thread = std::thread::current().name() == Some("main");
+            // Every panic, on any thread, goes to the log with a backtrace: the report
+            // survives even when the screen cannot show it.
+            let thread = std::thread::current().name().unwrap_or("unnamed").to_owned();
+            tracing::error!(%thread, panic = %info, backtrace = %std::backtrace::Backtrace::force_capture(), "panic");
+            let ui_thread = thread == "main";
             if ACTIVE.load(Ordering::SeqCst) && !ui_thread {
                 return;
             }
             restore();
             previous(info);
+            if let Some(log) = crate::logging::current_path() {
+                eprintln!("dynamo-explorer: the panic and its backtrace are recorded in {}", log.display());
+            }
         }));
     });
 }

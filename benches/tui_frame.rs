@@ -1,0 +1,117 @@
+//! Frame time of the TUI with 100,000 records loaded, at 120x40, on ratatui's TestBackend.
+//! `cargo bench --bench tui_frame`. Goal: under 2 ms a frame (the Items pane renders only
+//! its visible window, whatever the number of records).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use dynamo_explorer::schema::{Record, RequestId};
+use dynamo_explorer::store::{OpReport, QueryOutput, TableInfo};
+use dynamo_explorer::tui::app::{App, ConnInfo};
+use dynamo_explorer::tui::msg::{ClockTime, Command, EventKind, Msg, WorkerEvent};
+use dynamo_explorer::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const RECORDS: u32 = 100_000;
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// The app after querying a request of `n` records (200-byte payloads, like `generate`).
+pub fn loaded_app(n: u32) -> App {
+    let table = TableInfo {
+        name: "requests".into(),
+        status: "ACTIVE".into(),
+        key_schema: "request_id (S, HASH) + seq (N, RANGE)".into(),
+        billing_mode: "PAY_PER_REQUEST".into(),
+        item_count: i64::from(n),
+        size_bytes: i64::from(n) * 350,
+        created: false,
+    };
+    let mut app = App::new(
+        ConnInfo::new("embedded (in memory)", false, &table),
+        (120, 40),
+    );
+    let _ = app.init();
+    let id = RequestId::new_random();
+    press(&mut app, KeyCode::Char('/'));
+    for c in id.as_str().chars() {
+        press(&mut app, KeyCode::Char(c));
+    }
+    let job = press(&mut app, KeyCode::Enter)
+        .into_iter()
+        .find_map(|c| match c {
+            Command::Start { id, .. } => Some(id),
+            _ => None,
+        })
+        .expect("Enter starts a query");
+    let mut rng = fastrand::Rng::with_seed(1);
+    let records: Vec<Record> = (0..n)
+        .map(|seq| Record {
+            request_id: id.clone(),
+            seq,
+            created_at: "2026-11-24T14:13:03.512Z".into(),
+            customer_id: "customer-00001".into(),
+            record_count: n,
+            payload: (0..200).map(|_| rng.alphanumeric()).collect(),
+            expires_at: 1_766_585_583,
+        })
+        .collect();
+    let out = QueryOutput {
+        request_id: id,
+        sizes: vec![348; n as usize],
+        count: u64::from(n),
+        scanned_count: u64::from(n),
+        pages: 35,
+        records,
+        report: OpReport::new("query"),
+    };
+    app.update(Msg::Worker(Box::new(WorkerEvent {
+        id: job,
+        at: ClockTime(0),
+        kind: EventKind::Queried(out),
+    })));
+    app
+}
+
+fn frames(c: &mut Criterion) {
+    let mut app = loaded_app(RECORDS);
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+    let screen = |t: &Terminal<TestBackend>| format!("{:?}", t.backend().buffer());
+    terminal.draw(|f| view::draw(f, &app)).expect("draws");
+    assert!(
+        screen(&terminal).contains("99999") || screen(&terminal).contains("100000"),
+        "the items are loaded"
+    );
+
+    c.bench_function("frame 120x40, 100k records, top", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| view::draw(f, black_box(&app)))
+                .map(|_| ())
+        })
+    });
+    press(&mut app, KeyCode::End);
+    c.bench_function("frame 120x40, 100k records, end", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| view::draw(f, black_box(&app)))
+                .map(|_| ())
+        })
+    });
+    // Scrolling: a key press and the frame it causes.
+    c.bench_function("PgUp + frame, 100k records", |b| {
+        b.iter(|| {
+            press(&mut app, KeyCode::PageUp);
+            terminal
+                .draw(|f| view::draw(f, black_box(&app)))
+                .map(|_| ())
+        })
+    });
+}
+
+criterion_group!(benches, frames);
+criterion_main!(benches);
