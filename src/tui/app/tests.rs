@@ -1043,3 +1043,54 @@ fn tick_animates_and_unknown_events_are_ignored() {
     );
     assert!(a.log.rows.is_empty());
 }
+
+#[test]
+fn long_and_garbage_ids_are_refused_in_the_input_without_sending() {
+    let mut a = app_with_requests(&[]);
+    // 3 KB pasted: over DynamoDB's 2,048-byte partition key limit.
+    key(&mut a, '/');
+    a.update(Msg::Paste("a".repeat(3 * 1024)));
+    assert!(press(&mut a, KeyCode::Enter).is_empty(), "nothing is sent");
+    assert!(
+        matches!(&a.modal, Some(Modal::Query(i)) if i.message.as_deref().is_some_and(|m| m.contains("2048 bytes"))),
+        "{:?}",
+        a.modal
+    );
+    press(&mut a, KeyCode::Esc);
+    // Binary-looking paste: an escape sequence and a NUL inside one line.
+    key(&mut a, '/');
+    a.update(Msg::Paste("\u{1b}[31mred\u{0}id\u{fffd}".into()));
+    assert!(press(&mut a, KeyCode::Enter).is_empty(), "nothing is sent");
+    assert!(
+        matches!(&a.modal, Some(Modal::Query(i)) if i.message.as_deref().is_some_and(|m| m.contains("control characters"))),
+        "{:?}",
+        a.modal
+    );
+    // Replacement characters alone are valid UTF-8 a key may hold: sent as typed.
+    press(&mut a, KeyCode::Esc);
+    key(&mut a, '/');
+    a.update(Msg::Paste("\u{fffd}\u{fffd}-id".into()));
+    let (_, job) = started(&press(&mut a, KeyCode::Enter));
+    assert!(
+        matches!(job, Job::Query { request_id, .. } if request_id.as_str() == "\u{fffd}\u{fffd}-id")
+    );
+}
+
+#[test]
+fn huge_and_non_numeric_generate_values_never_start_a_job() {
+    let mut a = app();
+    key(&mut a, 'g');
+    // Digits stop at nine: 9,999,999,999 cannot even be typed; what can is refused.
+    typed(&mut a, "99999999999999");
+    typed(&mut a, "-x.,e ");
+    let Some(Modal::Generate(form)) = &a.modal else {
+        panic!("dialog open")
+    };
+    assert_eq!(form.requests, "199999999", "digits only, at most nine");
+    assert!(press(&mut a, KeyCode::Enter).is_empty(), "nothing is sent");
+    assert!(
+        matches!(&a.modal, Some(Modal::Generate(f)) if f.error.as_deref().is_some_and(|e| e.contains("cap"))),
+        "{:?}",
+        a.modal
+    );
+}
