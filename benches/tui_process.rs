@@ -162,7 +162,7 @@ fn main() {
         .collect();
     startup.sort();
     println!(
-        "start-up to first frame (embedded, 10 runs): median {:.0} ms, min {:.0} ms, max {:.0} ms (goal < 200 ms)",
+        "TUI start-up to first frame (embedded, 10 runs): median {:.0} ms, min {:.0} ms, max {:.0} ms (goal < 200 ms)",
         startup[5].as_secs_f64() * 1e3,
         startup[0].as_secs_f64() * 1e3,
         startup[9].as_secs_f64() * 1e3
@@ -183,7 +183,7 @@ fn main() {
     let after = tui.rss_mb();
     tui.quit();
     println!(
-        "memory with 100,000 records loaded: {after:.1} MB RSS ({before:.1} MB before the query; \
+        "TUI memory with 100,000 records loaded: {after:.1} MB RSS ({before:.1} MB before the query; \
          query + load {:.2} s) (goal < 150 MB)",
         took.as_secs_f64()
     );

@@ -28,6 +28,7 @@ use self::query_input::QueryInput;
 use self::requests::{RequestsState, SCAN_PAGE_LIMIT, ScanState};
 use super::layout::{Areas, Pane};
 use super::msg::{ClockTime, Command, EventKind, GeneratedRequest, Job, JobId, Msg, WorkerEvent};
+use super::view;
 use crate::generate::{GenerateSpec, Mix};
 use crate::schema::{RecordKey, RequestId};
 use crate::store::{BatchProgress, OpReport, QueryOptions, ScanOptions, StoreError, TableInfo};
@@ -77,8 +78,8 @@ pub enum Status {
 /// A dialog over the panes; it gets the keys first.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
-    /// The key list.
-    Help,
+    /// The key list, scrolled down by this many lines.
+    Help(u16),
     /// The generate form (also shows the progress while its job runs).
     Generate(GenerateForm),
     /// The `/` input line.
@@ -339,13 +340,20 @@ impl App {
             return Vec::new();
         }
         match self.modal.take() {
-            Some(Modal::Help) => {
-                if !matches!(
-                    key.code,
-                    KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
-                ) {
-                    self.modal = Some(Modal::Help);
-                }
+            Some(Modal::Help(scroll)) => {
+                let max = view::help::max_scroll(Rect::new(0, 0, self.size.0, self.size.1));
+                let page = self.size.1.saturating_sub(4).max(1);
+                let scroll = match key.code {
+                    KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => return Vec::new(),
+                    KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+                    KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                    KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(page),
+                    KeyCode::PageUp => scroll.saturating_sub(page),
+                    KeyCode::Home => 0,
+                    KeyCode::End => max,
+                    _ => scroll,
+                };
+                self.modal = Some(Modal::Help(scroll.min(max)));
                 Vec::new()
             }
             Some(Modal::Generate(form)) => self.on_generate_key(form, key),
@@ -359,7 +367,7 @@ impl App {
         let page = self.page(self.focus) as isize;
         match key.code {
             KeyCode::Char('q') => return vec![Command::Quit],
-            KeyCode::Char('?') => self.modal = Some(Modal::Help),
+            KeyCode::Char('?') => self.modal = Some(Modal::Help(0)),
             KeyCode::Char('g') => {
                 if let Some(err) = self.refuse_if_dead() {
                     return err;
@@ -489,7 +497,7 @@ impl App {
                     form.type_char(c);
                 }
             }
-            Some(Modal::Help | Modal::Confirm(_)) => {}
+            Some(Modal::Help(_) | Modal::Confirm(_)) => {}
             // A paste on the main screen can only be an id to look up.
             None => {
                 let mut input = QueryInput::default();

@@ -230,6 +230,16 @@ fn help_overlay() {
     }
 }
 
+/// On a small terminal the overlay scrolls: End shows the last lines (the footnote).
+#[test]
+fn help_overlay_scrolled_to_the_end() {
+    let size = (80, 24);
+    let mut a = main_screen(size);
+    key(&mut a, '?');
+    press(&mut a, KeyCode::End);
+    snapshot("help_end", &a, size);
+}
+
 #[test]
 fn query_input_with_a_bad_id() {
     for size in SIZES {

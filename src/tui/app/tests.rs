@@ -982,17 +982,41 @@ fn a_dead_worker_is_reported_and_nothing_more_is_sent() {
 fn help_opens_with_question_mark_and_closes_with_esc() {
     let mut a = app();
     key(&mut a, '?');
-    assert_eq!(a.modal, Some(Modal::Help));
+    assert_eq!(a.modal, Some(Modal::Help(0)));
     assert!(
         key(&mut a, 's').is_empty(),
         "keys do not leak through the overlay"
     );
-    assert_eq!(a.modal, Some(Modal::Help));
+    assert_eq!(a.modal, Some(Modal::Help(0)));
     press(&mut a, KeyCode::Esc);
     assert!(a.modal.is_none());
     key(&mut a, '?');
     key(&mut a, '?');
     assert!(a.modal.is_none());
+}
+
+#[test]
+fn help_scrolls_only_as_far_as_its_lines_go() {
+    let mut a = App::new(conn(), (80, 24));
+    key(&mut a, '?');
+    key(&mut a, 'k');
+    assert_eq!(a.modal, Some(Modal::Help(0)), "no scrolling above the top");
+    key(&mut a, 'j');
+    assert_eq!(a.modal, Some(Modal::Help(1)));
+    press(&mut a, KeyCode::End);
+    let Some(Modal::Help(end)) = a.modal else {
+        panic!("help closed: {:?}", a.modal)
+    };
+    assert!(end > 1, "at 80x24 the key list is longer than the overlay");
+    key(&mut a, 'j');
+    assert_eq!(a.modal, Some(Modal::Help(end)), "no scrolling past the end");
+    press(&mut a, KeyCode::Home);
+    assert_eq!(a.modal, Some(Modal::Help(0)));
+    // On a tall terminal everything fits: nothing to scroll.
+    let mut tall = App::new(conn(), (120, 60));
+    key(&mut tall, '?');
+    press(&mut tall, KeyCode::End);
+    assert_eq!(tall.modal, Some(Modal::Help(0)));
 }
 
 #[test]

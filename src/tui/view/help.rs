@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::centered;
 
@@ -20,7 +20,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("↑ ↓ / j k", "move; PgUp PgDn Home End jump"),
             (
                 "mouse",
-                "wheel scrolls the pane under it; click focuses and picks a row",
+                "wheel scrolls the pane under it; a click picks a row",
             ),
             ("g", "generate requests (dialog)"),
             ("/", "query a request by id (type or paste)"),
@@ -45,6 +45,13 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "Log",
+        &[(
+            "↑ ↓ / j k",
+            "the operation's parameters and per-call capacity in Detail",
+        )],
+    ),
+    (
         "Dialogs",
         &[
             (
@@ -56,10 +63,15 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
-/// Draws the help overlay.
-pub fn draw(frame: &mut Frame, area: Rect) {
-    let popup = centered(area, 90, 32);
-    frame.render_widget(Clear, popup);
+/// What the numbers in the log mean; lines short enough for an 80-column terminal.
+const FOOTNOTE: &[&str] = &[
+    "RCU/WCU: capacity units DynamoDB reports per call (ReturnConsumedCapacity).",
+    "r/u/t: retries / unprocessed items resent / throttled.",
+    "Costs are estimates at us-east-1 on-demand prices.",
+];
+
+/// The overlay's lines, unwrapped (each fits 78 columns).
+fn lines() -> Vec<Line<'static>> {
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();
     for (group, keys) in KEYS {
@@ -72,15 +84,38 @@ pub fn draw(frame: &mut Frame, area: Rect) {
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        "RCU/WCU: capacity units DynamoDB reports for each call (ReturnConsumedCapacity). \
-         r/u/t: retries / unprocessed items resent / throttled. Costs are estimates at \
-         us-east-1 on-demand prices.",
-    ));
+    lines.extend(FOOTNOTE.iter().map(|l| Line::raw(*l)));
+    lines
+}
+
+fn popup(area: Rect) -> Rect {
+    centered(area, 90, 34)
+}
+
+/// How far the overlay can scroll at this screen size (0 when everything fits).
+pub fn max_scroll(area: Rect) -> u16 {
+    let inner = popup(area).height.saturating_sub(2) as usize;
+    lines().len().saturating_sub(inner) as u16
+}
+
+/// Draws the help overlay, scrolled down by `scroll` lines (clamped).
+pub fn draw(frame: &mut Frame, area: Rect, scroll: u16) {
+    let popup = popup(area);
+    let max = max_scroll(area);
+    let scroll = scroll.min(max);
+    let title = match (scroll > 0, scroll < max) {
+        (false, false) => " Keys (Esc or ? closes) ".to_string(),
+        (up, down) => format!(
+            " Keys (Esc or ? closes; {}{} j/k scroll) ",
+            if up { "↑" } else { "" },
+            if down { "↓ more," } else { "" }
+        ),
+    };
+    frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Keys (Esc or ? closes) ")),
+        Paragraph::new(lines())
+            .scroll((scroll, 0))
+            .block(Block::bordered().title(title)),
         popup,
     );
 }

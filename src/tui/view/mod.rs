@@ -6,7 +6,7 @@ mod confirm;
 mod detail;
 mod generate_dialog;
 mod header;
-mod help;
+pub mod help;
 mod items;
 mod log;
 mod query_input;
@@ -50,7 +50,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     match &app.modal {
-        Some(Modal::Help) => help::draw(frame, area),
+        Some(Modal::Help(scroll)) => help::draw(frame, area, *scroll),
         Some(Modal::Generate(form)) => generate_dialog::draw(frame, area, form, None),
         Some(Modal::Query(input)) => query_input::draw(frame, area, input, app.consistent),
         Some(Modal::Confirm(confirm)) => confirm::draw(frame, area, confirm),

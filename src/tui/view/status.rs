@@ -56,7 +56,12 @@ fn key_hints(app: &App) -> (&'static str, &'static str) {
         );
     }
     match &app.modal {
-        Some(Modal::Help) => return ("Esc / ? close help", "Esc close"),
+        Some(Modal::Help(_)) => {
+            return (
+                "j/k ↑ ↓ PgUp PgDn scroll  Esc / ? close help",
+                "j/k scroll  Esc close",
+            );
+        }
         Some(Modal::Generate(_)) => {
             return (
                 "digits type  Backspace delete  Tab/↓ next field  Space/←/→ mix  Enter start  Esc close",
