@@ -178,7 +178,7 @@ fn main() {
     tui.send("/");
     tui.send(id.as_str());
     tui.send("\r");
-    let took = tui.wait_for("100000", Duration::from_secs(60));
+    let took = tui.wait_for("100000 records in", Duration::from_secs(60));
     std::thread::sleep(Duration::from_millis(500));
     let after = tui.rss_mb();
     tui.quit();
