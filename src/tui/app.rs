@@ -209,6 +209,9 @@ pub struct App {
     pub worker_dead: Option<String>,
     /// Animation frame of the busy indicator.
     pub spinner: usize,
+    /// Records this session wrote and deleted (confirmed), so the header can say how the
+    /// table changed since DescribeTable's count, which DynamoDB refreshes only every ~6 h.
+    pub session_items: (u64, u64),
     next_job: u64,
     superseded: Vec<JobId>,
 }
@@ -234,6 +237,7 @@ impl App {
             last_query: None,
             worker_dead: None,
             spinner: 0,
+            session_items: (0, 0),
             next_job: 1,
             superseded: Vec::new(),
         }
@@ -869,6 +873,7 @@ impl App {
                     self.modal = None;
                 }
                 let records = report.items;
+                self.session_items.0 += records;
                 self.requests
                     .prepend_generated(&planned, self.page(Pane::Requests));
                 self.focus = Pane::Requests;
@@ -887,6 +892,7 @@ impl App {
                 EventKind::Deleted(report),
             ) => {
                 let deleted = report.items;
+                self.session_items.1 += deleted;
                 let wcu = report.consumed.total.write;
                 self.push_log(at, label, Outcome::Ok, report);
                 self.info_from_worker(format!("deleted {deleted} items: {wcu:.0} WCU"));
@@ -931,6 +937,12 @@ impl App {
             .partial_report()
             .cloned()
             .unwrap_or_else(|| OpReport::new(operation_name(&what)));
+        // What a failed or cancelled job confirmed still changed the table.
+        match what {
+            What::Generate { .. } => self.session_items.0 += report.items,
+            What::Delete { .. } => self.session_items.1 += report.items,
+            What::Query { .. } | What::Scan { .. } => {}
+        }
         let outcome = match &err {
             StoreError::Cancelled {
                 confirmed, total, ..

@@ -628,6 +628,11 @@ fn d_asks_with_count_and_wcu_then_y_deletes_and_the_request_is_re_read() {
     assert_eq!(row.label, "delete 2 of 00000000…");
     assert!((row.report.consumed.total.write - 3.0).abs() < 1e-9);
     assert!(status_text(&a).contains("deleted 2 items: 3 WCU"));
+    assert_eq!(
+        a.session_items,
+        (0, 2),
+        "the header counts what was deleted"
+    );
     let mut left = records(&rid(1), 5);
     left.records.retain(|r| r.seq != 0 && r.seq != 2);
     left.sizes = vec![700, 1500, 1900];
@@ -854,6 +859,11 @@ fn generate_runs_reports_progress_and_lists_the_new_requests_first() {
     assert_eq!(a.requests.cursor.selected, 0);
     assert!(status_text(&a).contains("wrote 150 records in 3 request(s): 150 WCU"));
     assert_eq!(a.log.rows.last().expect("logged").label, "generate 3×50");
+    assert_eq!(
+        a.session_items,
+        (150, 0),
+        "the header counts what was written"
+    );
 }
 
 #[test]
@@ -896,6 +906,11 @@ fn esc_cancels_a_running_generate_and_the_log_says_how_much_was_written() {
     assert!((a.log.totals.write - 4.0).abs() < 1e-9);
     assert_eq!(a.requests.len(), 1, "what was written can be read");
     assert!(status_text(&a).contains("cancelled: 4 of 10 written"));
+    assert_eq!(
+        a.session_items,
+        (4, 0),
+        "what landed before the cancel counts"
+    );
 }
 
 #[test]
@@ -924,6 +939,11 @@ fn a_partial_generate_failure_counts_what_landed_and_shows_the_error() {
     assert!(matches!(&row.outcome, Outcome::Error(e) if e.contains("7 of 10")));
     assert!((a.log.totals.write - 7.0).abs() < 1e-9);
     assert!(status_text(&a).starts_with("error: generate 1×10 failed: 7 of 10"));
+    assert_eq!(
+        a.session_items,
+        (7, 0),
+        "what landed before the failure counts"
+    );
 }
 
 // ----- errors, help, quitting -----

@@ -34,6 +34,22 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(format!("reads: {}", read_mode(false)))
     };
     let count = u64::try_from(c.item_count).unwrap_or(0);
+    // DescribeTable's count is refreshed every ~6 hours on AWS: add what this session changed.
+    let (full_count, short_count) = match app.session_items {
+        (0, 0) => (
+            format!("~{} items (approx.)", thousands(count)),
+            format!("~{}", thousands(count)),
+        ),
+        (w, d) => (
+            format!(
+                "~{} items, session +{} −{}",
+                thousands(count),
+                thousands(w),
+                thousands(d)
+            ),
+            format!("~{} +{} −{}", thousands(count), thousands(w), thousands(d)),
+        ),
+    };
     let full = Line::from(vec![
         Span::styled("dynamo-explorer", Style::new().add_modifier(Modifier::BOLD)),
         sep(),
@@ -43,7 +59,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         sep(),
         Span::raw(c.billing_mode.clone()),
         sep(),
-        Span::raw(format!("~{} items (approx.)", thousands(count))),
+        Span::raw(full_count),
         sep(),
         mode.clone(),
     ]);
@@ -63,7 +79,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             sep(),
             Span::raw(billing.to_owned()),
             sep(),
-            Span::raw(format!("~{}", thousands(count))),
+            Span::raw(short_count),
             sep(),
             mode,
         ])
