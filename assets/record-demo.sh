@@ -31,11 +31,11 @@ wait_for() { # wait until the screen shows $1 (up to 20 s)
 }
 
 wait_for "Requests"; pause 1.5
-# Generate: 3 requests x 200 records.
+# Generate: 3 requests x 10,000 records (long enough to see the progress gauge).
 key g; pause 1
 key BSpace 3 Tab; pause 0.5
-key BSpace BSpace 2 0 0; pause 1
-key Enter; wait_for "WCU"; pause 2
+key BSpace BSpace 1 0 0 0 0; pause 1
+key Enter; wait_for "wrote "; pause 2
 # Read one back, eventually consistent, then strongly consistent: twice the RCU.
 key Enter; pause 2.5
 key c; pause 1; key r; pause 2.5
@@ -43,11 +43,24 @@ key c; pause 1; key r; pause 2.5
 key j; key Space; key j; key j; key Space; pause 1.5
 key d; pause 2; key y; pause 2.5
 # The operations log: what each operation did and cost.
-key Tab; pause 0.7; key Tab; pause 1; key k; pause 2.5
+key Tab; pause 1; key k; pause 1.5
+# The screenshot: this frame, with its colours.
+shot=$tools/screenshot.txt
+tmux capture-pane -p -e -t "$session" > "$shot"
+pause 1
 key '?'; pause 2.5; key Escape; pause 1
 key q; pause 1.5
 
 "$tools/node_modules/.bin/svg-term" --in "$cast" --out assets/demo.svg --window --width "$cols" --height "$rows"
-# The static screenshot: the frame after the strong re-read.
-"$tools/node_modules/.bin/svg-term" --in "$cast" --out assets/screenshot.svg --window --width "$cols" --height "$rows" --at 14000
+# The static screenshot: the frame captured above, as a one-frame cast.
+"$tools/venv/bin/python" - "$shot" "$tools/screenshot.cast" "$cols" "$rows" <<'PY'
+import json, sys
+src, out, cols, rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+screen = open(src, encoding="utf-8").read().rstrip("\n").split("\n")
+with open(out, "w", encoding="utf-8") as f:
+    f.write(json.dumps({"version": 2, "width": cols, "height": rows}) + "\n")
+    f.write(json.dumps([0.0, "o", "\r\n".join(screen)]) + "\n")
+    f.write(json.dumps([1.0, "o", ""]) + "\n")
+PY
+"$tools/node_modules/.bin/svg-term" --in "$tools/screenshot.cast" --out assets/screenshot.svg --window --width "$cols" --height "$rows" --at 999
 echo "wrote $cast, assets/demo.svg, assets/screenshot.svg"
