@@ -141,6 +141,8 @@ fn main_screen_with_the_log_focused_shows_the_operation_detail() {
         let mut a = main_screen(size);
         // The header says what this session wrote and deleted since DescribeTable's count.
         a.session_items = (150, 2);
+        // Strong reads make the header longer: at 120 columns it drops the app's name.
+        key(&mut a, 'c');
         press(&mut a, KeyCode::Tab);
         snapshot("log_detail", &a, size);
     }

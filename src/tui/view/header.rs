@@ -63,8 +63,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         sep(),
         mode.clone(),
     ]);
+    // Too wide: first without the app's name, then the short forms.
+    let without_name = Line::from(full.spans[2..].to_vec());
     let line = if full.width() <= usize::from(area.width) {
         full
+    } else if without_name.width() <= usize::from(area.width) {
+        without_name
     } else {
         // Narrow terminals: the same facts, shorter.
         let billing = match c.billing_mode.as_str() {
@@ -81,7 +85,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             sep(),
             Span::raw(short_count),
             sep(),
-            mode,
+            // "reads: strong (2x RCU)" -> "reads: strong 2x".
+            Span::styled(
+                if app.consistent {
+                    "reads: strong 2x".to_owned()
+                } else {
+                    format!("reads: {}", read_mode(false))
+                },
+                mode.style,
+            ),
         ])
     };
     frame.render_widget(Paragraph::new(line), area);
