@@ -49,8 +49,9 @@ class Ours:
         o = self.run(table, "generate", "--requests", "2000", "--records", "1", "--payload-bytes", "200")
         return sample(o["items"], o["elapsed_ms"] / 1e3, o["client_cpu_ms"] / 1e3)
 
-    def w3(self, table, rid, strong):
-        o = self.run(table, "query", rid, *(["--consistent"] if strong else []))
+    def w3(self, table, rid, strong, parallel=None):
+        extra = ["--parallel", str(parallel)] if parallel else []
+        o = self.run(table, "query", rid, *(["--consistent"] if strong else []), *extra)
         return sample(o["count"], o["elapsed_ms"] / 1e3, o["client_cpu_ms"] / 1e3)
 
     def w4(self, table, rid):
@@ -145,6 +146,9 @@ def main():
         order = readers[2 * k :] + readers[: 2 * k]
         for name, fn in order:
             add(name, fn())
+        # Ours reads the pages after the first as parallel seq ranges (--parallel 4, the
+        # default); one page after another, as boto3 does, for comparison.
+        add("W3 ours eventual --parallel 1", local.w3(t, rid, False, parallel=1))
         # W4: each tool deletes its own freshly written 10,000 records.
         deleters = [
             ("W4 ours (DynamoDB Local)", lambda t, r: local.w4(t, r)),
@@ -162,6 +166,7 @@ def main():
         add("W1 ours (embedded)", s)
         add("W3 ours eventual (embedded)", emb.w3("requests", rid, False))
         add("W3 ours strong (embedded)", emb.w3("requests", rid, True))
+        add("W3 ours eventual --parallel 1 (embedded)", emb.w3("requests", rid, False, parallel=1))
         add("W2 ours (embedded)", emb.w2("requests"))
         add("W4 ours (embedded)", emb.w4("requests", rid))
 

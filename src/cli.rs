@@ -114,9 +114,15 @@ pub struct QueryArgs {
     /// Strongly consistent read (twice the RCU of the default eventual read).
     #[arg(long)]
     pub consistent: bool,
-    /// Items per page (Limit); default: DynamoDB's 1 MB pages.
+    /// Items per page (Limit); default: DynamoDB's 1 MB pages. Also reads the pages one
+    /// after another.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub page_size: Option<u32>,
+    /// Queries at once for a big request: after the first page, the rest is read as up to N
+    /// seq ranges in parallel (same items, about the same RCU). 1: one page after another.
+    #[arg(long, value_name = "N", default_value_t = crate::store::DEFAULT_QUERY_PARALLEL,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub parallel: u32,
 }
 
 /// `scan` flags.
@@ -463,6 +469,7 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
     let opts = QueryOptions {
         consistent: args.consistent,
         page_size: args.page_size,
+        parallel: args.parallel,
     };
     let cpu = CpuMeter::start();
     let out = conn.store.query_request(&id, &opts).await?;

@@ -61,6 +61,7 @@ async fn generate_backs_off_under_a_rate_limit_and_recovers() {
             &QueryOptions {
                 consistent: true,
                 page_size: None,
+                parallel: 1,
             },
         )
         .await

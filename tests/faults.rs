@@ -103,6 +103,7 @@ async fn records_on_engine(direct: &Store, ids: &[RequestId]) -> Vec<Record> {
                 &QueryOptions {
                     consistent: true,
                     page_size: None,
+                    parallel: 1,
                 },
             )
             .await
@@ -369,6 +370,7 @@ async fn queries_and_scans_under_throttling_and_delays_read_everything() {
                 let opts = QueryOptions {
                     consistent: true,
                     page_size: Some(100),
+                    parallel: 1,
                 };
                 let through = rig
                     .proxied
@@ -383,6 +385,46 @@ async fn queries_and_scans_under_throttling_and_delays_read_everything() {
             }
             let read: usize = records_on_engine(&rig.direct, &ids).await.len();
             assert_eq!(read, records.len(), "{}", engine.name);
+
+            // A request of several 1 MB pages read as parallel seq ranges, under the same
+            // faults: the same records as one page after another, straight from the engine.
+            let (big, big_records) = build_records(&[3000], 1000, &mut rng);
+            rig.direct
+                .write_records(
+                    big_records,
+                    WriteOptions::default(),
+                    &no_progress,
+                    &CancellationToken::new(),
+                )
+                .await
+                .expect("direct write");
+            let parallel = QueryOptions {
+                consistent: true,
+                page_size: None,
+                parallel: 4,
+            };
+            let through = rig
+                .proxied
+                .query_request(&big[0], &parallel)
+                .await
+                .unwrap_or_else(|e| panic!("{}: parallel query under faults: {e}", engine.name));
+            let sequential = QueryOptions {
+                parallel: 1,
+                ..parallel
+            };
+            let direct = rig
+                .direct
+                .query_request(&big[0], &sequential)
+                .await
+                .expect("direct");
+            assert_eq!(direct.records.len(), 3000, "{}", engine.name);
+            assert_same_records(&engine, &through.records, &direct.records);
+            assert!(
+                through.report.params.iter().any(|(k, _)| k == "Parallel"),
+                "{}: 3,000 records of 1 KB are read in parallel ranges",
+                engine.name
+            );
+            queried.absorb(through.report);
 
             let mut scanned = OpReport::default();
             let (mut from_proxy, mut from_engine) = (None, None);
@@ -425,8 +467,9 @@ async fn queries_and_scans_under_throttling_and_delays_read_everything() {
             }
             let expected: BTreeMap<RequestId, u64> = ids
                 .iter()
+                .chain(&big)
                 .cloned()
-                .zip([1500u64, 1, 300, 40])
+                .zip([1500u64, 1, 300, 40, 3000])
                 .collect();
             assert_eq!(per_request, expected, "{}", engine.name);
 

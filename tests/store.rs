@@ -55,6 +55,7 @@ async fn read_all(
             &QueryOptions {
                 consistent,
                 page_size: None,
+                parallel: 1,
             },
         )
         .await
@@ -101,6 +102,73 @@ async fn written_records_read_back_identical_and_in_seq_order() {
                     engine.name
                 );
             }
+        }
+    }
+}
+
+/// Parallel seq ranges read exactly what one page after another reads, for about the same
+/// RCU, whatever the records' `record_count` says (it only guides the split).
+#[tokio::test]
+async fn parallel_ranges_read_what_sequential_pages_read() {
+    for engine in engines().await {
+        let store = fresh_store(&engine, "parallel").await;
+        let mut rng = fastrand::Rng::with_seed(7);
+        // A true count; undercounts (records beyond it: the open-ended last range reads
+        // them) and an overcount (ranges of nothing).
+        let sizes = [8000usize, 6000, 5000, 9000];
+        let (ids, mut records) = build_records(&sizes.map(|n| n as u32), 300, &mut rng);
+        let claimed = [8000, 1000, 90_000, 6000];
+        for r in &mut records {
+            let i = ids
+                .iter()
+                .position(|id| *id == r.request_id)
+                .expect("one of ours");
+            r.record_count = claimed[i];
+        }
+        store
+            .write_records(
+                records.clone(),
+                WriteOptions::default(),
+                &no_progress,
+                &CancellationToken::new(),
+            )
+            .await
+            .expect("written");
+        // 300-byte payloads: ~2,300 records per 1 MB page, so the first page leaves a rest
+        // of several pages, except where record_count (1,000) says it is all there.
+        let splits = [true, false, true, true];
+        for ((id, n), should_split) in ids.iter().zip(sizes).zip(splits) {
+            let sequential = QueryOptions {
+                consistent: false,
+                page_size: None,
+                parallel: 1,
+            };
+            let parallel = QueryOptions {
+                parallel: 4,
+                ..sequential
+            };
+            let one = store.query_request(id, &sequential).await.expect("query");
+            let many = store.query_request(id, &parallel).await.expect("query");
+            assert_eq!(one.records.len(), n, "{}", engine.name);
+            let expected: Vec<&Record> = records.iter().filter(|r| &r.request_id == id).collect();
+            assert!(
+                many.records.iter().eq(expected.iter().copied()),
+                "{}: every record of {n}, in seq order, contents equal",
+                engine.name
+            );
+            assert_eq!(many.sizes, one.sizes, "{}", engine.name);
+            assert_eq!(many.count, one.count, "{}", engine.name);
+            let (a, b) = (
+                one.report.consumed.total.read,
+                many.report.consumed.total.read,
+            );
+            assert!(
+                (b - a).abs() <= a * 0.02 + 2.0,
+                "{}: RCU one page after another {a}, in ranges {b}",
+                engine.name
+            );
+            let split = many.report.params.iter().any(|(k, _)| k == "Parallel");
+            assert_eq!(split, should_split, "{}: split for {n}", engine.name);
         }
     }
 }

@@ -279,6 +279,7 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
                 &QueryOptions {
                     consistent: true,
                     page_size: None,
+                    parallel: 1,
                 },
             )
             .await

@@ -59,6 +59,7 @@ async fn count_records(store: &Store, ids: &[RequestId]) -> u64 {
                 &QueryOptions {
                     consistent: true,
                     page_size: None,
+                    parallel: 1,
                 },
             )
             .await

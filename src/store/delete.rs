@@ -37,6 +37,7 @@ impl Store {
                 &QueryOptions {
                     consistent: true,
                     page_size: None,
+                    parallel: 1,
                 },
             )
             .await?;

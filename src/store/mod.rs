@@ -31,7 +31,9 @@ pub const fn batch_default_concurrency() -> usize {
 }
 pub use error::StoreError;
 use error::{Failure, classify};
-pub use read::{QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage};
+pub use read::{
+    DEFAULT_QUERY_PARALLEL, QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage,
+};
 pub use report::{CallRecord, Capacity, ConsumedDetail, OpReport, UnitKind};
 pub use retry::RetryPolicy;
 pub use table::{TableCheck, TableInfo};

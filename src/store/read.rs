@@ -21,9 +21,23 @@ type Item = HashMap<String, AttributeValue>;
 pub struct QueryOptions {
     /// Strongly consistent (twice the RCU) instead of eventual.
     pub consistent: bool,
-    /// `Limit` per page; `None` lets DynamoDB fill 1 MB pages.
+    /// `Limit` per page; `None` lets DynamoDB fill 1 MB pages. Setting it also reads the
+    /// pages one after another (see `parallel`), as a study of paging expects.
     pub page_size: Option<u32>,
+    /// Up to this many Queries at once for a big request (0 or 1: one page after another).
+    /// After the first page, the rest of the request is split into `seq` ranges by the
+    /// `record_count` its records carry, the last range open-ended so that nothing is missed
+    /// whatever `record_count` says; each range pages on its own. Same items, about the same
+    /// RCU (each page still rounds to 4 KB), less wall time.
+    pub parallel: u32,
 }
+
+/// The default of `QueryOptions::parallel` for the CLI and the TUI. Reading back 10,000
+/// records (4 pages of 1 MB), measured with `query --parallel 1` against `--parallel 4`:
+/// DynamoDB Local ~270 ms against ~200 ms; the embedded engine ~95 ms against ~90 ms (it
+/// serves one call at a time). Same 4 pages, RCU within half a unit. On AWS each page is a
+/// network round trip, so ranges in flight together save the most there.
+pub const DEFAULT_QUERY_PARALLEL: u32 = 4;
 
 /// The records of one request.
 #[derive(Debug, Clone)]
@@ -194,57 +208,156 @@ impl Store {
             scanned: 0,
             pages: 0,
         };
-        let mut start: Option<Item> = None;
-        loop {
-            let mut attempts = Attempts::default();
-            let result = self
-                .send("Query", 0, None, &mut attempts, || {
-                    let mut q = self
-                        .client
-                        .query()
-                        .table_name(&self.table)
-                        .key_condition_expression("#pk = :id")
-                        .expression_attribute_names("#pk", PARTITION_KEY)
-                        .expression_attribute_values(
-                            ":id",
-                            AttributeValue::S(id.as_str().to_owned()),
-                        )
-                        .consistent_read(opts.consistent)
-                        .set_limit(opts.page_size.map(|n| n.min(i32::MAX as u32) as i32))
-                        .set_exclusive_start_key(start.clone())
-                        .return_consumed_capacity(ReturnConsumedCapacity::Indexes);
-                    if keys_only {
-                        q = q
-                            .projection_expression("#pk, #sk")
-                            .expression_attribute_names("#sk", SORT_KEY);
-                    }
-                    q.send()
-                })
-                .await;
-            attempts.merge_into(report);
-            let (mut out, latency) = result.map_err(call_error)?;
-            let items = out.items.take().unwrap_or_default();
-            let consumed = report
-                .consumed
-                .add_response(UnitKind::Read, out.consumed_capacity.as_slice());
-            report.record_call(CallRecord {
-                api: "Query",
-                items: items.len() as u64,
-                consumed,
-                latency,
-                outcome: "ok".into(),
-            });
-            pages.pages += 1;
-            pages.count += out.count() as u64;
-            pages.scanned += out.scanned_count() as u64;
-            on_items(items)?;
-            start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
-            if start.is_none() {
-                break;
+        // The first page; then either one page after another, or seq ranges at once.
+        let first = self.query_range(id, opts, keys_only, None, None).await;
+        let mut first = self.account(first, report, &mut pages)?;
+        let items = first.items.take().unwrap_or_default();
+        let next = first.last_evaluated_key.take().filter(|k| !k.is_empty());
+        let ranges = match &next {
+            Some(lek) if !keys_only && opts.page_size.is_none() && opts.parallel > 1 => {
+                split_rest(&items, lek, opts.parallel)
+            }
+            _ => Vec::new(),
+        };
+        on_items(items)?;
+        if !ranges.is_empty() {
+            report.param(
+                "Parallel",
+                format!(
+                    "{} seq ranges at once after the first page: {}",
+                    ranges.len(),
+                    ranges
+                        .iter()
+                        .map(|(lo, hi)| match hi {
+                            Some(hi) => format!("{lo}..={hi}"),
+                            None => format!("{lo}.."),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+            let all = futures::future::join_all(
+                ranges
+                    .iter()
+                    .map(|range| self.query_all_of_range(id, opts, *range)),
+            )
+            .await;
+            for range_pages in all {
+                for page in range_pages {
+                    let mut out = self.account(page, report, &mut pages)?;
+                    on_items(out.items.take().unwrap_or_default())?;
+                }
+            }
+        } else {
+            let mut start = next;
+            while let Some(key) = start {
+                let page = self.query_range(id, opts, keys_only, None, Some(key)).await;
+                let mut out = self.account(page, report, &mut pages)?;
+                on_items(out.items.take().unwrap_or_default())?;
+                start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
             }
         }
         report.elapsed = started.elapsed();
         Ok(pages)
+    }
+
+    /// Every page of one seq range, one after another; stops at the first failure (which is
+    /// the last element).
+    async fn query_all_of_range(
+        &self,
+        id: &RequestId,
+        opts: &QueryOptions,
+        range: (u32, Option<u32>),
+    ) -> Vec<PageResult> {
+        let mut out = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .query_range(id, opts, false, Some(range), start.take())
+                .await;
+            let next = match &page.0 {
+                Ok((o, _)) => o.last_evaluated_key.clone().filter(|k| !k.is_empty()),
+                Err(_) => None,
+            };
+            out.push(page);
+            match next {
+                Some(k) => start = Some(k),
+                None => return out,
+            }
+        }
+    }
+
+    /// Adds one page's call, retries and capacity to the report; the page, or its error.
+    fn account(
+        &self,
+        (result, attempts): PageResult,
+        report: &mut OpReport,
+        pages: &mut Pages,
+    ) -> Result<QueryOutputSdk, StoreError> {
+        attempts.merge_into(report);
+        let (out, latency) = result.map_err(call_error)?;
+        let consumed = report
+            .consumed
+            .add_response(UnitKind::Read, out.consumed_capacity.as_slice());
+        report.record_call(CallRecord {
+            api: "Query",
+            items: out.items.as_ref().map_or(0, |i| i.len() as u64),
+            consumed,
+            latency,
+            outcome: "ok".into(),
+        });
+        pages.pages += 1;
+        pages.count += out.count() as u64;
+        pages.scanned += out.scanned_count() as u64;
+        Ok(out)
+    }
+
+    /// One Query call (retried as `send` does): the whole request, or a `seq` range of it
+    /// (`(lo, None)`: `seq >= lo`).
+    async fn query_range(
+        &self,
+        id: &RequestId,
+        opts: &QueryOptions,
+        keys_only: bool,
+        range: Option<(u32, Option<u32>)>,
+        start: Option<Item>,
+    ) -> PageResult {
+        let condition = match range {
+            None => "#pk = :id",
+            Some((_, None)) => "#pk = :id AND #sk >= :lo",
+            Some((_, Some(_))) => "#pk = :id AND #sk BETWEEN :lo AND :hi",
+        };
+        let mut attempts = Attempts::default();
+        let result = self
+            .send("Query", 0, None, &mut attempts, || {
+                let mut q = self
+                    .client
+                    .query()
+                    .table_name(&self.table)
+                    .key_condition_expression(condition)
+                    .expression_attribute_names("#pk", PARTITION_KEY)
+                    .expression_attribute_values(":id", AttributeValue::S(id.as_str().to_owned()))
+                    .consistent_read(opts.consistent)
+                    .set_limit(opts.page_size.map(|n| n.min(i32::MAX as u32) as i32))
+                    .set_exclusive_start_key(start.clone())
+                    .return_consumed_capacity(ReturnConsumedCapacity::Indexes);
+                if let Some((lo, hi)) = range {
+                    q = q
+                        .expression_attribute_names("#sk", SORT_KEY)
+                        .expression_attribute_values(":lo", AttributeValue::N(lo.to_string()));
+                    if let Some(hi) = hi {
+                        q = q.expression_attribute_values(":hi", AttributeValue::N(hi.to_string()));
+                    }
+                }
+                if keys_only {
+                    q = q
+                        .projection_expression("#pk, #sk")
+                        .expression_attribute_names("#sk", SORT_KEY);
+                }
+                q.send()
+            })
+            .await;
+        (result, attempts)
     }
 
     /// Reads one page of the table, summarised per request id.
@@ -332,6 +445,41 @@ impl Store {
             report,
         })
     }
+}
+
+type QueryOutputSdk = aws_sdk_dynamodb::operation::query::QueryOutput;
+type PageResult = (
+    Result<(QueryOutputSdk, std::time::Duration), CallError>,
+    Attempts,
+);
+
+/// The `seq` ranges left after a first page that stopped at `lek`, by the `record_count` of
+/// its records: at most `parallel` ranges, none smaller than the first page (so a request that
+/// needs two pages is not split in ten), the last one open-ended. Empty: read on page by page.
+fn split_rest(first_page: &[Item], lek: &Item, parallel: u32) -> Vec<(u32, Option<u32>)> {
+    let number =
+        |item: &Item, name: &str| -> Option<u64> { item.get(name)?.as_n().ok()?.parse().ok() };
+    let (Some(last_seq), Some(record_count)) = (
+        number(lek, SORT_KEY),
+        first_page.last().and_then(|i| number(i, "record_count")),
+    ) else {
+        return Vec::new();
+    };
+    let from = last_seq + 1;
+    let per_page = first_page.len().max(1) as u64;
+    let rest = record_count.saturating_sub(from);
+    let n = rest.div_ceil(per_page).min(u64::from(parallel));
+    if n < 2 || record_count > u64::from(u32::MAX) {
+        return Vec::new();
+    }
+    let chunk = rest.div_ceil(n);
+    (0..n)
+        .map(|i| {
+            let lo = (from + i * chunk) as u32;
+            let hi = (i + 1 < n).then(|| (from + (i + 1) * chunk - 1) as u32);
+            (lo, hi)
+        })
+        .collect()
 }
 
 /// Reads have nothing to be partial about: a failure is the failure.

@@ -31,7 +31,10 @@ use super::msg::{ClockTime, Command, EventKind, GeneratedRequest, Job, JobId, Ms
 use super::view;
 use crate::generate::{GenerateSpec, Mix};
 use crate::schema::{RecordKey, RequestId};
-use crate::store::{BatchProgress, OpReport, QueryOptions, ScanOptions, StoreError, TableInfo};
+use crate::store::{
+    BatchProgress, DEFAULT_QUERY_PARALLEL, OpReport, QueryOptions, ScanOptions, StoreError,
+    TableInfo,
+};
 
 /// Rows the mouse wheel moves.
 const WHEEL_STEP: isize = 3;
@@ -645,6 +648,7 @@ impl App {
             opts: QueryOptions {
                 consistent,
                 page_size: None,
+                parallel: DEFAULT_QUERY_PARALLEL,
             },
         };
         let command = self.start(

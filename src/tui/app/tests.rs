@@ -12,7 +12,9 @@ use super::oplog::Outcome;
 use super::requests::ScanState;
 use super::*;
 use crate::schema::Record;
-use crate::store::{CallRecord, Capacity, QueryOutput, RequestSummary, ScanPage};
+use crate::store::{
+    CallRecord, Capacity, DEFAULT_QUERY_PARALLEL, QueryOutput, RequestSummary, ScanPage,
+};
 use crate::tui::msg::WorkerEvent;
 
 // ----- helpers -----
@@ -261,7 +263,8 @@ fn enter_on_a_request_queries_it_and_the_items_take_focus() {
             request_id: rid(2),
             opts: QueryOptions {
                 consistent: false,
-                page_size: None
+                page_size: None,
+                parallel: DEFAULT_QUERY_PARALLEL
             }
         }
     );
@@ -334,7 +337,10 @@ fn slash_opens_the_input_and_enter_queries_the_typed_id() {
         job,
         Job::Query {
             request_id: RequestId::parse("abc-12").expect("id"),
-            opts: QueryOptions::default()
+            opts: QueryOptions {
+                parallel: DEFAULT_QUERY_PARALLEL,
+                ..QueryOptions::default()
+            }
         }
     );
     assert!(a.modal.is_none());
@@ -619,7 +625,8 @@ fn d_asks_with_count_and_wcu_then_y_deletes_and_the_request_is_re_read() {
             request_id: rid(1),
             opts: QueryOptions {
                 consistent: true,
-                page_size: None
+                page_size: None,
+                parallel: DEFAULT_QUERY_PARALLEL
             }
         },
         "re-read with a strong read so the deleted items are surely gone"
