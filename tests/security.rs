@@ -1,5 +1,5 @@
 //! Credentials never reach the screen or the log; logs go to a file; serving beyond
-//! loopback is warned about.
+//! loopback and plain http to another machine are warned about.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -175,4 +175,41 @@ fn serving_beyond_loopback_is_warned_about() {
     // And the default stays quiet about it.
     let served = serve();
     assert!(served.url.starts_with("http://127.0.0.1:"));
+}
+
+#[test]
+fn plain_http_to_another_machine_is_warned_about() {
+    // `.invalid` never resolves (RFC 6761): nothing leaves the machine, and the command fails
+    // fast, after the warning.
+    let started = Instant::now();
+    let out = Command::new(BIN)
+        .args([
+            "--endpoint",
+            "http://dynamodb.example.invalid:8000",
+            "describe",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(
+            "warning: http://dynamodb.example.invalid:8000 is plain http to another machine"
+        ),
+        "{stderr}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30), "{stderr}");
+    // Loopback and https are not warned about.
+    let served = serve();
+    let out = Command::new(BIN)
+        .args(["--endpoint", &served.url, "describe"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
+    let out = Command::new(BIN)
+        .args(["--endpoint", "https://dynamodb.example.invalid", "describe"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("plain http"));
 }

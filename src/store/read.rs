@@ -111,27 +111,35 @@ impl Store {
         id: &RequestId,
         opts: &QueryOptions,
     ) -> Result<QueryOutput, StoreError> {
-        let mut records = Vec::new();
-        let mut sizes = Vec::new();
         let mut report = OpReport::new("query");
-        let pages = self
-            .query_pages(id, opts, false, &mut report, |items| {
-                records.reserve(items.len());
-                sizes.reserve(items.len());
-                for item in items {
-                    sizes.push(item_size(&item) as u32);
-                    let record: Record =
-                        serde_dynamo::from_item(item).map_err(|e| StoreError::Service {
-                            code: "UnexpectedItem".into(),
-                            message: format!(
-                                "an item of request {id} is not a record of this schema: {e}"
-                            ),
-                        })?;
-                    records.push(record);
-                }
-                Ok(())
-            })
+        // Each page becomes records as soon as it arrives (so parallel ranges never hold
+        // more than a page each of SDK items).
+        let convert = |items: Vec<Item>| {
+            let mut records = Vec::with_capacity(items.len());
+            let mut sizes = Vec::with_capacity(items.len());
+            for item in items {
+                sizes.push(item_size(&item) as u32);
+                let record: Record =
+                    serde_dynamo::from_item(item).map_err(|e| StoreError::Service {
+                        code: "UnexpectedItem".into(),
+                        message: format!(
+                            "an item of request {id} is not a record of this schema: {e}"
+                        ),
+                    })?;
+                records.push(record);
+            }
+            Ok((records, sizes))
+        };
+        let (pages, chunks) = self
+            .query_pages(id, opts, false, &mut report, &convert)
             .await?;
+        let total = chunks.iter().map(|(r, _)| r.len()).sum();
+        let mut records = Vec::with_capacity(total);
+        let mut sizes = Vec::with_capacity(total);
+        for (r, s) in chunks {
+            records.extend(r);
+            sizes.extend(s);
+        }
         report.items = records.len() as u64;
         Ok(QueryOutput {
             request_id: id.clone(),
@@ -150,42 +158,46 @@ impl Store {
         id: &RequestId,
         opts: &QueryOptions,
     ) -> Result<(Vec<RecordKey>, OpReport), StoreError> {
-        let mut keys = Vec::new();
         let mut report = OpReport::new("query");
-        self.query_pages(id, opts, true, &mut report, |items| {
-            for item in items {
-                let seq = item
-                    .get(SORT_KEY)
-                    .and_then(|v| v.as_n().ok())
-                    .and_then(|n| n.parse().ok());
-                match seq {
-                    Some(seq) => keys.push(RecordKey {
-                        request_id: id.clone(),
-                        seq,
-                    }),
-                    None => {
-                        return Err(StoreError::Service {
+        let convert = |items: Vec<Item>| {
+            items
+                .iter()
+                .map(|item| {
+                    let seq = item
+                        .get(SORT_KEY)
+                        .and_then(|v| v.as_n().ok())
+                        .and_then(|n| n.parse().ok());
+                    match seq {
+                        Some(seq) => Ok(RecordKey {
+                            request_id: id.clone(),
+                            seq,
+                        }),
+                        None => Err(StoreError::Service {
                             code: "UnexpectedItem".into(),
                             message: format!("an item of request {id} has no numeric {SORT_KEY}"),
-                        });
+                        }),
                     }
-                }
-            }
-            Ok(())
-        })
-        .await?;
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        let (_, chunks) = self
+            .query_pages(id, opts, true, &mut report, &convert)
+            .await?;
+        let keys: Vec<RecordKey> = chunks.into_iter().flatten().collect();
         report.items = keys.len() as u64;
         Ok((keys, report))
     }
 
-    async fn query_pages(
+    /// All pages of a Query of `id`, each turned into a `T` by `convert` as it arrives; the
+    /// `T`s in `seq` order.
+    async fn query_pages<T>(
         &self,
         id: &RequestId,
         opts: &QueryOptions,
         keys_only: bool,
         report: &mut OpReport,
-        mut on_items: impl FnMut(Vec<Item>) -> Result<(), StoreError>,
-    ) -> Result<Pages, StoreError> {
+        convert: &Convert<'_, T>,
+    ) -> Result<(Pages, Vec<T>), StoreError> {
         let started = std::time::Instant::now();
         report.param("TableName", &self.table);
         report.param("KeyConditionExpression", format!("{PARTITION_KEY} = :id"));
@@ -208,18 +220,19 @@ impl Store {
             scanned: 0,
             pages: 0,
         };
+        let mut chunks = Vec::new();
         // The first page; then either one page after another, or seq ranges at once.
         let first = self.query_range(id, opts, keys_only, None, None).await;
-        let mut first = self.account(first, report, &mut pages)?;
-        let items = first.items.take().unwrap_or_default();
-        let next = first.last_evaluated_key.take().filter(|k| !k.is_empty());
-        let ranges = match &next {
-            Some(lek) if !keys_only && opts.page_size.is_none() && opts.parallel > 1 => {
-                split_rest(&items, lek, opts.parallel)
-            }
+        let ranges = match &first.0 {
+            Ok((out, _)) if !keys_only && opts.page_size.is_none() && opts.parallel > 1 => out
+                .last_evaluated_key
+                .as_ref()
+                .filter(|k| !k.is_empty())
+                .map_or_else(Vec::new, |lek| split_rest(out.items(), lek, opts.parallel)),
             _ => Vec::new(),
         };
-        on_items(items)?;
+        let (mut out, chunk) = self.account(Page::of(first, convert), report, &mut pages)?;
+        chunks.push(chunk);
         if !ranges.is_empty() {
             report.param(
                 "Parallel",
@@ -239,69 +252,72 @@ impl Store {
             let all = futures::future::join_all(
                 ranges
                     .iter()
-                    .map(|range| self.query_all_of_range(id, opts, *range)),
+                    .map(|range| self.query_all_of_range(id, opts, *range, convert)),
             )
             .await;
             for range_pages in all {
                 for page in range_pages {
-                    let mut out = self.account(page, report, &mut pages)?;
-                    on_items(out.items.take().unwrap_or_default())?;
+                    chunks.push(self.account(page, report, &mut pages)?.1);
                 }
             }
         } else {
-            let mut start = next;
+            let mut start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
             while let Some(key) = start {
                 let page = self.query_range(id, opts, keys_only, None, Some(key)).await;
-                let mut out = self.account(page, report, &mut pages)?;
-                on_items(out.items.take().unwrap_or_default())?;
+                let (mut out, chunk) = self.account(Page::of(page, convert), report, &mut pages)?;
+                chunks.push(chunk);
                 start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
             }
         }
         report.elapsed = started.elapsed();
-        Ok(pages)
+        Ok((pages, chunks))
     }
 
-    /// Every page of one seq range, one after another; stops at the first failure (which is
-    /// the last element).
-    async fn query_all_of_range(
+    /// Every page of one seq range, one after another, each converted as it arrives; stops
+    /// at the first failure (the last element then).
+    async fn query_all_of_range<T>(
         &self,
         id: &RequestId,
         opts: &QueryOptions,
         range: (u32, Option<u32>),
-    ) -> Vec<PageResult> {
+        convert: &Convert<'_, T>,
+    ) -> Vec<Page<T>> {
         let mut out = Vec::new();
         let mut start = None;
         loop {
-            let page = self
+            let raw = self
                 .query_range(id, opts, false, Some(range), start.take())
                 .await;
-            let next = match &page.0 {
+            let next = match &raw.0 {
                 Ok((o, _)) => o.last_evaluated_key.clone().filter(|k| !k.is_empty()),
                 Err(_) => None,
             };
+            let page = Page::of(raw, convert);
+            let failed = page.failed();
             out.push(page);
             match next {
-                Some(k) => start = Some(k),
-                None => return out,
+                Some(k) if !failed => start = Some(k),
+                _ => return out,
             }
         }
     }
 
-    /// Adds one page's call, retries and capacity to the report; the page, or its error.
-    fn account(
+    /// Adds one page's call, retries and capacity to the report; the answer and its
+    /// converted items, or the error.
+    fn account<T>(
         &self,
-        (result, attempts): PageResult,
+        page: Page<T>,
         report: &mut OpReport,
         pages: &mut Pages,
-    ) -> Result<QueryOutputSdk, StoreError> {
-        attempts.merge_into(report);
-        let (out, latency) = result.map_err(call_error)?;
+    ) -> Result<(QueryOutputSdk, T), StoreError> {
+        page.attempts.merge_into(report);
+        let (out, latency) = page.answer.map_err(call_error)?;
         let consumed = report
             .consumed
             .add_response(UnitKind::Read, out.consumed_capacity.as_slice());
         report.record_call(CallRecord {
             api: "Query",
-            items: out.items.as_ref().map_or(0, |i| i.len() as u64),
+            items: out.count() as u64,
             consumed,
             latency,
             outcome: "ok".into(),
@@ -309,7 +325,8 @@ impl Store {
         pages.pages += 1;
         pages.count += out.count() as u64;
         pages.scanned += out.scanned_count() as u64;
-        Ok(out)
+        let converted = page.converted.expect("an answered page is converted")?;
+        Ok((out, converted))
     }
 
     /// One Query call (retried as `send` does): the whole request, or a `seq` range of it
@@ -452,6 +469,33 @@ type PageResult = (
     Result<(QueryOutputSdk, std::time::Duration), CallError>,
     Attempts,
 );
+/// Turns a page's items into what the caller keeps (records, keys).
+type Convert<'a, T> = dyn Fn(Vec<Item>) -> Result<T, StoreError> + Sync + 'a;
+
+/// One page: the call's answer (its items taken out), its retries, and its items converted.
+struct Page<T> {
+    answer: Result<(QueryOutputSdk, std::time::Duration), CallError>,
+    attempts: Attempts,
+    converted: Option<Result<T, StoreError>>,
+}
+
+impl<T> Page<T> {
+    fn of((mut answer, attempts): PageResult, convert: &Convert<'_, T>) -> Page<T> {
+        let converted = answer
+            .as_mut()
+            .ok()
+            .map(|(out, _)| convert(out.items.take().unwrap_or_default()));
+        Page {
+            answer,
+            attempts,
+            converted,
+        }
+    }
+
+    fn failed(&self) -> bool {
+        self.answer.is_err() || matches!(self.converted, Some(Err(_)))
+    }
+}
 
 /// The `seq` ranges left after a first page that stopped at `lek`, by the `record_count` of
 /// its records: at most `parallel` ranges, none smaller than the first page (so a request that

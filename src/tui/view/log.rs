@@ -79,10 +79,43 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let wide = inner.width >= WIDE;
     let rows_area = areas.rows(Pane::Log);
     let window = log.cursor.window(log.rows.len(), rows_area.height.into());
-    let rows: Vec<Row> = window
+    // The numbers first, so that their columns are as wide as their widest visible value
+    // (a 100,000-record generate's WCU or a storm's retries are never cut off).
+    let texts: Vec<(usize, [String; 5])> = window
         .map(|i| {
+            let r = &log.rows[i].report;
+            (
+                i,
+                [
+                    r.items.to_string(),
+                    units(r.consumed.total.read),
+                    units(r.consumed.total.write),
+                    duration(r.elapsed),
+                    format!("{}/{}/{}", r.retries, r.unprocessed_resent, r.throttled),
+                ],
+            )
+        })
+        .collect();
+    let names = ["items", "RCU", "WCU", "elapsed", "r/u/t"];
+    let width = |k: usize| {
+        texts
+            .iter()
+            .map(|(_, t)| t[k].chars().count())
+            .chain([names[k].len()])
+            .max()
+            .unwrap_or(0) as u16
+    };
+    let col_width: Vec<u16> = (0..names.len()).map(width).collect();
+    // Columns shown: items and r/u/t only when wide.
+    let numeric: Vec<usize> = if wide {
+        vec![0, 1, 2, 3, 4]
+    } else {
+        vec![1, 2, 3]
+    };
+    let rows: Vec<Row> = texts
+        .into_iter()
+        .map(|(i, text)| {
             let row = &log.rows[i];
-            let r = &row.report;
             let style = if i == log.cursor.selected {
                 highlight(is_focused)
             } else {
@@ -93,21 +126,13 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
                 Cell::from(row.label.clone()),
                 Cell::from(calls_text(row)),
             ];
-            if wide {
-                cells.push(Cell::from(Line::from(r.items.to_string()).right_aligned()));
-            }
-            cells.push(Cell::from(
-                Line::from(units(r.consumed.total.read)).right_aligned(),
-            ));
-            cells.push(Cell::from(
-                Line::from(units(r.consumed.total.write)).right_aligned(),
-            ));
-            cells.push(Cell::from(Line::from(duration(r.elapsed)).right_aligned()));
-            if wide {
-                cells.push(Cell::from(format!(
-                    "{}/{}/{}",
-                    r.retries, r.unprocessed_resent, r.throttled
-                )));
+            for &k in &numeric {
+                let t = text[k].clone();
+                cells.push(Cell::from(if k == 4 {
+                    Line::from(t)
+                } else {
+                    Line::from(t).right_aligned()
+                }));
             }
             cells.push(Cell::from(Span::styled(
                 outcome_text(&row.outcome),
@@ -126,23 +151,13 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         Cell::from("operation"),
         Cell::from("API×calls"),
     ];
-    if wide {
-        widths.push(Constraint::Length(7));
-        header.push(Cell::from(Line::from("items").right_aligned()));
-    }
-    widths.extend([
-        Constraint::Length(7),
-        Constraint::Length(7),
-        Constraint::Length(7),
-    ]);
-    header.extend([
-        Cell::from(Line::from("RCU").right_aligned()),
-        Cell::from(Line::from("WCU").right_aligned()),
-        Cell::from(Line::from("elapsed").right_aligned()),
-    ]);
-    if wide {
-        widths.push(Constraint::Length(7));
-        header.push(Cell::from("r/u/t"));
+    for &k in &numeric {
+        widths.push(Constraint::Length(col_width[k].max(7)));
+        header.push(Cell::from(if k == 4 {
+            Line::from(names[k])
+        } else {
+            Line::from(names[k]).right_aligned()
+        }));
     }
     widths.push(Constraint::Fill(1));
     header.push(Cell::from("result"));
