@@ -33,10 +33,10 @@ pub struct QueryOptions {
 }
 
 /// The default of `QueryOptions::parallel` for the CLI and the TUI. Reading back 10,000
-/// records (4 pages of 1 MB), measured with `query --parallel 1` against `--parallel 4`:
-/// DynamoDB Local ~270 ms against ~200 ms; the embedded engine ~95 ms against ~90 ms (it
+/// records (4 pages of 1 MB), `query --parallel 1` against `--parallel 4` (benches/run, W3):
+/// DynamoDB Local 0-20% less wall time across runs; the embedded engine about the same (it
 /// serves one call at a time). Same 4 pages, RCU within half a unit. On AWS each page is a
-/// network round trip, so ranges in flight together save the most there.
+/// network round trip, so ranges in flight together should save more there (not measured).
 pub const DEFAULT_QUERY_PARALLEL: u32 = 4;
 
 /// The records of one request.
