@@ -11,7 +11,24 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::Parser;
 use dynamo_explorer::cli::{Cli, run_command};
 
+/// No transparent huge pages for this process. Its allocations come in bursts (a page of
+/// 3,000 items, parsed twice: by the engine and by the SDK), and with THP each first touch of
+/// fresh memory zeroes a whole 2 MB page: `perf` showed 41% of a 10,000-record query's CPU in
+/// `clear_page_erms`. A/B on the embedded engine, 6 alternating runs of generate 10,000 then
+/// query: the first query after the write took 95-166 ms (median 118) with THP, 90-128 ms
+/// (median 100) without; the writes and later queries were unchanged (~19-20k items/s,
+/// ~110 ms).
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE takes integer arguments and touches no memory of
+    // ours; a failure (an old kernel) only leaves THP as it was.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
+
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     if let Err(e) = dynamo_explorer::logging::init(cli.log_file.as_deref()) {
         // Without a log we still run; say so once, before any screen is taken over.
