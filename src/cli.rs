@@ -102,7 +102,7 @@ pub struct GenerateArgs {
     #[arg(long, value_enum, default_value_t = Mix::Fixed)]
     pub mix: Mix,
     /// BatchWriteItem calls in flight at once (1 to 256).
-    #[arg(long, default_value_t = crate::store::batch_default_concurrency(), allow_hyphen_values = true, value_parser = whole::<usize>)]
+    #[arg(long, default_value_t = crate::store::DEFAULT_CONCURRENCY, allow_hyphen_values = true, value_parser = whole::<usize>)]
     pub concurrency: usize,
 }
 
@@ -148,7 +148,7 @@ pub struct DeleteArgs {
     #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
     pub seq: Vec<u32>,
     /// BatchWriteItem calls in flight at once.
-    #[arg(long, default_value_t = crate::store::batch_default_concurrency())]
+    #[arg(long, default_value_t = crate::store::DEFAULT_CONCURRENCY)]
     pub concurrency: usize,
 }
 
@@ -331,39 +331,44 @@ fn parse_request_id(s: &str) -> Result<RequestId> {
     RequestId::parse(s).map_err(|e| eyre!("{e}"))
 }
 
+/// A command's flags once checked.
+enum Ready<'a> {
+    Generate(GenerateSpec, WriteOptions),
+    Query(&'a QueryArgs, RequestId),
+    Scan(&'a ScanArgs, Option<RecordKey>),
+    Delete(&'a DeleteArgs, RequestId, WriteOptions),
+    Describe,
+}
+
 /// Runs a scriptable command.
 pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
-    if let Command::Serve(args) = command {
-        return serve(&cli.conn, args).await;
-    }
-    // Refuse bad flags before connecting: nothing is sent for a command that cannot run.
-    match command {
+    // Flags are checked and parsed before connecting: nothing is sent for a command that
+    // cannot run, and each command gets them parsed.
+    let ready = match command {
         Command::Generate(args) => {
-            spec_of(args).validate().map_err(|e| eyre!(e))?;
-            validate_concurrency(args.concurrency)?;
+            let spec = spec_of(args);
+            spec.validate().map_err(|e| eyre!(e))?;
+            Ready::Generate(spec, validate_concurrency(args.concurrency)?)
         }
-        Command::Query(args) => {
-            parse_request_id(&args.request_id)?;
-        }
-        Command::Delete(args) => {
-            parse_request_id(&args.request_id)?;
-            validate_concurrency(args.concurrency)?;
-        }
-        Command::Scan(args) => {
-            parse_start(args.start.as_deref())?;
-        }
-        Command::Describe | Command::Serve(_) => {}
-    }
+        Command::Query(args) => Ready::Query(args, parse_request_id(&args.request_id)?),
+        Command::Delete(args) => Ready::Delete(
+            args,
+            parse_request_id(&args.request_id)?,
+            validate_concurrency(args.concurrency)?,
+        ),
+        Command::Scan(args) => Ready::Scan(args, parse_start(args.start.as_deref())?),
+        Command::Describe => Ready::Describe,
+        Command::Serve(args) => return serve(&cli.conn, args).await,
+    };
     let backend = cli.conn.backend()?;
     warn_plain_http(&backend);
     let conn = backend::connect(&backend, &cli.conn.table, cli.conn.create_table).await?;
-    let result = match command {
-        Command::Generate(args) => generate(cli, &conn, args).await,
-        Command::Query(args) => query(cli, &conn, args).await,
-        Command::Scan(args) => scan(cli, &conn, args).await,
-        Command::Delete(args) => delete(cli, &conn, args).await,
-        Command::Describe => describe(cli, &conn),
-        Command::Serve(_) => Ok(()),
+    let result = match ready {
+        Ready::Generate(spec, opts) => generate(cli, &conn, spec, opts).await,
+        Ready::Query(args, id) => query(cli, &conn, args, id).await,
+        Ready::Scan(args, start) => scan(cli, &conn, args, start).await,
+        Ready::Delete(args, id, opts) => delete(cli, &conn, args, id, opts).await,
+        Ready::Describe => describe(cli, &conn),
     };
     if let Some(server) = conn.server {
         server.stop().await;
@@ -401,9 +406,12 @@ fn parse_start(start: Option<&str>) -> Result<Option<RecordKey>> {
         .transpose()
 }
 
-async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<()> {
-    let spec = spec_of(args);
-    let opts = validate_concurrency(args.concurrency)?;
+async fn generate(
+    cli: &Cli,
+    conn: &Connection,
+    spec: GenerateSpec,
+    opts: WriteOptions,
+) -> Result<()> {
     let mut rng = fastrand::Rng::new();
     let counts = spec.plan(&mut rng);
     let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
@@ -454,6 +462,7 @@ async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<(
                     json!({
                         "request_ids": ids, "items": confirmed, "in_flight": in_flight,
                         "not_written": not_done, "error": err.to_string(),
+                        "client_cpu_ms": cpu_ms,
                     }),
                     report_json(report),
                 );
@@ -464,8 +473,7 @@ async fn generate(cli: &Cli, conn: &Connection, args: &GenerateArgs) -> Result<(
     }
 }
 
-async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
-    let id = parse_request_id(&args.request_id)?;
+async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) -> Result<()> {
     let opts = QueryOptions {
         consistent: args.consistent,
         page_size: args.page_size,
@@ -518,8 +526,12 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs) -> Result<()> {
     Ok(())
 }
 
-async fn scan(cli: &Cli, conn: &Connection, args: &ScanArgs) -> Result<()> {
-    let start = parse_start(args.start.as_deref())?;
+async fn scan(
+    cli: &Cli,
+    conn: &Connection,
+    args: &ScanArgs,
+    start: Option<RecordKey>,
+) -> Result<()> {
     let opts = ScanOptions {
         limit: args.limit,
         start,
@@ -554,9 +566,13 @@ async fn scan(cli: &Cli, conn: &Connection, args: &ScanArgs) -> Result<()> {
     Ok(())
 }
 
-async fn delete(cli: &Cli, conn: &Connection, args: &DeleteArgs) -> Result<()> {
-    let id = parse_request_id(&args.request_id)?;
-    let opts = validate_concurrency(args.concurrency)?;
+async fn delete(
+    cli: &Cli,
+    conn: &Connection,
+    args: &DeleteArgs,
+    id: RequestId,
+    opts: WriteOptions,
+) -> Result<()> {
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
     let printer = progress_printer(false);

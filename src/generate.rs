@@ -103,6 +103,12 @@ fn realistic_count(rng: &mut fastrand::Rng) -> u32 {
 /// The largest payload whose record still fits in an item (the other attributes at their
 /// largest: 10-digit seq and counts, a 13-digit TTL).
 pub fn max_payload_bytes() -> usize {
+    // Constant, and asked on every frame of the generate dialog: computed once.
+    static MAX: std::sync::LazyLock<usize> = std::sync::LazyLock::new(probe_max_payload);
+    *MAX
+}
+
+fn probe_max_payload() -> usize {
     let probe = Record {
         request_id: RequestId::new_random(),
         seq: 4_000_000_000,

@@ -7,10 +7,10 @@ mod fault_proxy;
 
 use std::time::Duration;
 
-use common::{engines, fresh_store};
+use common::{engines, fresh_store, records_on_engine};
 use dynamo_explorer::backend::local_client;
 use dynamo_explorer::generate::build_records;
-use dynamo_explorer::store::{BatchProgress, CancellationToken, QueryOptions, Store, WriteOptions};
+use dynamo_explorer::store::{BatchProgress, CancellationToken, Store, WriteOptions};
 use fault_proxy::{FaultConfig, FaultProxy};
 
 fn median(mut v: Vec<usize>) -> usize {
@@ -55,18 +55,8 @@ async fn generate_backs_off_under_a_rate_limit_and_recovers() {
     let stats = proxy.stats();
 
     // Nothing lost, nothing doubled.
-    let back = direct
-        .query_request(
-            &ids[0],
-            &QueryOptions {
-                consistent: true,
-                page_size: None,
-                parallel: 1,
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(back.records.len(), 20_000);
+    let back = records_on_engine(&direct, &ids[..1]).await;
+    assert_eq!(back.len(), 20_000);
     assert!(stats.rate_throttled > 0, "the rate limit never bit");
     assert_eq!(
         report.throttled, stats.rate_throttled,

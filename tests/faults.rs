@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use common::{Engine, engines, fresh_store, table_name};
+use common::{Engine, engines, fresh_store, records_on_engine, table_name};
 use dynamo_explorer::backend::local_client;
 use dynamo_explorer::generate::build_records;
 use dynamo_explorer::schema::{Record, RecordKey, RequestId};
@@ -98,26 +98,6 @@ async fn rig(engine: &Engine, prefix: &str, config: FaultConfig, retry: RetryPol
         proxied,
         proxy,
     }
-}
-
-/// Every record of `ids`, read on the engine directly with strong reads.
-async fn records_on_engine(direct: &Store, ids: &[RequestId]) -> Vec<Record> {
-    let mut all = Vec::new();
-    for id in ids {
-        let out = direct
-            .query_request(
-                id,
-                &QueryOptions {
-                    consistent: true,
-                    page_size: None,
-                    parallel: 1,
-                },
-            )
-            .await
-            .expect("direct query");
-        all.extend(out.records);
-    }
-    all
 }
 
 /// The key of every item in the table, scanned on the engine directly.
@@ -929,12 +909,7 @@ impl Ui {
     }
 
     async fn send(&mut self, commands: Vec<Command>) {
-        for command in commands {
-            let command = match command {
-                Command::Start { id, job } => WorkerCommand::Start { id, job },
-                Command::Cancel(id) => WorkerCommand::Cancel(id),
-                Command::Quit => continue,
-            };
+        for command in commands.into_iter().filter_map(Command::into_worker) {
             self.worker
                 .commands
                 .send(command)

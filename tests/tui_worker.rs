@@ -6,7 +6,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{engines, fresh_store};
+use common::{engines, fresh_store, records_on_engine};
 use dynamo_explorer::generate::{GenerateSpec, Mix};
 use dynamo_explorer::schema::{RecordKey, RequestId};
 use dynamo_explorer::store::{QueryOptions, ScanOptions, Store, StoreError};
@@ -51,22 +51,7 @@ async fn run_to_end(
 }
 
 async fn count_records(store: &Store, ids: &[RequestId]) -> u64 {
-    let mut n = 0;
-    for id in ids {
-        let out = store
-            .query_request(
-                id,
-                &QueryOptions {
-                    consistent: true,
-                    page_size: None,
-                    parallel: 1,
-                },
-            )
-            .await
-            .expect("query");
-        n += out.records.len() as u64;
-    }
-    n
+    records_on_engine(store, ids).await.len() as u64
 }
 
 async fn shutdown(w: WorkerHandle) {

@@ -241,14 +241,16 @@ impl Store {
         let mut pending = chunk;
         let mut rounds = 0u32;
         loop {
-            let batch: Vec<WriteRequest> = pending.iter().map(|(_, w)| w.clone()).collect();
             let sent = pending.len() as u64;
             let mut attempts = Attempts::default();
             let result = self
                 .send("BatchWriteItem", sent, Some(cancel), &mut attempts, || {
                     self.client
                         .batch_write_item()
-                        .request_items(&self.table, batch.clone())
+                        .request_items(
+                            &self.table,
+                            pending.iter().map(|(_, w)| w.clone()).collect(),
+                        )
                         .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
                         .send()
                 })
@@ -285,11 +287,11 @@ impl Store {
                     };
                 }
             };
-            let unprocessed: Vec<WriteRequest> = out
+            // Counted and matched by key where they are: no copy of the items handed back.
+            let unprocessed: &[WriteRequest] = out
                 .unprocessed_items()
                 .and_then(|m| m.get(&self.table))
-                .cloned()
-                .unwrap_or_default();
+                .map_or(&[], Vec::as_slice);
             let written = sent - unprocessed.len() as u64;
             // Scoped so the lock is never held across the backoff sleep below.
             {
@@ -311,10 +313,13 @@ impl Store {
                     outcome,
                 });
                 guard.done += written;
-                if !unprocessed.is_empty() {
-                    guard.aimd.on_congestion();
-                } else if !throttled {
-                    guard.aimd.on_success();
+                // A call that was throttled was counted as congestion above: once per call.
+                if !throttled {
+                    if unprocessed.is_empty() {
+                        guard.aimd.on_success();
+                    } else {
+                        guard.aimd.on_congestion();
+                    }
                 }
                 guard.report.unprocessed_resent += unprocessed.len() as u64;
                 progress(BatchProgress {

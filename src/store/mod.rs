@@ -25,10 +25,6 @@ pub use tokio_util::sync::CancellationToken;
 
 pub use batch::{BatchProgress, DEFAULT_CONCURRENCY, WriteOptions};
 
-/// The default `--concurrency` (a function, for clap's `default_value_t`).
-pub const fn batch_default_concurrency() -> usize {
-    DEFAULT_CONCURRENCY
-}
 pub use error::StoreError;
 use error::{Failure, classify};
 pub use read::{

@@ -215,25 +215,24 @@ impl Store {
             );
         }
         report.param("ReturnConsumedCapacity", "INDEXES");
-        let mut pages = Pages {
-            count: 0,
-            scanned: 0,
-            pages: 0,
-        };
-        let mut chunks = Vec::new();
         // The first page; then either one page after another, or seq ranges at once.
-        let first = self.query_range(id, opts, keys_only, None, None).await;
-        let ranges = match &first.0 {
-            Ok((out, _)) if !keys_only && opts.page_size.is_none() && opts.parallel > 1 => out
-                .last_evaluated_key
-                .as_ref()
-                .filter(|k| !k.is_empty())
-                .map_or_else(Vec::new, |lek| split_rest(out.items(), lek, opts.parallel)),
+        let (result, attempts) = self.query_range(id, opts, keys_only, None, None).await;
+        let (mut out, latency) = result.map_err(call_error)?;
+        let next = out.last_evaluated_key.take().filter(|k| !k.is_empty());
+        let ranges = match &next {
+            Some(lek) if !keys_only && opts.page_size.is_none() && opts.parallel > 1 => {
+                split_rest(out.items(), lek, opts.parallel)
+            }
             _ => Vec::new(),
         };
-        let (mut out, chunk) = self.account(Page::of(first, convert), report, &mut pages)?;
-        chunks.push(chunk);
-        if !ranges.is_empty() {
+        let items = convert(out.items.take().unwrap_or_default())?;
+        let first = Answered {
+            attempts,
+            out,
+            latency,
+            items,
+        };
+        let rest = if !ranges.is_empty() {
             report.param(
                 "Parallel",
                 format!(
@@ -249,84 +248,64 @@ impl Store {
                         .join(", ")
                 ),
             );
-            let all = futures::future::join_all(
+            // The first range to fail ends them all: the error is the result.
+            futures::future::try_join_all(
                 ranges
                     .iter()
-                    .map(|range| self.query_all_of_range(id, opts, *range, convert)),
+                    .map(|range| self.range_pages(id, opts, false, Some(*range), None, convert)),
             )
-            .await;
-            for range_pages in all {
-                for page in range_pages {
-                    chunks.push(self.account(page, report, &mut pages)?.1);
-                }
-            }
+            .await?
+            .into_iter()
+            .flatten()
+            .collect()
+        } else if next.is_some() {
+            self.range_pages(id, opts, keys_only, None, next, convert)
+                .await?
         } else {
-            let mut start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
-            while let Some(key) = start {
-                let page = self.query_range(id, opts, keys_only, None, Some(key)).await;
-                let (mut out, chunk) = self.account(Page::of(page, convert), report, &mut pages)?;
-                chunks.push(chunk);
-                start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
-            }
-        }
+            Vec::new()
+        };
+        let mut pages = Pages {
+            count: 0,
+            scanned: 0,
+            pages: 0,
+        };
+        let chunks = std::iter::once(first)
+            .chain(rest)
+            .map(|page| page.account(report, &mut pages))
+            .collect();
         report.elapsed = started.elapsed();
         Ok((pages, chunks))
     }
 
-    /// Every page of one seq range, one after another, each converted as it arrives; stops
-    /// at the first failure (the last element then).
-    async fn query_all_of_range<T>(
+    /// Pages of a Query one after another, each converted as it arrives, from `start` (`None`:
+    /// the beginning) to the end of `range` (`None`: the whole request).
+    async fn range_pages<T>(
         &self,
         id: &RequestId,
         opts: &QueryOptions,
-        range: (u32, Option<u32>),
+        keys_only: bool,
+        range: Option<(u32, Option<u32>)>,
+        mut start: Option<Item>,
         convert: &Convert<'_, T>,
-    ) -> Vec<Page<T>> {
-        let mut out = Vec::new();
-        let mut start = None;
+    ) -> Result<Vec<Answered<T>>, StoreError> {
+        let mut pages = Vec::new();
         loop {
-            let raw = self
-                .query_range(id, opts, false, Some(range), start.take())
+            let (result, attempts) = self
+                .query_range(id, opts, keys_only, range, start.take())
                 .await;
-            let next = match &raw.0 {
-                Ok((o, _)) => o.last_evaluated_key.clone().filter(|k| !k.is_empty()),
-                Err(_) => None,
-            };
-            let page = Page::of(raw, convert);
-            let failed = page.failed();
-            out.push(page);
-            match next {
-                Some(k) if !failed => start = Some(k),
-                _ => return out,
+            let (mut out, latency) = result.map_err(call_error)?;
+            start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
+            let items = convert(out.items.take().unwrap_or_default())?;
+            pages.push(Answered {
+                attempts,
+                out,
+                latency,
+                items,
+            });
+            if start.is_none() {
+                return Ok(pages);
             }
         }
-    }
-
-    /// Adds one page's call, retries and capacity to the report; the answer and its
-    /// converted items, or the error.
-    fn account<T>(
-        &self,
-        page: Page<T>,
-        report: &mut OpReport,
-        pages: &mut Pages,
-    ) -> Result<(QueryOutputSdk, T), StoreError> {
-        page.attempts.merge_into(report);
-        let (out, latency) = page.answer.map_err(call_error)?;
-        let consumed = report
-            .consumed
-            .add_response(UnitKind::Read, out.consumed_capacity.as_slice());
-        report.record_call(CallRecord {
-            api: "Query",
-            items: out.count() as u64,
-            consumed,
-            latency,
-            outcome: "ok".into(),
-        });
-        pages.pages += 1;
-        pages.count += out.count() as u64;
-        pages.scanned += out.scanned_count() as u64;
-        let converted = page.converted.expect("an answered page is converted")?;
-        Ok((out, converted))
     }
 
     /// One Query call (retried as `send` does): the whole request, or a `seq` range of it
@@ -472,28 +451,32 @@ type PageResult = (
 /// Turns a page's items into what the caller keeps (records, keys).
 type Convert<'a, T> = dyn Fn(Vec<Item>) -> Result<T, StoreError> + Sync + 'a;
 
-/// One page: the call's answer (its items taken out), its retries, and its items converted.
-struct Page<T> {
-    answer: Result<(QueryOutputSdk, std::time::Duration), CallError>,
+/// One answered Query page: its retries, the answer (items taken out) and its items converted.
+struct Answered<T> {
     attempts: Attempts,
-    converted: Option<Result<T, StoreError>>,
+    out: QueryOutputSdk,
+    latency: std::time::Duration,
+    items: T,
 }
 
-impl<T> Page<T> {
-    fn of((mut answer, attempts): PageResult, convert: &Convert<'_, T>) -> Page<T> {
-        let converted = answer
-            .as_mut()
-            .ok()
-            .map(|(out, _)| convert(out.items.take().unwrap_or_default()));
-        Page {
-            answer,
-            attempts,
-            converted,
-        }
-    }
-
-    fn failed(&self) -> bool {
-        self.answer.is_err() || matches!(self.converted, Some(Err(_)))
+impl<T> Answered<T> {
+    /// Adds the page's call, retries and capacity to the report; its converted items.
+    fn account(self, report: &mut OpReport, pages: &mut Pages) -> T {
+        self.attempts.merge_into(report);
+        let consumed = report
+            .consumed
+            .add_response(UnitKind::Read, self.out.consumed_capacity.as_slice());
+        report.record_call(CallRecord {
+            api: "Query",
+            items: self.out.count() as u64,
+            consumed,
+            latency: self.latency,
+            outcome: "ok".into(),
+        });
+        pages.pages += 1;
+        pages.count += self.out.count() as u64;
+        pages.scanned += self.out.scanned_count() as u64;
+        self.items
     }
 }
 

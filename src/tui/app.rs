@@ -348,8 +348,9 @@ impl App {
         }
         match self.modal.take() {
             Some(Modal::Help(scroll)) => {
-                let max = view::help::max_scroll(Rect::new(0, 0, self.size.0, self.size.1));
-                let page = self.size.1.saturating_sub(4).max(1);
+                let screen = Rect::new(0, 0, self.size.0, self.size.1);
+                let max = view::help::max_scroll(screen);
+                let page = view::help::page(screen).max(1);
                 let scroll = match key.code {
                     KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => return Vec::new(),
                     KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),

@@ -5,12 +5,12 @@
 use std::time::Duration;
 
 use color_eyre::eyre::{Result, WrapErr};
-use crossterm::event::{Event, EventStream};
+use crossterm::event::{Event, EventStream, MouseEventKind};
 use futures::StreamExt;
 use tokio::time::MissedTickBehavior;
 
 use super::app::App;
-use super::msg::{Command, Msg, WorkerCommand};
+use super::msg::{Msg, WorkerCommand};
 use super::terminal::Tui;
 use super::view;
 use super::worker::{WorkerHandle, panic_message};
@@ -25,6 +25,12 @@ fn to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Paste(text) => Some(Msg::Paste(text)),
+        // Moves and drags change nothing; passing them on would redraw on every mouse move.
+        Event::Mouse(mouse)
+            if matches!(mouse.kind, MouseEventKind::Moved | MouseEventKind::Drag(_)) =>
+        {
+            None
+        }
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         Event::FocusGained | Event::FocusLost => None,
@@ -51,13 +57,9 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
     let mut quit = false;
     while !quit {
         for command in pending.drain(..) {
-            let to_worker = match command {
-                Command::Start { id, job } => WorkerCommand::Start { id, job },
-                Command::Cancel(id) => WorkerCommand::Cancel(id),
-                Command::Quit => {
-                    quit = true;
-                    continue;
-                }
+            let Some(to_worker) = command.into_worker() else {
+                quit = true;
+                continue;
             };
             // A dead worker was already reported by WorkerDied; the app refuses new jobs.
             if worker_running {

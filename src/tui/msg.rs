@@ -170,3 +170,14 @@ pub enum Command {
     /// Leave the app.
     Quit,
 }
+
+impl Command {
+    /// What the worker is sent for this command; `None` for `Quit`, which is the loop's own.
+    pub fn into_worker(self) -> Option<WorkerCommand> {
+        match self {
+            Command::Start { id, job } => Some(WorkerCommand::Start { id, job }),
+            Command::Cancel(id) => Some(WorkerCommand::Cancel(id)),
+            Command::Quit => None,
+        }
+    }
+}

@@ -5,7 +5,8 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
-use dynamo_explorer::store::{Store, TableCheck};
+use dynamo_explorer::schema::{Record, RequestId};
+use dynamo_explorer::store::{QueryOptions, Store, TableCheck};
 
 /// A running engine to test against.
 pub struct Engine {
@@ -63,4 +64,23 @@ pub async fn fresh_store(engine: &Engine, prefix: &str) -> Store {
         .await
         .expect("table created");
     store
+}
+
+/// Every record of `ids`, as the engine holds them: strong reads, one page after another (the
+/// simplest read path, to check what the code under test did).
+pub async fn records_on_engine(store: &Store, ids: &[RequestId]) -> Vec<Record> {
+    let opts = QueryOptions {
+        consistent: true,
+        page_size: None,
+        parallel: 1,
+    };
+    let mut all = Vec::new();
+    for id in ids {
+        let out = store
+            .query_request(id, &opts)
+            .await
+            .expect("query on the engine");
+        all.extend(out.records);
+    }
+    all
 }

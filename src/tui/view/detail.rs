@@ -39,8 +39,17 @@ fn draw_item(frame: &mut Frame, area: Rect, app: &App) {
         record.seq,
         write_units(size as usize)
     );
-    let json = serde_json::to_string_pretty(record)
-        .unwrap_or_else(|e| format!("cannot show this record as JSON: {e}"));
+    // Drawn every frame: a payload of up to 400 KB is cut to what the pane can show before it
+    // is serialised and wrapped (the size is in the title).
+    let visible = usize::from(area.width) * usize::from(area.height);
+    let json = if record.payload.len() > visible {
+        let mut shown = record.clone();
+        shown.payload = shown.payload.chars().take(visible).collect::<String>() + "…";
+        serde_json::to_string_pretty(&shown)
+    } else {
+        serde_json::to_string_pretty(record)
+    }
+    .unwrap_or_else(|e| format!("cannot show this record as JSON: {e}"));
     frame.render_widget(
         Paragraph::new(json)
             .wrap(Wrap { trim: false })

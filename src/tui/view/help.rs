@@ -92,10 +92,20 @@ fn popup(area: Rect) -> Rect {
     centered(area, 90, 34)
 }
 
+/// How many lines `lines()` makes, without building them: group headings, keys, a blank
+/// line and the footnote.
+fn line_count() -> usize {
+    KEYS.iter().map(|(_, keys)| 1 + keys.len()).sum::<usize>() + 1 + FOOTNOTE.len()
+}
+
+/// Lines the overlay shows at once at this screen size.
+pub fn page(area: Rect) -> u16 {
+    popup(area).height.saturating_sub(2)
+}
+
 /// How far the overlay can scroll at this screen size (0 when everything fits).
 pub fn max_scroll(area: Rect) -> u16 {
-    let inner = popup(area).height.saturating_sub(2) as usize;
-    lines().len().saturating_sub(inner) as u16
+    line_count().saturating_sub(usize::from(page(area))) as u16
 }
 
 /// Draws the help overlay, scrolled down by `scroll` lines (clamped).
@@ -118,4 +128,12 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16) {
             .block(Block::bordered().title(title)),
         popup,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_line_count_is_the_lines_made() {
+        assert_eq!(super::line_count(), super::lines().len());
+    }
 }
