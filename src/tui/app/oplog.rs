@@ -55,8 +55,11 @@ impl OpLog {
         self.count += 1;
         self.rows.push(row);
         if self.rows.len() > MAX_LOG_ROWS {
+            // One shift of at most 1,000 rows per user-level operation: cheap enough. The
+            // highlight and the view move with the rows, so a browsing user sees no jump.
             self.rows.remove(0);
             self.cursor.selected = self.cursor.selected.saturating_sub(1);
+            self.cursor.offset = self.cursor.offset.saturating_sub(1);
         }
         if follow {
             self.cursor
@@ -69,5 +72,39 @@ impl OpLog {
     /// The highlighted row.
     pub fn highlighted(&self) -> Option<&LogRow> {
         self.rows.get(self.cursor.selected)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(n: usize) -> LogRow {
+        LogRow {
+            at: ClockTime(0),
+            label: format!("op {n}"),
+            outcome: Outcome::Ok,
+            report: OpReport::new("scan"),
+        }
+    }
+
+    #[test]
+    fn a_full_log_drops_its_oldest_row_without_moving_what_is_being_read() {
+        let mut log = OpLog::default();
+        for n in 0..MAX_LOG_ROWS {
+            log.push(row(n), true, 10);
+        }
+        // The user browses: row 500 highlighted, rows 495.. on screen.
+        log.cursor.selected = 500;
+        log.cursor.offset = 495;
+        log.push(row(MAX_LOG_ROWS), false, 10);
+        assert_eq!(log.rows.len(), MAX_LOG_ROWS);
+        assert_eq!(log.rows[0].label, "op 1", "the oldest row went");
+        assert_eq!(log.highlighted().expect("a row").label, "op 500");
+        assert_eq!(
+            log.rows[log.cursor.offset].label, "op 495",
+            "the view stays put"
+        );
+        assert_eq!(log.count, MAX_LOG_ROWS as u64 + 1);
     }
 }
