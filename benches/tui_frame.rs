@@ -7,20 +7,17 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{Criterion, criterion_group};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use dynamo_explorer::schema::{Record, RequestId};
 use dynamo_explorer::store::{OpReport, QueryOutput, TableInfo};
 use dynamo_explorer::tui::app::{App, ConnInfo};
-use dynamo_explorer::tui::msg::{ClockTime, Command, EventKind, Msg, WorkerEvent};
+use dynamo_explorer::tui::driver::{event, press, started, typed};
+use dynamo_explorer::tui::msg::EventKind;
 use dynamo_explorer::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const RECORDS: u32 = 100_000;
-
-fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
 
 /// The app after querying a request of `n` records (200-byte payloads, like `generate`).
 pub fn loaded_app(n: u32) -> App {
@@ -40,16 +37,8 @@ pub fn loaded_app(n: u32) -> App {
     let _ = app.init();
     let id = RequestId::new_random();
     press(&mut app, KeyCode::Char('/'));
-    for c in id.as_str().chars() {
-        press(&mut app, KeyCode::Char(c));
-    }
-    let job = press(&mut app, KeyCode::Enter)
-        .into_iter()
-        .find_map(|c| match c {
-            Command::Start { id, .. } => Some(id),
-            _ => None,
-        })
-        .expect("Enter starts a query");
+    typed(&mut app, id.as_str());
+    let (job, _) = started(&press(&mut app, KeyCode::Enter));
     let mut rng = fastrand::Rng::with_seed(1);
     let records: Vec<Record> = (0..n)
         .map(|seq| Record {
@@ -71,11 +60,7 @@ pub fn loaded_app(n: u32) -> App {
         records,
         report: OpReport::new("query"),
     };
-    app.update(Msg::Worker(Box::new(WorkerEvent {
-        id: job,
-        at: ClockTime(0),
-        kind: EventKind::Queried(out),
-    })));
+    event(&mut app, job, 0, EventKind::Queried(out));
     app
 }
 

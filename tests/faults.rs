@@ -19,13 +19,14 @@ use dynamo_explorer::store::{
     StoreError, WriteOptions,
 };
 use dynamo_explorer::tui::app::{App, ConnInfo, Status};
+use dynamo_explorer::tui::driver;
 use dynamo_explorer::tui::msg::{Command, Msg, WorkerCommand};
 use dynamo_explorer::tui::view;
 use dynamo_explorer::tui::worker::{self, WorkerHandle};
 use fault_proxy::{BATCH_WRITE, Fault, FaultConfig, FaultProxy, Stats};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 
 /// Per engine, per test: generous for DynamoDB Local on 2 cores, finite so a hang fails.
 const TEST_TIMEOUT: Duration = Duration::from_secs(240);
@@ -919,16 +920,13 @@ impl Ui {
     }
 
     async fn press(&mut self, code: KeyCode) {
-        let commands = self
-            .app
-            .update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        let commands = driver::press(&mut self.app, code);
         self.send(commands).await;
     }
 
     async fn typed(&mut self, text: &str) {
-        for c in text.chars() {
-            self.press(KeyCode::Char(c)).await;
-        }
+        let commands = driver::typed(&mut self.app, text);
+        self.send(commands).await;
     }
 
     /// Feeds worker events to the app until `done` holds.
@@ -968,7 +966,7 @@ impl Ui {
         self.press(KeyCode::Backspace).await;
         self.typed(&records.to_string()).await;
         self.press(KeyCode::Enter).await;
-        assert!(self.app.long_job.is_some(), "the generate started");
+        assert!(self.app.session.long_job.is_some(), "the generate started");
     }
 }
 
@@ -981,17 +979,19 @@ async fn the_tui_under_faults_shows_progress_logs_retries_and_shows_errors() {
             let config = storm(21).delay(1.0, Duration::from_millis(20), Duration::from_millis(40));
             let stormy = rig(&engine, "tui_storm", config, generous()).await;
             let mut ui = Ui::start(stormy.proxied.clone()).await;
-            ui.until("the first scan", |a| !a.log.rows.is_empty()).await;
+            ui.until("the first scan", |a| !a.session.log.rows.is_empty())
+                .await;
 
             ui.generate(4, 500).await;
             // While it runs, the dialog's gauge moves and shows the retries as they happen.
             ui.until("progress showing retries", |a| {
-                a.long_job
+                a.session
+                    .long_job
                     .is_none_or(|j| j.progress.is_some_and(|p| p.retries > 0 && p.done > 0))
             })
             .await;
             assert!(
-                ui.app.long_job.is_some(),
+                ui.app.session.long_job.is_some(),
                 "{}: progress with retries arrived while the generate ran",
                 engine.name
             );
@@ -1001,10 +1001,11 @@ async fn the_tui_under_faults_shows_progress_logs_retries_and_shows_errors() {
                 "{}: the gauge during the generate:\n{during}",
                 engine.name
             );
-            ui.until("the generate", |a| a.long_job.is_none()).await;
+            ui.until("the generate", |a| a.session.long_job.is_none())
+                .await;
 
             let stats = stormy.proxy.stats();
-            let row = ui.app.log.rows.last().expect("generate logged");
+            let row = ui.app.session.log.rows.last().expect("generate logged");
             assert_eq!(row.label, "generate 4×500", "{}", engine.name);
             assert_eq!(row.report.items, 2000, "{}", engine.name);
             assert_storm_happened(&engine, &stats);
@@ -1041,14 +1042,15 @@ async fn the_tui_under_faults_shows_progress_logs_retries_and_shows_errors() {
                 .on(&[BATCH_WRITE]);
             let failing = rig(&engine, "tui_fail", config, tight(2)).await;
             let mut ui = Ui::start(failing.proxied.clone()).await;
-            ui.until("the first scan", |a| !a.log.rows.is_empty()).await;
-            ui.generate(1, 30).await;
-            ui.until("the failed generate", |a| a.long_job.is_none())
+            ui.until("the first scan", |a| !a.session.log.rows.is_empty())
                 .await;
-            let Some(Status::Error(text)) = &ui.app.status else {
+            ui.generate(1, 30).await;
+            ui.until("the failed generate", |a| a.session.long_job.is_none())
+                .await;
+            let Some(Status::Error(text)) = &ui.app.session.status else {
                 panic!(
                     "{}: an error in the status line: {:?}",
-                    engine.name, ui.app.status
+                    engine.name, ui.app.session.status
                 )
             };
             assert!(
@@ -1064,7 +1066,7 @@ async fn the_tui_under_faults_shows_progress_logs_retries_and_shows_errors() {
             );
             ui.press(KeyCode::Char('j')).await;
             assert!(
-                matches!(ui.app.status, Some(Status::Error(_))),
+                matches!(ui.app.session.status, Some(Status::Error(_))),
                 "{}: moving does not hide the error",
                 engine.name
             );

@@ -2,7 +2,11 @@
 //! and by `update` (to page by a screenful and to hit-test mouse clicks), so the two never
 //! disagree and `update` needs no access to the terminal.
 //!
+//! Every screen shares the chrome: the tab bar and the header above, the status lines below.
+//! The Explore screen tiles its body into panes:
+//!
 //! ```text
+//! tabs: 1 Explore  2 Labs  3 Cost
 //! header
 //! ┌Requests──┐┌Items──────┐
 //! │          │└───────────┘
@@ -62,9 +66,63 @@ impl Pane {
     }
 }
 
-/// Every region of the main screen.
+/// The regions every screen has, or `None` when the terminal is too small for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chrome {
+    /// The screens, as tabs.
+    pub tabs: Rect,
+    /// Backend, table, read mode.
+    pub header: Rect,
+    /// What the current screen draws.
+    pub body: Rect,
+    /// Status line and key hints (2 lines).
+    pub status: Rect,
+}
+
+impl Chrome {
+    /// The chrome at this size.
+    pub fn of(area: Rect) -> Option<Chrome> {
+        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+            return None;
+        }
+        let (x, y, w, h) = (area.x, area.y, area.width, area.height);
+        Some(Chrome {
+            tabs: Rect::new(x, y, w, 1),
+            header: Rect::new(x, y + 1, w, 1),
+            body: Rect::new(x, y + 2, w, h - 4),
+            status: Rect::new(x, y + h - 2, w, 2),
+        })
+    }
+}
+
+/// The `?` overlay's rectangle at a screen size: `update` scrolls by its height, the view
+/// draws into it.
+pub fn help_popup(area: Rect) -> Rect {
+    centered(area, 90, 34)
+}
+
+/// Lines the help overlay shows at once at this screen size (inside its border).
+pub fn help_page(area: Rect) -> u16 {
+    help_popup(area).height.saturating_sub(2)
+}
+
+/// A rectangle of `width` x `height` centred in `area` (shrunk to fit).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Every region of the Explore screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
+    /// The screens, as tabs.
+    pub tabs: Rect,
     /// Backend, table, read mode.
     pub header: Rect,
     /// Request ids.
@@ -80,23 +138,25 @@ pub struct Areas {
 }
 
 impl Areas {
-    /// The main screen's regions, or `None` when the terminal is too small for them.
+    /// The Explore screen's regions, or `None` when the terminal is too small for them.
     pub fn of(area: Rect) -> Option<Areas> {
-        if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            return None;
-        }
-        let (x, y, w, h) = (area.x, area.y, area.width, area.height);
-        let header = Rect::new(x, y, w, 1);
-        let status = Rect::new(x, y + h - 2, w, 2);
-        let middle_h = h - 3;
+        let Chrome {
+            tabs,
+            header,
+            body,
+            status,
+        } = Chrome::of(area)?;
+        let (x, w) = (body.x, body.width);
+        let middle_h = body.height;
         let top_h = (middle_h * 65 / 100).max(8);
         let log_h = middle_h - top_h;
-        let top_y = y + 1;
+        let top_y = body.y;
         let requests_w = (w * 46 / 100).clamp(28, 56);
         let right_w = w - requests_w;
         let items_h = top_h * 55 / 100;
         let detail_h = top_h - items_h;
         Some(Areas {
+            tabs,
             header,
             requests: Rect::new(x, top_y, requests_w, top_h),
             items: Rect::new(x + requests_w, top_y, right_w, items_h),
@@ -154,10 +214,12 @@ mod tests {
     fn panes_tile_the_screen_without_overlap() {
         for (w, h) in [(120, 40), (80, 24), (60, 16), (300, 100)] {
             let a = Areas::of(Rect::new(0, 0, w, h)).expect("big enough");
-            let total: u32 = [a.header, a.requests, a.items, a.detail, a.log, a.status]
-                .iter()
-                .map(|r| u32::from(r.width) * u32::from(r.height))
-                .sum();
+            let total: u32 = [
+                a.tabs, a.header, a.requests, a.items, a.detail, a.log, a.status,
+            ]
+            .iter()
+            .map(|r| u32::from(r.width) * u32::from(r.height))
+            .sum();
             assert_eq!(total, u32::from(w) * u32::from(h), "{w}x{h}");
             assert!(a.page(Pane::Items) >= 1, "{w}x{h}: items show a row");
             assert!(a.page(Pane::Log) >= 1, "{w}x{h}: log shows a row");
@@ -183,6 +245,7 @@ mod tests {
             None,
             "column header"
         );
-        assert_eq!(a.pane_at(0, 0), None, "header");
+        assert_eq!(a.pane_at(0, 0), None, "tabs");
+        assert_eq!(a.pane_at(0, 1), None, "header");
     }
 }

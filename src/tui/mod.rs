@@ -1,14 +1,18 @@
 //! The terminal UI. Layers, data flowing one way:
 //!
 //! - [`worker`]: owns the store, runs jobs as tasks, reports results and coalesced progress.
-//! - [`app`]: the state and its pure `update(msg) -> commands`.
-//! - [`view`]: pure `draw(frame, &app)`, a file per pane or dialog.
+//! - [`app`]: the state and its pure `update(msg) -> commands`: a router over screens
+//!   (`app/explore/`, `app/labs/`, `app/cost/`), each owning its state, keys and help.
+//! - [`view`]: pure `draw(frame, &app)`: the shared chrome, then a folder per screen.
+//! - [`driver`]: `press`, `typed`, `started` for tests and benches.
 //! - [`event_loop`]: one `select!` over input, worker events and a tick; draws per batch.
 //! - [`layout`]: pane rectangles, shared by the view and by `update`'s hit-testing.
 //! - [`terminal`]: entering and restoring the terminal (also on panic).
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod app;
+#[doc(hidden)]
+pub mod driver;
 pub mod event_loop;
 pub mod layout;
 pub mod msg;

@@ -82,7 +82,8 @@ impl Job {
 /// What the event loop sends the worker.
 #[derive(Debug)]
 pub enum WorkerCommand {
-    /// Start a job. A new query aborts a query still running (its result would be stale).
+    /// Start a job. A new query stops a query still running (its result would be stale) and
+    /// reports it `Superseded`.
     Start {
         /// Its tag.
         id: JobId,
@@ -128,6 +129,9 @@ pub enum EventKind {
     Scanned(ScanPage),
     /// A query finished.
     Queried(QueryOutput),
+    /// A query was stopped because a newer one started: the worker owns superseding, and
+    /// this is its last word on the old query (nothing follows it).
+    Superseded,
     /// A generate job wrote everything.
     Generated(OpReport),
     /// A delete job deleted everything.

@@ -7,12 +7,13 @@ use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Color;
 
-use super::app::tests::{conn, records, report};
+use super::app::explore::tests::{conn, records, report};
 use super::app::{App, ConnInfo};
-use super::msg::{ClockTime, Command, EventKind, GeneratedRequest, JobId, Msg, WorkerEvent};
+use super::driver::{event, key, press, started};
+use super::msg::{Command, EventKind, GeneratedRequest, JobId, Msg};
 use super::view;
 use crate::schema::{Record, RecordKey, RequestId};
 use crate::store::{BatchProgress, QueryOutput, RequestSummary, ScanPage, StoreError};
@@ -23,30 +24,8 @@ fn rid(n: u32) -> RequestId {
     RequestId::parse(&format!("7f3a9c21-5b4e-4d6a-9e8f-{n:012}")).expect("valid id")
 }
 
-fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn key(app: &mut App, c: char) -> Vec<Command> {
-    press(app, KeyCode::Char(c))
-}
-
-fn event(app: &mut App, id: JobId, at: u64, kind: EventKind) -> Vec<Command> {
-    app.update(Msg::Worker(Box::new(WorkerEvent {
-        id,
-        at: ClockTime(at),
-        kind,
-    })))
-}
-
 fn job_id(commands: &[Command]) -> JobId {
-    commands
-        .iter()
-        .find_map(|c| match c {
-            Command::Start { id, .. } => Some(*id),
-            _ => None,
-        })
-        .expect("a job started")
+    started(commands).0
 }
 
 /// 14:13:03 UTC on 2026-11-24, and a few seconds later.
@@ -140,7 +119,7 @@ fn main_screen_with_the_log_focused_shows_the_operation_detail() {
     for size in SIZES {
         let mut a = main_screen(size);
         // The header says what this session wrote and deleted since DescribeTable's count.
-        a.session_items = (150, 2);
+        a.session.session_items = (150, 2);
         // Strong reads make the header longer: at 120 columns it drops the app's name.
         key(&mut a, 'c');
         press(&mut a, KeyCode::Tab);
@@ -258,7 +237,7 @@ fn query_input_with_a_bad_id() {
 fn error_state() {
     for size in SIZES {
         let mut a = main_screen(size);
-        a.focus = super::layout::Pane::Requests;
+        a.explore.focus = super::layout::Pane::Requests;
         key(&mut a, 'j');
         let query = job_id(&press(&mut a, KeyCode::Enter));
         event(
@@ -271,6 +250,42 @@ fn error_state() {
             }),
         );
         snapshot("error", &a, size);
+    }
+}
+
+/// The tab bar on each screen, and the Labs and Cost screens themselves.
+#[test]
+fn each_screen_with_its_tab() {
+    for size in SIZES {
+        let mut a = main_screen(size);
+        key(&mut a, '2');
+        snapshot("labs", &a, size);
+        key(&mut a, '3');
+        snapshot("cost", &a, size);
+        key(&mut a, '?');
+        snapshot("cost_help", &a, size);
+    }
+}
+
+/// A generate running behind another screen: the Explore tab is marked, the status says where.
+#[test]
+fn a_job_running_behind_another_screen() {
+    for size in SIZES {
+        let mut a = main_screen(size);
+        key(&mut a, 'g');
+        let id = job_id(&press(&mut a, KeyCode::Enter));
+        let progress = BatchProgress {
+            done: 4,
+            total: 10,
+            write_units: 4.0,
+            retries: 0,
+            throttled: 0,
+            unprocessed_resent: 0,
+            elapsed: Duration::from_millis(40),
+        };
+        event(&mut a, id, T0 + 10, EventKind::Progress(progress));
+        key(&mut a, '2');
+        snapshot("job_behind_labs", &a, size);
     }
 }
 
@@ -309,12 +324,12 @@ fn aws_is_shown_in_a_warning_colour() {
     let terminal = render(&a, (120, 40));
     let buffer = terminal.backend().buffer();
     let line: String = (0..120)
-        .map(|x| buffer[(x, 0)].symbol().to_owned())
+        .map(|x| buffer[(x, 1)].symbol().to_owned())
         .collect();
     let x = line.find("AWS eu-west-1").expect("label shown") as u16;
-    // The header is ASCII before the label except the separators; find the cell by scanning.
+    // The header (under the tabs) is ASCII before the label except the separators.
     let cell = (0..120)
-        .map(|x| &buffer[(x, 0)])
+        .map(|x| &buffer[(x, 1)])
         .find(|c| c.symbol() == "A")
         .expect("label cell");
     assert_eq!(

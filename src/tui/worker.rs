@@ -2,7 +2,8 @@
 //! bounded channel. The UI never awaits I/O; it sends [`WorkerCommand`]s and reads
 //! [`WorkerEvent`]s.
 //!
-//! - A newer query aborts the one still running: its answer would be stale anyway.
+//! - A newer query stops the one still running (its answer would be stale anyway) and reports
+//!   it `Superseded`: the worker is the one owner of superseding.
 //! - Generate and delete get a [`CancellationToken`]; cancelling keeps what was written and the
 //!   store's error says how much.
 //! - Progress is coalesced through a watch channel and forwarded at most every
@@ -52,6 +53,7 @@ pub fn spawn(store: Store) -> WorkerHandle {
 
 /// A job in flight, as the worker tracks it.
 struct Running {
+    id: JobId,
     abort: AbortHandle,
     cancel: Option<CancellationToken>,
     is_query: bool,
@@ -62,8 +64,10 @@ async fn run(
     mut commands: mpsc::Receiver<WorkerCommand>,
     events: mpsc::Sender<WorkerEvent>,
 ) {
-    let mut tasks: JoinSet<JobId> = JoinSet::new();
-    let mut running: HashMap<JobId, Running> = HashMap::new();
+    // Each task returns its final event and this loop sends it: so a job has exactly one
+    // last word, its answer or `Superseded`, whichever way a race between them goes.
+    let mut tasks: JoinSet<EventKind> = JoinSet::new();
+    let mut running: HashMap<tokio::task::Id, Running> = HashMap::new();
     loop {
         tokio::select! {
             cmd = commands.recv() => match cmd {
@@ -71,29 +75,35 @@ async fn run(
                     let is_query = matches!(job, Job::Query { .. });
                     if is_query {
                         // Only the newest query matters: stop the older ones spending RCU.
-                        running.retain(|_, r| {
-                            if r.is_query {
-                                r.abort.abort();
-                            }
-                            !r.is_query
-                        });
+                        // One that finished already keeps its answer (join_next delivers it).
+                        for r in running.values().filter(|r| r.is_query) {
+                            r.abort.abort();
+                        }
                     }
                     let cancel = job.is_long().then(CancellationToken::new);
                     let fut = run_job(store.clone(), id, job, events.clone(), cancel.clone());
                     let abort = tasks.spawn(fut);
-                    running.insert(id, Running { abort, cancel, is_query });
+                    running.insert(abort.id(), Running { id, abort, cancel, is_query });
                 }
                 Some(WorkerCommand::Cancel(id)) => {
-                    if let Some(token) = running.get(&id).and_then(|r| r.cancel.as_ref()) {
+                    if let Some(token) = running
+                        .values()
+                        .find(|r| r.id == id)
+                        .and_then(|r| r.cancel.as_ref())
+                    {
                         token.cancel();
                     }
                 }
                 Some(WorkerCommand::Shutdown) | None => break,
             },
-            Some(done) = tasks.join_next(), if !tasks.is_empty() => {
-                // Aborted queries end as a JoinError: they were already removed.
-                if let Ok(id) = done {
-                    running.remove(&id);
+            Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
+                let (task, kind) = match done {
+                    Ok((task, kind)) => (task, kind),
+                    // Aborted: only superseded queries are (a panic is caught inside the job).
+                    Err(e) => (e.id(), EventKind::Superseded),
+                };
+                if let Some(r) = running.remove(&task) {
+                    send(&events, r.id, kind).await;
                 }
             }
         }
@@ -104,7 +114,16 @@ async fn run(
             None => r.abort.abort(),
         }
     }
-    let drain = async { while tasks.join_next().await.is_some() {} };
+    // Cancelled jobs still say how much they did, to whoever is still listening.
+    let drain = async {
+        while let Some(done) = tasks.join_next_with_id().await {
+            if let Ok((task, kind)) = done
+                && let Some(r) = running.remove(&task)
+            {
+                send(&events, r.id, kind).await;
+            }
+        }
+    };
     if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
         tasks.abort_all();
     }
@@ -117,19 +136,17 @@ async fn run_job(
     job: Job,
     events: mpsc::Sender<WorkerEvent>,
     cancel: Option<CancellationToken>,
-) -> JobId {
+) -> EventKind {
     let result = AssertUnwindSafe(job_body(&store, id, job, &events, cancel))
         .catch_unwind()
         .await;
-    let kind = match result {
+    match result {
         Ok(kind) => kind,
         Err(panic) => EventKind::Failed(StoreError::InvalidInput(format!(
             "internal error: the job panicked: {}",
             panic_message(panic.as_ref())
         ))),
-    };
-    send(&events, id, kind).await;
-    id
+    }
 }
 
 async fn job_body(

@@ -12,7 +12,7 @@ use crate::tui::app::{App, read_mode};
 
 /// Draws the header into `area` (one line).
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let c = &app.conn;
+    let c = &app.session.conn;
     let sep = || Span::styled(" │ ", Style::new().fg(Color::DarkGray));
     let backend = if c.is_aws {
         Span::styled(
@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     } else {
         Span::styled(c.label.clone(), Style::new().fg(Color::Green))
     };
-    let mode = if app.consistent {
+    let mode = if app.explore.consistent {
         Span::styled(
             "reads: strong (2x RCU)",
             Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD),
@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let count = u64::try_from(c.item_count).unwrap_or(0);
     // DescribeTable's count is refreshed every ~6 hours on AWS: add what this session changed.
-    let (full_count, short_count) = match app.session_items {
+    let (full_count, short_count) = match app.session.session_items {
         (0, 0) => (
             format!("~{} items (approx.)", thousands(count)),
             format!("~{}", thousands(count)),
@@ -50,9 +50,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("~{} +{} −{}", thousands(count), thousands(w), thousands(d)),
         ),
     };
+    // The app's name is on the tab bar above.
     let full = Line::from(vec![
-        Span::styled("dynamo-explorer", Style::new().add_modifier(Modifier::BOLD)),
-        sep(),
         backend.clone(),
         sep(),
         Span::raw(format!("table {}", c.table)),
@@ -63,12 +62,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         sep(),
         mode.clone(),
     ]);
-    // Too wide: first without the app's name, then the short forms.
-    let without_name = Line::from(full.spans[2..].to_vec());
     let line = if full.width() <= usize::from(area.width) {
         full
-    } else if without_name.width() <= usize::from(area.width) {
-        without_name
     } else {
         // Narrow terminals: the same facts, shorter.
         let billing = match c.billing_mode.as_str() {
@@ -87,7 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             sep(),
             // "reads: strong (2x RCU)" -> "reads: strong 2x".
             Span::styled(
-                if app.consistent {
+                if app.explore.consistent {
                     "reads: strong 2x".to_owned()
                 } else {
                     format!("reads: {}", read_mode(false))

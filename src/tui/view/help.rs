@@ -1,4 +1,5 @@
-//! The `?` overlay: every key, and what the numbers mean.
+//! The `?` overlay: the keys of the screen in front, the global keys, and what the numbers
+//! mean. It renders the app's [`HelpModel`]; how far it scrolls is the model's business.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,77 +7,16 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::centered;
-
-/// Every key the app knows, grouped, as (keys, what they do).
-pub const KEYS: &[(&str, &[(&str, &str)])] = &[
-    (
-        "Anywhere",
-        &[
-            (
-                "Tab / Shift-Tab",
-                "focus the next / previous pane (Requests, Items, Log)",
-            ),
-            ("↑ ↓ / j k", "move; PgUp PgDn Home End jump"),
-            (
-                "mouse",
-                "wheel scrolls the pane under it; a click picks a row",
-            ),
-            ("g", "generate requests (dialog)"),
-            ("/", "query a request by id (type or paste)"),
-            ("s", "scan the next page of the table into Requests"),
-            ("r", "re-run the last query"),
-            (
-                "c",
-                "toggle eventual / strong reads (strong costs twice the RCU)",
-            ),
-            ("?", "this help"),
-            ("q / Ctrl-C", "quit (Ctrl-C also cancels a running job)"),
-        ],
-    ),
-    ("Requests", &[("Enter", "query the highlighted request")]),
-    (
-        "Items",
-        &[
-            ("Space", "select / unselect the highlighted item"),
-            ("a", "select all items (again: clear)"),
-            ("d", "delete the selected items (asks first, says the WCU)"),
-            ("D", "delete the whole request (asks first)"),
-        ],
-    ),
-    (
-        "Log",
-        &[(
-            "↑ ↓ / j k",
-            "the operation's parameters and per-call capacity in Detail",
-        )],
-    ),
-    (
-        "Dialogs",
-        &[
-            (
-                "Enter / Esc",
-                "confirm / close; Esc cancels a running generate or delete",
-            ),
-            ("y / n", "confirm or refuse a delete"),
-        ],
-    ),
-];
-
-/// What the numbers in the log mean; lines short enough for an 80-column terminal.
-const FOOTNOTE: &[&str] = &[
-    "RCU/WCU: capacity units DynamoDB reports per call (ReturnConsumedCapacity).",
-    "r/u/t: retries / unprocessed items resent / throttled.",
-    "Costs are estimates at us-east-1 on-demand prices.",
-];
+use crate::tui::app::HelpModel;
+use crate::tui::layout::help_popup;
 
 /// The overlay's lines, unwrapped (each fits 78 columns).
-fn lines() -> Vec<Line<'static>> {
+fn lines(model: &HelpModel) -> Vec<Line<'static>> {
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();
-    for (group, keys) in KEYS {
-        lines.push(Line::styled(*group, bold.fg(Color::Cyan)));
-        for (key, what) in *keys {
+    for section in &model.sections {
+        lines.push(Line::styled(section.title, bold.fg(Color::Cyan)));
+        for (key, what) in section.keys {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {key:<16}"), bold),
                 Span::raw(*what),
@@ -84,34 +24,14 @@ fn lines() -> Vec<Line<'static>> {
         }
     }
     lines.push(Line::raw(""));
-    lines.extend(FOOTNOTE.iter().map(|l| Line::raw(*l)));
+    lines.extend(model.footnote.iter().map(|l| Line::raw(*l)));
     lines
 }
 
-fn popup(area: Rect) -> Rect {
-    centered(area, 90, 34)
-}
-
-/// How many lines `lines()` makes, without building them: group headings, keys, a blank
-/// line and the footnote.
-fn line_count() -> usize {
-    KEYS.iter().map(|(_, keys)| 1 + keys.len()).sum::<usize>() + 1 + FOOTNOTE.len()
-}
-
-/// Lines the overlay shows at once at this screen size.
-pub fn page(area: Rect) -> u16 {
-    popup(area).height.saturating_sub(2)
-}
-
-/// How far the overlay can scroll at this screen size (0 when everything fits).
-pub fn max_scroll(area: Rect) -> u16 {
-    line_count().saturating_sub(usize::from(page(area))) as u16
-}
-
 /// Draws the help overlay, scrolled down by `scroll` lines (clamped).
-pub fn draw(frame: &mut Frame, area: Rect, scroll: u16) {
-    let popup = popup(area);
-    let max = max_scroll(area);
+pub fn draw(frame: &mut Frame, area: Rect, model: &HelpModel, scroll: u16) {
+    let popup = help_popup(area);
+    let max = model.max_scroll(area);
     let scroll = scroll.min(max);
     let title = match (scroll > 0, scroll < max) {
         (false, false) => " Keys (Esc or ? closes) ".to_string(),
@@ -123,7 +43,7 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16) {
     };
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines())
+        Paragraph::new(lines(model))
             .scroll((scroll, 0))
             .block(Block::bordered().title(title)),
         popup,
@@ -132,8 +52,13 @@ pub fn draw(frame: &mut Frame, area: Rect, scroll: u16) {
 
 #[cfg(test)]
 mod tests {
+    use crate::tui::app::{Cost, Explore, HelpModel, Labs};
+
     #[test]
-    fn the_line_count_is_the_lines_made() {
-        assert_eq!(super::line_count(), super::lines().len());
+    fn the_model_s_line_count_is_the_lines_drawn() {
+        for screen in [Explore::HELP, Labs::HELP, Cost::HELP] {
+            let model = HelpModel::for_screen(screen);
+            assert_eq!(model.line_count(), super::lines(&model).len());
+        }
     }
 }

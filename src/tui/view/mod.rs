@@ -1,17 +1,16 @@
-//! Drawing: [`draw`] is a pure function of `&App` onto a frame. One file per pane or dialog,
-//! so "where is the delete confirmation drawn" is answered by a file name (`confirm.rs`).
-//! Lists draw only the rows that fit (see `app::list`), whatever is loaded.
+//! Drawing: [`draw`] is a pure function of `&App` onto a frame. Every screen shares the
+//! chrome (`tabs.rs`, `header.rs`, `status.rs`, the `help.rs` overlay); each screen draws its
+//! body from its own folder: `explore/` (a file per pane or dialog, so "where is the delete
+//! confirmation drawn" is answered by a file name), `labs/`, `cost/`. Lists draw only the
+//! rows that fit (see `app::list`), whatever is loaded.
 
-mod confirm;
-mod detail;
-mod generate_dialog;
+mod cost;
+mod explore;
 mod header;
-pub mod help;
-mod items;
-mod log;
-mod query_input;
-mod requests;
+mod help;
+mod labs;
 mod status;
+mod tabs;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -19,42 +18,27 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 
-use super::app::{App, Modal, What};
-use super::layout::{Areas, MIN_HEIGHT, MIN_WIDTH, Pane};
+use super::app::{App, ScreenId};
+use super::layout::centered;
+use super::layout::{Chrome, MIN_HEIGHT, MIN_WIDTH};
 
 /// Draws the whole screen for `app`.
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
-    let Some(areas) = Areas::of(area) else {
+    let Some(chrome) = Chrome::of(area) else {
         too_small(frame, area);
         return;
     };
-    header::draw(frame, areas.header, app);
-    requests::draw(frame, &areas, app);
-    items::draw(frame, &areas, app);
-    detail::draw(frame, areas.detail, app);
-    log::draw(frame, &areas, app);
-    status::draw(frame, areas.status, app);
-
-    if let Some((job, what)) = app.long_job_context() {
-        match (what, &app.modal) {
-            (What::Generate { spec, .. }, Some(Modal::Generate(form))) => {
-                generate_dialog::draw(frame, area, form, Some((job, spec)));
-            }
-            (What::Generate { spec, .. }, _) => {
-                generate_dialog::draw(frame, area, &Default::default(), Some((job, spec)));
-            }
-            (What::Delete { .. }, _) => confirm::draw_progress(frame, area, job, what),
-            _ => {}
-        }
-        return;
+    tabs::draw(frame, chrome.tabs, app);
+    header::draw(frame, chrome.header, app);
+    match app.screen {
+        ScreenId::Explore => explore::draw(frame, app),
+        ScreenId::Labs => labs::draw(frame, chrome.body, app),
+        ScreenId::Cost => cost::draw(frame, chrome.body, app),
     }
-    match &app.modal {
-        Some(Modal::Help(scroll)) => help::draw(frame, area, *scroll),
-        Some(Modal::Generate(form)) => generate_dialog::draw(frame, area, form, None),
-        Some(Modal::Query(input)) => query_input::draw(frame, area, input, app.consistent),
-        Some(Modal::Confirm(confirm)) => confirm::draw(frame, area, confirm),
-        None => {}
+    status::draw(frame, chrome.status, app);
+    if let Some(scroll) = app.help {
+        help::draw(frame, area, &app.help_model(), scroll);
     }
 }
 
@@ -83,11 +67,6 @@ fn pane_block<'a>(title: Line<'a>, focused: bool) -> Block<'a> {
     }
 }
 
-/// Is `pane` focused (and no dialog has the keys)?
-fn focused(app: &App, pane: Pane) -> bool {
-    app.focus == pane && app.modal.is_none() && app.long_job.is_none()
-}
-
 /// Style of the highlighted row.
 fn highlight(focused: bool) -> Style {
     if focused {
@@ -113,18 +92,6 @@ fn fit(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width - 1).collect();
     out.push('…');
     out
-}
-
-/// A rectangle of `width` x `height` centred in `area` (shrunk to fit).
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let w = width.min(area.width);
-    let h = height.min(area.height);
-    Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    )
 }
 
 /// `1234567` -> `1,234,567`.

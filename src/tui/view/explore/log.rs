@@ -10,16 +10,16 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
 };
 
-use super::{duration, focused, heading, highlight, pane_block, units, usd};
 use crate::tui::app::App;
 use crate::tui::app::oplog::{LogRow, Outcome};
 use crate::tui::layout::{Areas, Pane};
+use crate::tui::view::{duration, heading, highlight, pane_block, units, usd};
 
 /// Below this inner width the items and retries columns are left out.
 const WIDE: u16 = 100;
 
 /// How an outcome reads in the result column.
-pub fn outcome_text(o: &Outcome) -> String {
+pub(super) fn outcome_text(o: &Outcome) -> String {
     match o {
         Outcome::Ok => "ok".into(),
         Outcome::Superseded => "ok (superseded by a newer query)".into(),
@@ -48,8 +48,8 @@ fn calls_text(row: &LogRow) -> String {
 /// Draws the log pane.
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let area = areas.log;
-    let is_focused = focused(app, Pane::Log);
-    let log = &app.log;
+    let is_focused = app.explore.focused(&app.session, Pane::Log);
+    let log = &app.session.log;
     let t = log.totals;
     let title = Line::from(vec![
         Span::raw(format!(" Operations ({}) ", log.count)),

@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use crate::tui::app::query_input::QueryInput;
+use crate::tui::app::explore::query_input::QueryInput;
 use crate::tui::app::read_mode;
 
 /// Draws the input line near the top of the screen.

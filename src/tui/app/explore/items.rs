@@ -2,10 +2,10 @@
 //! selected for deletion. Selection is a flag per row plus a count, so "select all" and the
 //! "are all selected?" check stay cheap at 100,000 records.
 
-use super::list::ListCursor;
 use crate::schema::{Record, RecordKey, RequestId};
 use crate::size::write_units;
 use crate::store::QueryOutput;
+use crate::tui::app::list::ListCursor;
 
 /// The loaded request.
 #[derive(Debug, Clone, Default)]

@@ -7,8 +7,9 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{centered, generate_dialog, thousands};
+use super::generate_dialog;
 use crate::tui::app::{ConfirmDelete, DeleteTarget, LongJob, What};
+use crate::tui::view::{centered, thousands};
 
 /// Draws "Delete N items?".
 pub fn draw(frame: &mut Frame, area: Rect, confirm: &ConfirmDelete) {

@@ -9,9 +9,9 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
 };
 
-use super::{fit, focused, heading, highlight, pane_block, thousands};
 use crate::tui::app::{App, read_mode};
 use crate::tui::layout::{Areas, Pane};
+use crate::tui::view::{fit, heading, highlight, pane_block, thousands};
 
 /// Below this inner width created_at and expires_at are left out for the payload's sake.
 const WIDE: u16 = 60;
@@ -19,8 +19,8 @@ const WIDE: u16 = 60;
 /// Draws the Items pane.
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let area = areas.items;
-    let is_focused = focused(app, Pane::Items);
-    let items = &app.items;
+    let is_focused = app.explore.focused(&app.session, Pane::Items);
+    let items = &app.explore.items;
     let mut title = vec![Span::raw(" Items ")];
     if let Some(id) = &items.request_id {
         title.push(Span::styled(
@@ -28,7 +28,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             Style::new().add_modifier(Modifier::BOLD),
         ));
     }
-    if let Some(id) = app.querying() {
+    if let Some(id) = app.explore.querying(&app.session) {
         let note = if items.request_id.as_ref() == Some(id) {
             "refreshing… ".to_owned()
         } else {

@@ -3,9 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::list::ListCursor;
 use crate::schema::{RecordKey, RequestId};
 use crate::store::RequestSummary;
+use crate::tui::app::list::ListCursor;
 use crate::tui::msg::GeneratedRequest;
 
 /// Items evaluated per scan page: a page is what one `s` costs, so keep it small and cheap.

@@ -7,12 +7,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
 
-use super::{centered, thousands, units};
 use crate::generate::{GenerateSpec, Mix, max_payload_bytes};
 use crate::schema::MAX_ITEM_BYTES;
 use crate::size::write_units;
 use crate::tui::app::LongJob;
-use crate::tui::app::generate_form::{Field, GenerateForm};
+use crate::tui::app::explore::generate_form::{Field, GenerateForm};
+use crate::tui::view::{centered, thousands, units};
 
 const LABEL_W: usize = 22;
 

@@ -7,23 +7,23 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{duration, pane_block, units, usd};
 use crate::size::write_units;
 use crate::tui::app::App;
 use crate::tui::app::oplog::LogRow;
 use crate::tui::layout::Pane;
+use crate::tui::view::{duration, pane_block, units, usd};
 
 /// Draws the Detail pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    if app.focus == Pane::Log {
-        draw_operation(frame, area, app.log.highlighted());
+    if app.explore.focus == Pane::Log {
+        draw_operation(frame, area, app.session.log.highlighted());
     } else {
         draw_item(frame, area, app);
     }
 }
 
 fn draw_item(frame: &mut Frame, area: Rect, app: &App) {
-    let Some((record, size)) = app.items.highlighted() else {
+    let Some((record, size)) = app.explore.items.highlighted() else {
         let block = pane_block(Line::from(" Detail "), false);
         frame.render_widget(
             Paragraph::new("The highlighted item shows here as JSON; with the log focused, the highlighted operation.")

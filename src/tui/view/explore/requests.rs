@@ -9,10 +9,10 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
 };
 
-use super::{fit, focused, heading, highlight, pane_block};
 use crate::tui::app::App;
-use crate::tui::app::requests::{RequestRow, ScanState};
+use crate::tui::app::explore::requests::{RequestRow, ScanState};
 use crate::tui::layout::{Areas, Pane};
+use crate::tui::view::{fit, heading, highlight, pane_block};
 
 const RECORDS_W: u16 = 7;
 const CREATED_W: u16 = 8;
@@ -20,10 +20,10 @@ const CREATED_W: u16 = 8;
 /// Draws the Requests pane.
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let area = areas.requests;
-    let is_focused = focused(app, Pane::Requests);
-    let state = &app.requests;
+    let is_focused = app.explore.focused(&app.session, Pane::Requests);
+    let state = &app.explore.requests;
     let mut title = vec![Span::raw(format!(" Requests ({}) ", state.len()))];
-    if app.scanning() {
+    if app.explore.scanning(&app.session) {
         title.push(Span::styled("scanning… ", Style::new().fg(Color::Yellow)));
     }
     frame.render_widget(pane_block(Line::from(title), is_focused), area);

@@ -1,0 +1,74 @@
+//! Jobs the app waits for: what each was started for ([`What`]), so its answer lands in the
+//! right place, and the one long job (generate or delete) with its latest progress.
+
+use crate::generate::GenerateSpec;
+use crate::schema::RequestId;
+use crate::store::BatchProgress;
+use crate::tui::msg::{GeneratedRequest, JobId};
+
+/// A job the app is waiting for, and what to do with its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InFlight {
+    /// The log row's label.
+    pub label: String,
+    /// Kind and context.
+    pub what: What,
+}
+
+/// Context of a job in flight. Every variant so far belongs to the Explore screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum What {
+    /// A scan page. `new_pass`: it starts again from the beginning of the table.
+    Scan {
+        /// Starts a new pass over the table.
+        new_pass: bool,
+    },
+    /// A query.
+    Query {
+        /// The request.
+        request_id: RequestId,
+        /// Strong read.
+        consistent: bool,
+        /// Give the Items pane focus when it arrives (the user asked; not a refresh).
+        focus: bool,
+    },
+    /// A generate.
+    Generate {
+        /// What was asked.
+        spec: GenerateSpec,
+        /// The requests it writes, once the worker has chosen them.
+        planned: Vec<GeneratedRequest>,
+    },
+    /// A delete.
+    Delete {
+        /// The request.
+        request_id: RequestId,
+        /// The whole request, not chosen records.
+        whole: bool,
+        /// Items asked for, as far as known.
+        count: usize,
+    },
+}
+
+impl What {
+    /// The store operation name, for a log row of a job that failed before any call.
+    pub fn operation_name(&self) -> &'static str {
+        match self {
+            What::Scan { .. } => "scan",
+            What::Query { .. } => "query",
+            What::Generate { .. } => "generate",
+            What::Delete { .. } => "delete",
+        }
+    }
+}
+
+/// The running generate or delete, for its progress dialog.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LongJob {
+    /// Its id.
+    pub id: JobId,
+    /// The latest progress.
+    pub progress: Option<BatchProgress>,
+    /// Esc was pressed; waiting for the store to stop.
+    pub cancelling: bool,
+}

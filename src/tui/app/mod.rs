@@ -1,0 +1,279 @@
+//! The app's state and its one way to change: [`App::update`], a pure function of the state
+//! and a [`Msg`] that returns the [`Command`]s to carry out. No I/O, no clock, no terminal:
+//! every behaviour is unit-tested by feeding messages (see `explore/tests.rs`, `tests.rs`).
+//!
+//! `App` is a router. It handles the global keys (`1`-`3` and `F1`-`F3` switch screens, `?`
+//! help, `q` and Ctrl-C quit) in [`App::update`] and nowhere else, and hands everything else
+//! to the screen in front. Each screen owns its state, keys and help, one folder each:
+//! `explore/` (requests, items, log and their dialogs), `labs/`, `cost/`. What all screens
+//! share (connection, log, status line, jobs in flight) is the [`Session`] (`session.rs`).
+
+pub mod cost;
+pub mod explore;
+pub mod help;
+pub mod jobs;
+pub mod labs;
+pub mod list;
+pub mod oplog;
+pub mod screen;
+pub mod session;
+#[cfg(test)]
+mod tests;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+pub use self::cost::Cost;
+pub use self::explore::{ConfirmDelete, DeleteTarget, Explore, Modal};
+pub use self::help::HelpModel;
+pub use self::jobs::{InFlight, LongJob, What};
+pub use self::labs::Labs;
+pub use self::screen::ScreenId;
+pub use self::session::{ConnInfo, Session, Status};
+use super::msg::{Command, EventKind, Msg, WorkerEvent};
+use crate::schema::RequestId;
+
+/// Everything on screen.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// What every screen shares.
+    pub session: Session,
+    /// The screen in front.
+    pub screen: ScreenId,
+    /// Screen 1.
+    pub explore: Explore,
+    /// Screen 2.
+    pub labs: Labs,
+    /// Screen 3.
+    pub cost: Cost,
+    /// The `?` overlay, scrolled down by this many lines.
+    pub help: Option<u16>,
+}
+
+impl App {
+    /// A fresh app for a connection, at a terminal size.
+    pub fn new(conn: ConnInfo, size: (u16, u16)) -> Self {
+        let mut session = Session::new(conn, size);
+        session.info(
+            "g generates requests, / queries one by id, 1-3 switch screens, ? lists every key",
+        );
+        App {
+            session,
+            screen: ScreenId::Explore,
+            explore: Explore::default(),
+            labs: Labs,
+            cost: Cost,
+            help: None,
+        }
+    }
+
+    /// The first commands: one scan page, so the Explore screen is not empty.
+    pub fn init(&mut self) -> Vec<Command> {
+        self.explore.init(&mut self.session)
+    }
+
+    /// Something the user is waiting for is running.
+    pub fn busy(&self) -> bool {
+        self.session.busy()
+    }
+
+    /// What `?` shows on the screen in front.
+    pub fn help_model(&self) -> HelpModel {
+        HelpModel::for_screen(match self.screen {
+            ScreenId::Explore => Explore::HELP,
+            ScreenId::Labs => Labs::HELP,
+            ScreenId::Cost => Cost::HELP,
+        })
+    }
+
+    /// The status line's key hints for the screen in front: (full, short).
+    pub fn hints(&self) -> (&'static str, &'static str) {
+        if self.help.is_some() {
+            return (
+                "j/k ↑ ↓ PgUp PgDn scroll  Esc / ? close help",
+                "j/k scroll  Esc close",
+            );
+        }
+        match self.screen {
+            ScreenId::Explore => self.explore.hints(&self.session),
+            ScreenId::Labs => self.labs.hints(),
+            ScreenId::Cost => self.cost.hints(),
+        }
+    }
+
+    /// Is the screen in front taking typed text (so `1`, `?` and `q` are text, not keys)?
+    fn typing(&self) -> bool {
+        match self.screen {
+            ScreenId::Explore => self.explore.typing(&self.session),
+            ScreenId::Labs | ScreenId::Cost => false,
+        }
+    }
+
+    /// The one way state changes.
+    pub fn update(&mut self, msg: Msg) -> Vec<Command> {
+        match msg {
+            Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+            Msg::Key(key) => self.on_key(key),
+            Msg::Paste(text) => match self.screen {
+                _ if self.help.is_some() => Vec::new(),
+                ScreenId::Explore => self.explore.on_paste(&self.session, &text),
+                ScreenId::Labs | ScreenId::Cost => Vec::new(),
+            },
+            Msg::Mouse(mouse) => match self.screen {
+                _ if self.help.is_some() => Vec::new(),
+                ScreenId::Explore => self.explore.on_mouse(&mut self.session, mouse),
+                ScreenId::Labs | ScreenId::Cost => Vec::new(),
+            },
+            Msg::Resize(w, h) => {
+                self.session.size = (w, h);
+                self.explore.clamp_cursors(&mut self.session);
+                Vec::new()
+            }
+            Msg::Tick => {
+                self.session.spinner = self.session.spinner.wrapping_add(1);
+                Vec::new()
+            }
+            Msg::Worker(event) => self.on_worker(*event),
+            Msg::WorkerDied(why) => {
+                let s = &mut self.session;
+                s.worker_dead = Some(why.clone());
+                s.in_flight.clear();
+                s.long_job = None;
+                s.error(format!("worker died: {why}. Nothing more can run; q quits"));
+                self.explore.on_worker_died();
+                Vec::new()
+            }
+        }
+    }
+
+    // ----- the global keys, handled here and nowhere else -----
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            // Ctrl-C arrives as a key in raw mode: stop running jobs, then leave.
+            let mut commands: Vec<Command> = self
+                .session
+                .long_job
+                .map(|job| Command::Cancel(job.id))
+                .into_iter()
+                .collect();
+            commands.push(Command::Quit);
+            return commands;
+        }
+        if let Some(scroll) = self.help.take() {
+            return self.on_help_key(scroll, key);
+        }
+        let typing = self.typing();
+        if let Some(screen) = ScreenId::for_key(key.code, typing) {
+            self.switch_to(screen);
+            return Vec::new();
+        }
+        if !typing {
+            match key.code {
+                KeyCode::Char('?') => {
+                    self.help = Some(0);
+                    return Vec::new();
+                }
+                KeyCode::Char('q') => {
+                    if let Some((_, what)) = self.session.long_job_context() {
+                        let running = what.operation_name();
+                        self.session.info(format!(
+                            "a {running} is running: Esc on 1 Explore cancels it, Ctrl-C cancels and quits"
+                        ));
+                        return Vec::new();
+                    }
+                    return vec![Command::Quit];
+                }
+                _ => {}
+            }
+        }
+        match self.screen {
+            ScreenId::Explore => self.explore.on_key(&mut self.session, key),
+            ScreenId::Labs | ScreenId::Cost => Vec::new(),
+        }
+    }
+
+    fn on_help_key(&mut self, scroll: u16, key: KeyEvent) -> Vec<Command> {
+        let screen = self.session.screen();
+        let max = self.help_model().max_scroll(screen);
+        let page = super::layout::help_page(screen).max(1);
+        let scroll = match key.code {
+            KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => return Vec::new(),
+            KeyCode::Down | KeyCode::Char('j') => scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => scroll.saturating_add(page),
+            KeyCode::PageUp => scroll.saturating_sub(page),
+            KeyCode::Home => 0,
+            KeyCode::End => max,
+            _ => scroll,
+        };
+        self.help = Some(scroll.min(max));
+        Vec::new()
+    }
+
+    fn switch_to(&mut self, screen: ScreenId) {
+        if screen == self.screen {
+            return;
+        }
+        self.screen = screen;
+        // Leaving a running job behind is fine: say where it is.
+        if screen != ScreenId::Explore
+            && let Some((_, what)) = self.session.long_job_context()
+        {
+            let running = what.operation_name();
+            self.session.info(format!(
+                "a {running} is running on 1 Explore: its progress is there"
+            ));
+        }
+    }
+
+    // ----- worker events -----
+
+    fn on_worker(&mut self, event: WorkerEvent) -> Vec<Command> {
+        let WorkerEvent { id, at, kind } = event;
+        let s = &mut self.session;
+        match kind {
+            EventKind::Planned(planned) => {
+                if let Some(InFlight {
+                    what: What::Generate { planned: p, .. },
+                    ..
+                }) = s.in_flight.get_mut(&id)
+                {
+                    *p = planned;
+                }
+                Vec::new()
+            }
+            EventKind::Progress(progress) => {
+                if let Some(job) = s.long_job.as_mut().filter(|j| j.id == id) {
+                    job.progress = Some(progress);
+                }
+                Vec::new()
+            }
+            final_event => {
+                // Unknown: the worker died before, or a second final event for a job that
+                // already answered (a query superseded as its answer was on its way).
+                let Some(flight) = s.in_flight.remove(&id) else {
+                    return Vec::new();
+                };
+                if s.long_job.is_some_and(|j| j.id == id) {
+                    s.long_job = None;
+                }
+                // Every job so far is the Explore screen's.
+                self.explore.finish(s, id, at, flight, final_event)
+            }
+        }
+    }
+}
+
+/// `eventual` or `strong`.
+pub fn read_mode(consistent: bool) -> &'static str {
+    if consistent { "strong" } else { "eventual" }
+}
+
+/// The first 8 characters of an id, for log labels.
+pub fn short_id(id: &RequestId) -> String {
+    let s = id.as_str();
+    match s.char_indices().nth(8) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_owned(),
+    }
+}

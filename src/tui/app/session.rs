@@ -1,0 +1,184 @@
+//! What every screen shares: the connection, the terminal size, the status line, the
+//! operations log and its totals, and the jobs in flight. A job started on one screen keeps
+//! running (and keeps its bookkeeping here) while the user looks at another.
+
+use std::collections::BTreeMap;
+
+use ratatui::layout::Rect;
+
+use super::jobs::{InFlight, LongJob, What};
+use super::oplog::{LogRow, OpLog, Outcome};
+use crate::store::{OpReport, TableInfo};
+use crate::tui::layout::{Areas, Pane};
+use crate::tui::msg::{ClockTime, Command, Job, JobId};
+
+/// What the header says about the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnInfo {
+    /// Backend label (`embedded (in memory)`, `AWS eu-west-1`...).
+    pub label: String,
+    /// Real AWS: billed, shown in a warning colour.
+    pub is_aws: bool,
+    /// Table name.
+    pub table: String,
+    /// PAY_PER_REQUEST or PROVISIONED.
+    pub billing_mode: String,
+    /// DescribeTable's approximate item count (refreshed by DynamoDB about every 6 hours).
+    pub item_count: i64,
+}
+
+impl ConnInfo {
+    /// From the backend label and DescribeTable's answer.
+    pub fn new(label: &str, is_aws: bool, table: &TableInfo) -> Self {
+        ConnInfo {
+            label: label.to_owned(),
+            is_aws,
+            table: table.name.clone(),
+            billing_mode: table.billing_mode.clone(),
+            item_count: table.item_count,
+        }
+    }
+}
+
+/// What the status line says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// A hint or a result.
+    Info(String),
+    /// Something failed. Stays until a user action replaces it.
+    Error(String),
+}
+
+/// The state all screens share.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Header data.
+    pub conn: ConnInfo,
+    /// Terminal size, for paging and mouse hit-testing.
+    pub size: (u16, u16),
+    /// Operations log and totals.
+    pub log: OpLog,
+    /// Status line.
+    pub status: Option<Status>,
+    /// The running generate or delete (one at a time).
+    pub long_job: Option<LongJob>,
+    /// Jobs waiting for an answer.
+    pub in_flight: BTreeMap<JobId, InFlight>,
+    /// The worker is gone: why.
+    pub worker_dead: Option<String>,
+    /// Animation frame of the busy indicator.
+    pub spinner: usize,
+    /// Records this session wrote and deleted (confirmed), so the header can say how the
+    /// table changed since DescribeTable's count, which DynamoDB refreshes only every ~6 h.
+    pub session_items: (u64, u64),
+    next_job: u64,
+}
+
+impl Session {
+    /// A fresh session for a connection, at a terminal size.
+    pub fn new(conn: ConnInfo, size: (u16, u16)) -> Self {
+        Session {
+            conn,
+            size,
+            log: OpLog::default(),
+            status: None,
+            long_job: None,
+            in_flight: BTreeMap::new(),
+            worker_dead: None,
+            spinner: 0,
+            session_items: (0, 0),
+            next_job: 1,
+        }
+    }
+
+    /// The whole screen.
+    pub fn screen(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
+    /// The Explore screen's pane areas at the current size (`None`: too small to show them).
+    pub fn areas(&self) -> Option<Areas> {
+        Areas::of(self.screen())
+    }
+
+    /// Rows a pane of the Explore screen shows at the current size.
+    pub fn page(&self, pane: Pane) -> usize {
+        self.areas().map_or(1, |a| a.page(pane))
+    }
+
+    /// Something the user is waiting for is running. A superseded query is not: the worker
+    /// stops it and says so, and its entry goes then.
+    pub fn busy(&self) -> bool {
+        !self.in_flight.is_empty()
+    }
+
+    /// The running long job and its context.
+    pub fn long_job_context(&self) -> Option<(&LongJob, &What)> {
+        let job = self.long_job.as_ref()?;
+        Some((job, &self.in_flight.get(&job.id)?.what))
+    }
+
+    /// Refuses to start anything once the worker has died (says so, returns `Some`).
+    pub fn refuse_if_dead(&mut self) -> Option<Vec<Command>> {
+        let why = self.worker_dead.clone()?;
+        self.status = Some(Status::Error(format!(
+            "worker died: {why}. Nothing more can run; q quits"
+        )));
+        Some(Vec::new())
+    }
+
+    /// Tags a job, remembers what to do with its answer, and returns the command to start it.
+    pub fn start(&mut self, job: Job, label: String, what: What) -> Command {
+        let id = JobId(self.next_job);
+        self.next_job += 1;
+        let long = job.is_long();
+        self.in_flight.insert(id, InFlight { label, what });
+        if long {
+            self.long_job = Some(LongJob {
+                id,
+                progress: None,
+                cancelling: false,
+            });
+        }
+        Command::Start { id, job }
+    }
+
+    /// Adds a row to the log. `follow`: the highlight moves to it (the log is not being browsed).
+    pub fn push_log(
+        &mut self,
+        at: ClockTime,
+        label: String,
+        outcome: Outcome,
+        report: OpReport,
+        follow: bool,
+    ) {
+        let page = self.page(Pane::Log);
+        self.log.push(
+            LogRow {
+                at,
+                label,
+                outcome,
+                report,
+            },
+            follow,
+            page,
+        );
+    }
+
+    /// A hint or result from a user action: replaces whatever was there, errors included.
+    pub fn info(&mut self, text: impl Into<String>) {
+        self.status = Some(Status::Info(text.into()));
+    }
+
+    /// A result from the worker: never hides an error the user has not acted on yet.
+    pub fn info_from_worker(&mut self, text: String) {
+        if !matches!(self.status, Some(Status::Error(_))) {
+            self.status = Some(Status::Info(text));
+        }
+    }
+
+    /// An error: stays until a user action replaces it.
+    pub fn error(&mut self, text: impl Into<String>) {
+        self.status = Some(Status::Error(text.into()));
+    }
+}
