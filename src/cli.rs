@@ -84,6 +84,8 @@ pub enum Command {
     Describe,
     /// Serve the embedded engine as a DynamoDB endpoint for other tools until Ctrl-C.
     Serve(ServeArgs),
+    /// Estimate the table's monthly bill at production volume, from the records we measure.
+    Cost(Box<crate::cli_cost::CostArgs>),
 }
 
 /// `generate` flags.
@@ -96,7 +98,7 @@ pub struct GenerateArgs {
     #[arg(long, default_value_t = 10, allow_hyphen_values = true, value_parser = whole::<u32>)]
     pub records: u32,
     /// Payload bytes per record (the item must stay under 400 KB).
-    #[arg(long, default_value_t = 200, allow_hyphen_values = true, value_parser = whole::<usize>)]
+    #[arg(long, default_value_t = crate::generate::DEFAULT_PAYLOAD_BYTES, allow_hyphen_values = true, value_parser = whole::<usize>)]
     pub payload_bytes: usize,
     /// fixed: every request gets --records; realistic: most get 1, about 1 in 50 get 100 to 5,000.
     #[arg(long, value_enum, default_value_t = Mix::Fixed)]
@@ -359,6 +361,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Scan(args) => Ready::Scan(args, parse_start(args.start.as_deref())?),
         Command::Describe => Ready::Describe,
         Command::Serve(args) => return serve(&cli.conn, args).await,
+        Command::Cost(args) => return crate::cli_cost::run(cli, args).await,
     };
     let backend = cli.conn.backend()?;
     warn_plain_http(&backend);

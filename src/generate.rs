@@ -15,6 +15,12 @@ pub const MAX_REQUESTS: u32 = 100_000;
 pub const MAX_TOTAL_RECORDS: u64 = 1_000_000;
 /// How long generated records live before TTL deletes them (free).
 pub const DEFAULT_TTL_DAYS: u32 = 30;
+/// Payload bytes of a generated record unless asked otherwise.
+pub const DEFAULT_PAYLOAD_BYTES: usize = 200;
+/// Realistic mix: one request in this many is heavy.
+pub const REALISTIC_HEAVY_ONE_IN: u32 = 50;
+/// Realistic mix: fewest and most records of a heavy request (log-uniform between them).
+pub const REALISTIC_HEAVY_RECORDS: (u32, u32) = (100, 5_000);
 
 /// How many records each request gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
@@ -93,11 +99,35 @@ impl GenerateSpec {
 
 /// One request in 50 is heavy: log-uniform between 100 and 5,000 records; the rest have one.
 fn realistic_count(rng: &mut fastrand::Rng) -> u32 {
-    if rng.u32(0..50) != 0 {
+    if rng.u32(0..REALISTIC_HEAVY_ONE_IN) != 0 {
         return 1;
     }
-    let (lo, hi) = (100f64.ln(), 5000f64.ln());
+    let (lo, hi) = heavy_log_bounds();
     (lo + rng.f64() * (hi - lo)).exp().round() as u32
+}
+
+fn heavy_log_bounds() -> (f64, f64) {
+    let (min, max) = REALISTIC_HEAVY_RECORDS;
+    (f64::from(min).ln(), f64::from(max).ln())
+}
+
+/// The exact distribution [`realistic_count`] draws from: each record count with its
+/// probability, summing to 1. A heavy request is `round(exp(U))` with `U` uniform on
+/// [ln 100, ln 5000), so count `n` comes from `exp(U)` in [n - 0.5, n + 0.5) clipped to
+/// [100, 5000): probability ln(hi / lo) / ln(5000 / 100), times the 1 in 50 of heavy requests.
+/// The cost model takes the mean and the read units of a read-back from it.
+pub fn realistic_distribution() -> Vec<(u32, f64)> {
+    let (min, max) = REALISTIC_HEAVY_RECORDS;
+    let (lo, hi) = heavy_log_bounds();
+    let heavy = 1.0 / f64::from(REALISTIC_HEAVY_ONE_IN);
+    let mut dist = Vec::with_capacity((max - min + 2) as usize);
+    dist.push((1, 1.0 - heavy));
+    for n in min..=max {
+        let a = (f64::from(n) - 0.5).max(f64::from(min)).ln();
+        let b = (f64::from(n) + 0.5).min(f64::from(max)).ln();
+        dist.push((n, heavy * (b - a) / (hi - lo)));
+    }
+    dist
 }
 
 /// The largest payload whose record still fits in an item (the other attributes at their
@@ -241,6 +271,49 @@ mod tests {
         assert!((50..=160).contains(&heavy.len()), "{} heavy", heavy.len());
         assert_eq!(single + heavy.len(), 5000);
         assert!(heavy.iter().all(|&&c| (100..=5000).contains(&c)));
+    }
+
+    #[test]
+    fn realistic_distribution_is_what_the_generator_draws() {
+        let dist = realistic_distribution();
+        let total: f64 = dist.iter().map(|(_, p)| p).sum();
+        assert!((total - 1.0).abs() < 1e-12, "probabilities sum to {total}");
+        let mean: f64 = dist.iter().map(|&(n, p)| f64::from(n) * p).sum();
+        // 0.98 x 1 + 0.02 x (5000 - 100) / ln 50 ~= 26.03 (rounding at the ends moves it a hair).
+        assert!((mean - 26.03).abs() < 0.01, "mean {mean}");
+        // The generator's sample mean agrees. A count's sd is ~251 (E[c^2] = 0.98 + 0.02 x
+        // (5000^2 - 100^2) / (2 ln 50) ~= 63,880; minus 26.03^2), so 200,000 draws have a
+        // standard error of ~0.56: 2.5 is about 4.5 of them.
+        let mut rng = fastrand::Rng::with_seed(11);
+        let counts = spec(100_000, 0, 1, Mix::Realistic).plan(&mut rng);
+        let more = spec(100_000, 0, 1, Mix::Realistic).plan(&mut rng);
+        let sample: f64 = counts
+            .iter()
+            .chain(&more)
+            .map(|&c| f64::from(c))
+            .sum::<f64>()
+            / 200_000.0;
+        assert!(
+            (sample - mean).abs() < 2.5,
+            "sample mean {sample} vs exact {mean}"
+        );
+        // The shape too: the share of counts 100..=200 (exact ~0.00356; binomial standard
+        // error over 200,000 draws ~0.00013).
+        let exact_low: f64 = dist
+            .iter()
+            .filter(|(n, _)| (100..=200).contains(n))
+            .map(|(_, p)| p)
+            .sum();
+        let drawn_low = counts
+            .iter()
+            .chain(&more)
+            .filter(|c| (100..=200).contains(*c))
+            .count() as f64
+            / 200_000.0;
+        assert!(
+            (drawn_low - exact_low).abs() < 0.0006,
+            "{drawn_low} vs {exact_low}"
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@
 
 pub mod backend;
 pub mod cli;
+pub mod cli_cost;
+pub mod cost;
 pub mod generate;
 pub mod logging;
 pub mod schema;

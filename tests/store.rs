@@ -49,17 +49,7 @@ async fn read_all(
     id: &RequestId,
     consistent: bool,
 ) -> dynamo_explorer::store::QueryOutput {
-    store
-        .query_request(
-            id,
-            &QueryOptions {
-                consistent,
-                page_size: None,
-                parallel: 1,
-            },
-        )
-        .await
-        .expect("query succeeds")
+    common::query_pages(store, id, consistent).await
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 //! - `table.rs`: ensure the table exists with our key schema; describe it.
 //! - `batch.rs`: BatchWriteItem with UnprocessedItems resent (puts and deletes share it).
 //! - `write.rs`: writing generated requests.  `read.rs`: query and scan.  `delete.rs`.
+//! - `sample.rs`: one Scan page of whole items, to measure item sizes.
 
 pub mod aimd;
 mod batch;
@@ -12,6 +13,7 @@ pub mod error;
 mod read;
 pub mod report;
 pub mod retry;
+mod sample;
 mod table;
 mod write;
 
@@ -32,6 +34,7 @@ pub use read::{
 };
 pub use report::{CallRecord, Capacity, ConsumedDetail, OpReport, UnitKind};
 pub use retry::RetryPolicy;
+pub use sample::ItemSample;
 pub use table::{TableCheck, TableInfo};
 
 use crate::schema::validate_table_name;

@@ -9,7 +9,6 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
 use serde::Serialize;
 
 use super::batch::key_item;
-use super::report::{CallRecord, UnitKind};
 use super::{Attempts, CallError, OpReport, Store, StoreError};
 use crate::schema::{PARTITION_KEY, Record, RecordKey, RequestId, SORT_KEY};
 use crate::size::item_size;
@@ -356,6 +355,38 @@ impl Store {
         (result, attempts)
     }
 
+    /// Sends one Scan of the table, ConsumedCapacity asked for and `configure` adding the
+    /// rest, retried as every call is; records it in `report` and takes its items out.
+    pub(crate) async fn scan_call(
+        &self,
+        report: &mut OpReport,
+        configure: impl Fn(ScanBuilder) -> ScanBuilder,
+    ) -> Result<(ScanOutputSdk, Vec<Item>), StoreError> {
+        let mut attempts = Attempts::default();
+        let result = self
+            .send("Scan", 0, None, &mut attempts, || {
+                configure(
+                    self.client
+                        .scan()
+                        .table_name(&self.table)
+                        .return_consumed_capacity(ReturnConsumedCapacity::Indexes),
+                )
+                .send()
+            })
+            .await;
+        attempts.merge_into(report);
+        let (mut out, latency) = result.map_err(call_error)?;
+        let items = out.items.take().unwrap_or_default();
+        report.record_read(
+            "Scan",
+            items.len() as u64,
+            out.consumed_capacity.as_slice(),
+            latency,
+        );
+        report.items = items.len() as u64;
+        Ok((out, items))
+    }
+
     /// Reads one page of the table, summarised per request id.
     pub async fn scan_page(&self, opts: &ScanOptions) -> Result<ScanPage, StoreError> {
         let started = std::time::Instant::now();
@@ -376,36 +407,16 @@ impl Store {
         }
         report.param("ReturnConsumedCapacity", "INDEXES");
         let start_key = opts.start.as_ref().map(key_item);
-        let mut attempts = Attempts::default();
-        let result = self
-            .send("Scan", 0, None, &mut attempts, || {
-                self.client
-                    .scan()
-                    .table_name(&self.table)
-                    .consistent_read(opts.consistent)
+        let (out, items) = self
+            .scan_call(&mut report, |scan| {
+                scan.consistent_read(opts.consistent)
                     .set_limit(opts.limit.map(|n| n.min(i32::MAX as u32) as i32))
                     .set_exclusive_start_key(start_key.clone())
                     .projection_expression("#pk, #sk, created_at, record_count")
                     .expression_attribute_names("#pk", PARTITION_KEY)
                     .expression_attribute_names("#sk", SORT_KEY)
-                    .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
-                    .send()
             })
-            .await;
-        attempts.merge_into(&mut report);
-        let (mut out, latency) = result.map_err(call_error)?;
-        let items = out.items.take().unwrap_or_default();
-        let consumed = report
-            .consumed
-            .add_response(UnitKind::Read, out.consumed_capacity.as_slice());
-        report.record_call(CallRecord {
-            api: "Scan",
-            items: items.len() as u64,
-            consumed,
-            latency,
-            outcome: "ok".into(),
-        });
-        report.items = items.len() as u64;
+            .await?;
 
         let mut requests: Vec<RequestSummary> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -444,6 +455,8 @@ impl Store {
 }
 
 type QueryOutputSdk = aws_sdk_dynamodb::operation::query::QueryOutput;
+type ScanOutputSdk = aws_sdk_dynamodb::operation::scan::ScanOutput;
+type ScanBuilder = aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 type PageResult = (
     Result<(QueryOutputSdk, std::time::Duration), CallError>,
     Attempts,
@@ -463,16 +476,12 @@ impl<T> Answered<T> {
     /// Adds the page's call, retries and capacity to the report; its converted items.
     fn account(self, report: &mut OpReport, pages: &mut Pages) -> T {
         self.attempts.merge_into(report);
-        let consumed = report
-            .consumed
-            .add_response(UnitKind::Read, self.out.consumed_capacity.as_slice());
-        report.record_call(CallRecord {
-            api: "Query",
-            items: self.out.count() as u64,
-            consumed,
-            latency: self.latency,
-            outcome: "ok".into(),
-        });
+        report.record_read(
+            "Query",
+            self.out.count() as u64,
+            self.out.consumed_capacity.as_slice(),
+            self.latency,
+        );
         pages.pages += 1;
         pages.count += self.out.count() as u64;
         pages.scanned += self.out.scanned_count() as u64;

@@ -191,6 +191,26 @@ impl OpReport {
         }
     }
 
+    /// Records one answered read call (a Scan or Query page): the capacity its response
+    /// reported and the items it returned. Returns the call's capacity.
+    pub fn record_read(
+        &mut self,
+        api: &'static str,
+        items: u64,
+        entries: &[ConsumedCapacity],
+        latency: Duration,
+    ) -> Capacity {
+        let consumed = self.consumed.add_response(UnitKind::Read, entries);
+        self.record_call(CallRecord {
+            api,
+            items,
+            consumed,
+            latency,
+            outcome: "ok".into(),
+        });
+        consumed
+    }
+
     /// Folds a sub-operation (the keys-only query of a whole-request delete) into this one.
     pub fn absorb(&mut self, other: OpReport) {
         for api in other.apis {

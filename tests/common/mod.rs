@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::schema::{Record, RequestId};
-use dynamo_explorer::store::{QueryOptions, Store, TableCheck};
+use dynamo_explorer::store::{QueryOptions, QueryOutput, Store, TableCheck};
 
 /// A running engine to test against.
 pub struct Engine {
@@ -66,21 +66,26 @@ pub async fn fresh_store(engine: &Engine, prefix: &str) -> Store {
     store
 }
 
-/// Every record of `ids`, as the engine holds them: strong reads, one page after another (the
-/// simplest read path, to check what the code under test did).
-pub async fn records_on_engine(store: &Store, ids: &[RequestId]) -> Vec<Record> {
+/// Every record of `id`: 1 MB pages one after another (the simplest read path, the one the
+/// capacity rules describe page by page).
+pub async fn query_pages(store: &Store, id: &RequestId, consistent: bool) -> QueryOutput {
     let opts = QueryOptions {
-        consistent: true,
+        consistent,
         page_size: None,
         parallel: 1,
     };
+    store
+        .query_request(id, &opts)
+        .await
+        .expect("query on the engine")
+}
+
+/// Every record of `ids`, as the engine holds them: strong reads, one page after another (the
+/// simplest read path, to check what the code under test did).
+pub async fn records_on_engine(store: &Store, ids: &[RequestId]) -> Vec<Record> {
     let mut all = Vec::new();
     for id in ids {
-        let out = store
-            .query_request(id, &opts)
-            .await
-            .expect("query on the engine");
-        all.extend(out.records);
+        all.extend(query_pages(store, id, true).await.records);
     }
     all
 }
