@@ -15,12 +15,9 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use crate::backend;
 use crate::cli::{Cli, warn_plain_http, write_line};
 use crate::cost::{
-    CapacityChoice, CostInputs, Deletes, GSI_KEY_ATTRIBUTE, Gsi, Prices, RecordsPerRequest, Report,
-    SizeSource, TableClass, estimate,
+    CapacityChoice, CostInputs, Deletes, Gsi, Prices, RecordsPerRequest, Report, SizeSource, Sizes,
+    TableClass, estimate,
 };
-use crate::generate::{DEFAULT_PAYLOAD_BYTES, build_records};
-use crate::schema::{PARTITION_KEY, SORT_KEY};
-use crate::size::{item_size, value_size};
 
 /// `cost` flags.
 #[derive(Debug, Args)]
@@ -127,41 +124,6 @@ fn choice<T: Copy>(flag: &str, text: &str, options: &[(&str, T)]) -> Result<T> {
         })
 }
 
-/// The record size and one keys-only index entry's, with where they came from.
-struct Sizes {
-    record_bytes: f64,
-    index_entry_bytes: f64,
-    source: SizeSource,
-}
-
-/// Bytes of the attributes a keys-only index on customer id holds.
-fn index_entry_size(
-    item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
-) -> usize {
-    [PARTITION_KEY, SORT_KEY, GSI_KEY_ATTRIBUTE]
-        .iter()
-        .filter_map(|name| item.get(*name).map(|v| name.len() + value_size(v)))
-        .sum()
-}
-
-/// A record as `generate` writes it for a one-record request with the default payload.
-fn generated_sizes(reason: String) -> Result<Sizes> {
-    let mut rng = fastrand::Rng::with_seed(1);
-    let (_, records) = build_records(&[1], DEFAULT_PAYLOAD_BYTES, &mut rng);
-    let record = records
-        .first()
-        .ok_or_else(|| eyre!("the generator made no record"))?;
-    let item = serde_dynamo::to_item(record).wrap_err("a generated record does not convert")?;
-    Ok(Sizes {
-        record_bytes: item_size(&item) as f64,
-        index_entry_bytes: index_entry_size(&item) as f64,
-        source: SizeSource::Generated {
-            payload_bytes: DEFAULT_PAYLOAD_BYTES,
-            reason,
-        },
-    })
-}
-
 /// The mean size of one Scan page of the connected table's items; a generated record's if
 /// the table is empty.
 async fn measured_sizes(cli: &Cli) -> Result<Sizes> {
@@ -177,20 +139,13 @@ async fn measured_sizes(cli: &Cli) -> Result<Sizes> {
     }
     let sample = sample
         .wrap_err("cannot measure the record size (give --record-bytes to skip measuring)")?;
-    if sample.items.is_empty() {
-        return generated_sizes(format!("table {table} on {} is empty", conn.info.label));
-    }
-    let n = sample.items.len() as f64;
-    let total: usize = sample.items.iter().map(item_size).sum();
-    let keys: usize = sample.items.iter().map(index_entry_size).sum();
-    Ok(Sizes {
-        record_bytes: total as f64 / n,
-        index_entry_bytes: keys as f64 / n,
-        source: SizeSource::Measured {
-            table: table.clone(),
-            items: sample.items.len() as u64,
-        },
-    })
+    let source = SizeSource::Measured {
+        table: table.clone(),
+        items: sample.items.len() as u64,
+    };
+    Ok(Sizes::mean_of(&sample.items, source).unwrap_or_else(|| {
+        Sizes::generated(format!("table {table} on {} is empty", conn.info.label))
+    }))
 }
 
 /// Runs `cost`.
@@ -290,7 +245,7 @@ pub async fn run(cli: &Cli, args: &CostArgs) -> Result<()> {
     let sizes = match record_bytes {
         Some(bytes) => {
             // The keys an index entry holds do not depend on the payload: a generated record's.
-            let generated = generated_sizes(String::new())?;
+            let generated = Sizes::generated(String::new());
             Sizes {
                 record_bytes: bytes,
                 index_entry_bytes: generated.index_entry_bytes,

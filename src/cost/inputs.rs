@@ -131,6 +131,11 @@ pub enum SizeSource {
         /// Records written.
         records: u64,
     },
+    /// The mean of the records the TUI's Explore screen read (the request in its Items pane).
+    Explored {
+        /// Records read.
+        records: u64,
+    },
 }
 
 impl SizeSource {
@@ -150,6 +155,10 @@ impl SizeSource {
             ),
             SizeSource::Session { records } => format!(
                 "measured: mean of the {} records this session wrote",
+                super::fmt::count(*records as f64)
+            ),
+            SizeSource::Explored { records } => format!(
+                "measured: mean of the {} records read on the Explore screen",
                 super::fmt::count(*records as f64)
             ),
         }

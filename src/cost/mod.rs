@@ -55,6 +55,7 @@ mod model;
 mod prices;
 mod report;
 mod scenario;
+mod sizes;
 
 pub use compare::{Comparisons, Estimate, PerMode, Sensitivity, SensitivityItem, estimate};
 pub use inputs::{
@@ -67,6 +68,7 @@ pub use model::{
 };
 pub use prices::{ClassPrices, Dollars, Format, Price, Prices, PricesError, Quantity};
 pub use report::{CostJson, Report};
+pub use sizes::{Sizes, index_entry_size};
 
 /// The attribute the index the issue asks about is keyed on.
 pub const GSI_KEY_ATTRIBUTE: &str = "customer_id";

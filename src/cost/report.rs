@@ -372,7 +372,8 @@ impl Report<'_> {
             .collect()
     }
 
-    fn most_line(&self) -> String {
+    /// The knob that matters most, in a sentence.
+    pub fn most_line(&self) -> String {
         match self.estimate.sensitivity.most() {
             Some(m) => format!(
                 "the knob that matters most: {} ({} a month for +10%)",

@@ -61,7 +61,7 @@ impl App {
             screen: ScreenId::Explore,
             explore: Explore::default(),
             labs: Labs,
-            cost: Cost,
+            cost: Cost::default(),
             help: None,
         }
     }
@@ -104,7 +104,8 @@ impl App {
     fn typing(&self) -> bool {
         match self.screen {
             ScreenId::Explore => self.explore.typing(&self.session),
-            ScreenId::Labs | ScreenId::Cost => false,
+            ScreenId::Cost => self.cost.typing(),
+            ScreenId::Labs => false,
         }
     }
 
@@ -188,7 +189,8 @@ impl App {
         }
         match self.screen {
             ScreenId::Explore => self.explore.on_key(&mut self.session, key),
-            ScreenId::Labs | ScreenId::Cost => Vec::new(),
+            ScreenId::Cost => self.cost.on_key(key),
+            ScreenId::Labs => Vec::new(),
         }
     }
 
@@ -215,6 +217,13 @@ impl App {
             return;
         }
         self.screen = screen;
+        if screen == ScreenId::Cost {
+            // Price what was read: the records in the Items pane are this table's.
+            let items = &self.explore.items;
+            if let Some(sizes) = cost::explored_sizes(&items.records, &items.sizes) {
+                self.cost.measured(sizes);
+            }
+        }
         // Leaving a running job behind is fine: say where it is.
         if screen != ScreenId::Explore
             && let Some((_, what)) = self.session.long_job_context()

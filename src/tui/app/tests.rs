@@ -28,6 +28,11 @@ fn number_and_function_keys_switch_screens() {
     assert_eq!(a.screen, ScreenId::Cost);
     press(&mut a, KeyCode::F(4));
     assert_eq!(a.screen, ScreenId::Cost, "no fourth screen");
+    // Cost's first field takes digits: 1 is typed; Esc leaves the fields, then 1 switches.
+    key(&mut a, '1');
+    assert_eq!(a.screen, ScreenId::Cost);
+    assert_eq!(a.cost.form.requests_per_day, "10000001");
+    press(&mut a, KeyCode::Esc);
     key(&mut a, '1');
     assert_eq!(a.screen, ScreenId::Explore);
 }
@@ -134,7 +139,7 @@ fn answers_land_on_explore_while_another_screen_is_in_front() {
     let mut a = app();
     let (scan, _) = started(&a.init());
     key(&mut a, '3');
-    key(&mut a, '1');
+    press(&mut a, KeyCode::F(1));
     key(&mut a, '/');
     let id = crate::schema::RequestId::new_random();
     typed(&mut a, id.as_str());
@@ -170,4 +175,63 @@ fn help_shows_the_screen_in_front_and_the_global_keys() {
     );
     press(&mut a, KeyCode::Esc);
     assert!(a.help.is_none());
+}
+
+#[test]
+fn the_cost_screen_recalculates_on_every_keystroke() {
+    let mut a = app();
+    key(&mut a, '3');
+    let total = |a: &App| {
+        let (_, e) = a.cost.result.as_ref().expect("the defaults price");
+        e.comparisons.totals.on_demand
+    };
+    let before = total(&a);
+    // One more digit on requests/day: ten times the requests.
+    key(&mut a, '0');
+    let after = total(&a);
+    assert!(after > 9.0 * before, "{before} -> {after}");
+    // A wrong value names its field and keeps the text.
+    for _ in 0..20 {
+        press(&mut a, KeyCode::Backspace);
+    }
+    let Err((field, why)) = &a.cost.result else {
+        panic!("an empty field is refused")
+    };
+    assert_eq!(*field, cost::form::Field::RequestsPerDay);
+    assert!(why.contains("requests/day"), "{why}");
+    typed(&mut a, "2000");
+    assert!(a.cost.result.is_ok());
+    // Space cycles a choice: explicit deletes cost writes.
+    let ttl = total(&a);
+    for _ in 0..6 {
+        press(&mut a, KeyCode::Down);
+    }
+    assert_eq!(a.cost.field, cost::form::Field::Deletes);
+    key(&mut a, ' ');
+    assert!(total(&a) > ttl, "explicit deletes cost more than TTL");
+}
+
+#[test]
+fn the_cost_screen_prices_the_records_read_on_explore() {
+    let mut a = app();
+    key(&mut a, '/');
+    let id = crate::schema::RequestId::new_random();
+    typed(&mut a, id.as_str());
+    let (query, _) = started(&press(&mut a, KeyCode::Enter));
+    event(&mut a, query, 3, EventKind::Queried(records(&id, 4)));
+    key(&mut a, '3');
+    // The test records' sizes are 300, 700, 1100 and 1500 bytes: a mean of 900.
+    assert_eq!(a.cost.form.record_bytes, "900");
+    assert!(matches!(
+        a.cost.size_source(),
+        crate::cost::SizeSource::Explored { records: 4 }
+    ));
+    // Once typed, the size stays the user's.
+    for _ in 0..2 {
+        press(&mut a, KeyCode::Down);
+    }
+    press(&mut a, KeyCode::Backspace);
+    press(&mut a, KeyCode::F(1));
+    press(&mut a, KeyCode::F(3));
+    assert_eq!(a.cost.form.record_bytes, "90");
 }
