@@ -2,106 +2,53 @@
 //! embedded engine, and the memory (RSS) the app holds with 100,000 records loaded.
 //! `cargo bench --bench tui_process`. Goals: first frame under 200 ms; under 150 MB RSS.
 
-use std::io::{Read, Write};
+#[allow(dead_code)]
+#[path = "../tests/common/pty.rs"]
+mod pty;
+#[allow(dead_code)]
+#[path = "../tests/common/spawn.rs"]
+mod spawn;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::num::NonZeroU16;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::generate::build_records;
 use dynamo_explorer::schema::{DEFAULT_TABLE_NAME, RequestId};
 use dynamo_explorer::store::{BatchProgress, CancellationToken, Store, TableCheck, WriteOptions};
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use pty::{Pty, Size};
 
-struct Tui {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-}
-
-impl Tui {
-    fn start(db: &Path) -> Tui {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 40,
-                cols: 120,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dynamo-explorer"));
-        cmd.args([
+/// The app on the SQLite file `db`, 120x40, logging beside it.
+fn start(db: &Path) -> Pty {
+    let log = db.with_extension("log");
+    Pty::spawn(
+        [
             "--db".as_ref(),
             db.as_os_str(),
             "--log-file".as_ref(),
-            db.with_extension("log").as_os_str(),
-        ]);
-        cmd.env("TERM", "xterm-256color");
-        let child = pty.slave.spawn_command(cmd).expect("binary starts");
-        drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
-        let rows = NonZeroU16::new(40).expect("rows");
-        let cols = NonZeroU16::new(120).expect("cols");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
-        let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let _master = pty.master;
-            let mut buf = [0u8; 65536];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().expect("screen").process(&buf[..n]);
-            }
-        });
-        Tui {
-            screen,
-            writer,
-            child,
-        }
-    }
+            log.as_os_str(),
+        ],
+        Size::LARGE,
+    )
+}
 
-    fn wait_for(&self, what: &str, deadline: Duration) -> Duration {
-        let start = Instant::now();
-        loop {
-            if self
-                .screen
-                .lock()
-                .expect("screen")
-                .screen()
-                .contents()
-                .contains(what)
-            {
-                return start.elapsed();
-            }
-            assert!(start.elapsed() < deadline, "never saw {what:?}");
-            std::thread::sleep(Duration::from_micros(500));
-        }
-    }
+/// Resident memory of the app now, in MB.
+fn rss_mb(app: &Pty) -> f64 {
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", app.pid())).expect("proc status");
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .expect("VmRSS");
+    kb / 1024.0
+}
 
-    fn send(&mut self, s: &str) {
-        self.writer.write_all(s.as_bytes()).expect("keys");
-        self.writer.flush().expect("flush");
-    }
-
-    fn rss_mb(&mut self) -> f64 {
-        let pid = self.child.process_id().expect("pid");
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("proc status");
-        let kb: f64 = status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.split_whitespace().next()?.parse().ok())
-            .expect("VmRSS");
-        kb / 1024.0
-    }
-
-    fn quit(mut self) {
-        self.send("q");
-        let _ = self.child.wait();
-    }
+/// Quits with `q` and waits for the exit.
+fn quit(mut app: Pty) {
+    app.send("q");
+    app.wait_exit(Duration::from_secs(20));
 }
 
 /// A database file holding one request of `n` records.
@@ -153,10 +100,10 @@ fn main() {
     let mut startup: Vec<Duration> = (0..10)
         .map(|_| {
             let started = Instant::now();
-            let tui = Tui::start(&small);
+            let mut tui = start(&small);
             tui.wait_for("Requests", Duration::from_secs(20));
             let t = started.elapsed();
-            tui.quit();
+            quit(tui);
             t
         })
         .collect();
@@ -171,17 +118,19 @@ fn main() {
     // Memory: RSS before and after loading 100,000 records into the Items pane.
     let big = dir.path().join("big.db");
     let id = database(&big, 100_000);
-    let mut tui = Tui::start(&big);
+    let mut tui = start(&big);
     tui.wait_for("Requests", Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(500));
-    let before = tui.rss_mb();
+    let before = rss_mb(&tui);
     tui.send("/");
     tui.send(id.as_str());
     tui.send("\r");
-    let took = tui.wait_for("100000 records in", Duration::from_secs(60));
+    let query_started = Instant::now();
+    tui.wait_for("100000 records in", Duration::from_secs(60));
+    let took = query_started.elapsed();
     std::thread::sleep(Duration::from_millis(500));
-    let after = tui.rss_mb();
-    tui.quit();
+    let after = rss_mb(&tui);
+    quit(tui);
     println!(
         "TUI memory with 100,000 records loaded: {after:.1} MB RSS ({before:.1} MB before the query; \
          query + load {:.2} s) (goal < 150 MB)",

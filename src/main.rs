@@ -30,10 +30,14 @@ fn no_huge_pages() {
 fn main() -> ExitCode {
     no_huge_pages();
     let cli = Cli::parse();
-    if let Err(e) = dynamo_explorer::logging::init(cli.log_file.as_deref()) {
-        // Without a log we still run; say so once, before any screen is taken over.
-        eprintln!("dynamo-explorer: warning: no log file: {e}");
-    }
+    // Held to the end of `main`: dropping it (on return, or while a panic unwinds) writes out
+    // the log's last lines.
+    let _log = dynamo_explorer::logging::init(cli.log_file.as_deref())
+        .inspect_err(|e| {
+            // Without a log we still run; say so once, before any screen is taken over.
+            eprintln!("dynamo-explorer: warning: no log file: {e}");
+        })
+        .ok();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), command = ?cli.command.as_ref().map(|c| format!("{c:?}")), "start");
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -49,15 +53,20 @@ fn main() -> ExitCode {
         }
     });
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            tracing::info!("done");
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             // One line: the chain of causes joined, no backtrace noise for a CLI user.
             let line = err
                 .chain()
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
-                .join(": ");
-            eprintln!("dynamo-explorer: {}", line.replace('\n', " "));
+                .join(": ")
+                .replace('\n', " ");
+            tracing::error!(error = %line, "failed");
+            eprintln!("dynamo-explorer: {line}");
             ExitCode::FAILURE
         }
     }

@@ -1,28 +1,18 @@
 //! The CLI as scripts use it: the real binary, `--json` fields present and truthful, exit
 //! codes, and a clear one-line message for each bad input.
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::spawn::{self, BIN};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
-
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        // Nothing from the developer's machine leaks in: no AWS env, no real profile.
-        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .expect("binary runs")
+    // Nothing from the developer's machine leaks in: no AWS env, no real profile.
+    spawn::command().args(args).output().expect("binary runs")
 }
 
 fn ok_json(args: &[&str]) -> Value {
@@ -311,34 +301,34 @@ fn bad_table_names_and_endpoints_are_named() {
     );
 }
 
-#[test]
-fn aws_without_region_or_credentials_says_what_to_set() {
+/// Runs with an empty environment (no AWS variables, an empty home without ~/.aws); stderr.
+fn run_bare(args: &[&str]) -> (bool, String) {
     let home = tempfile::tempdir().unwrap();
     let out = Command::new(BIN)
-        .args(["--aws", "describe"])
+        .args(args)
         .env_clear()
         .env("HOME", home.path())
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn aws_without_region_or_credentials_says_what_to_set() {
+    let (ok, stderr) = run_bare(&["--aws", "describe"]);
+    assert!(!ok);
     assert!(
         stderr.contains("--region") && stderr.contains("AWS_REGION"),
         "{stderr}"
     );
 
-    let out = Command::new(BIN)
-        .args(["--region", "eu-west-1", "describe"])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success());
+    let (ok, stderr) = run_bare(&["--region", "eu-west-1", "describe"]);
+    assert!(!ok);
     assert!(
         stderr.contains("AWS_ACCESS_KEY_ID") && stderr.contains("--profile"),
         "{stderr}"
@@ -373,7 +363,7 @@ fn a_closed_pipe_ends_output_quietly() {
     use std::io::{BufRead, BufReader};
     // Like `dynamo-explorer generate ... | head -1`: the reader leaves after one line. 5,000 ids
     // (~185 KB) overflow the 64 KB pipe buffer, so the writer must meet the closed pipe.
-    let mut child = Command::new(BIN)
+    let mut child = spawn::command()
         .args([
             "--memory",
             "generate",

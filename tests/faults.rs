@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use common::spawn::{BIN, ScrubAws};
 use common::{Engine, engines, fresh_store, records_on_engine, table_name};
 use dynamo_explorer::backend::local_client;
 use dynamo_explorer::generate::build_records;
@@ -814,7 +815,6 @@ async fn answers_cut_off_mid_body_are_retried_like_dropped_connections() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cli_generates_through_throttling_and_partial_batches() {
-    const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
     for engine in engines().await {
         within(&engine, async {
             let config = FaultConfig::seeded(9)
@@ -830,14 +830,7 @@ async fn the_cli_generates_through_throttling_and_partial_batches() {
             let out = tokio::process::Command::new(BIN)
                 .args(["--endpoint", &proxy.url(), "--table", &table])
                 .args(["generate", "--requests", "5", "--records", "200", "--json"])
-                .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
-                .env_remove("AWS_ENDPOINT_URL")
-                .env_remove("AWS_PROFILE")
-                .env_remove("AWS_REGION")
-                .env_remove("AWS_DEFAULT_REGION")
-                .env_remove("AWS_ACCESS_KEY_ID")
-                .env_remove("AWS_SECRET_ACCESS_KEY")
-                .env("AWS_EC2_METADATA_DISABLED", "true")
+                .scrub_aws()
                 .kill_on_drop(true)
                 .output()
                 .await

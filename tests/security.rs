@@ -1,11 +1,13 @@
 //! Credentials never reach the screen or the log; logs go to a file; serving beyond
 //! loopback and plain http to another machine are warned about.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
+use common::spawn;
 const FAKE_KEY_ID: &str = "AKIAFAKEKEYID7EXAMPLE";
 const FAKE_SECRET: &str = "fAkE/S3cReT+never-print-me-0123456789abcd";
 
@@ -25,7 +27,7 @@ impl Drop for Served {
 fn serve() -> Served {
     // Port 0: the engine binds a free port, and its first line (printed once it listens)
     // says which, so there is nothing to probe or poll.
-    let mut child = Command::new(BIN)
+    let mut child = spawn::command()
         .args(["--memory", "serve", "--port", "0"])
         .stderr(Stdio::piped())
         .spawn()
@@ -45,15 +47,14 @@ fn serve() -> Served {
 }
 
 fn run_with_secret(args: &[&str], log: &std::path::Path) -> (bool, String) {
-    let out = Command::new(BIN)
+    // Scrubbed first, then the fake keys: the only AWS settings the binary sees.
+    let out = spawn::command()
         .args(args)
         .arg("--log-file")
         .arg(log)
         .env("AWS_ACCESS_KEY_ID", FAKE_KEY_ID)
         .env("AWS_SECRET_ACCESS_KEY", FAKE_SECRET)
         .env("RUST_LOG", "trace")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_PROFILE")
         .output()
         .unwrap();
     let text = format!(
@@ -121,7 +122,7 @@ fn a_secret_key_never_appears_in_output_or_logs() {
 fn logs_never_go_to_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("dx.log");
-    let out = Command::new(BIN)
+    let out = spawn::command()
         .args([
             "--memory",
             "generate",
@@ -153,7 +154,7 @@ fn logs_never_go_to_the_terminal() {
 fn serving_beyond_loopback_is_warned_about() {
     // 192.0.2.1 (TEST-NET-1) is not an address of this machine: the bind fails, so the test
     // never listens beyond loopback, but the warning comes first.
-    let out = Command::new(BIN)
+    let out = spawn::command()
         .args(["--memory", "serve", "--bind", "192.0.2.1", "--port", "0"])
         .output()
         .unwrap();
@@ -173,7 +174,7 @@ fn plain_http_to_another_machine_is_warned_about() {
     // `.invalid` never resolves (RFC 6761): nothing leaves the machine, and the command fails
     // fast, after the warning.
     let started = Instant::now();
-    let out = Command::new(BIN)
+    let out = spawn::command()
         .args([
             "--endpoint",
             "http://dynamodb.example.invalid:8000",
@@ -192,13 +193,13 @@ fn plain_http_to_another_machine_is_warned_about() {
     assert!(started.elapsed() < Duration::from_secs(30), "{stderr}");
     // Loopback and https are not warned about.
     let served = serve();
-    let out = Command::new(BIN)
+    let out = spawn::command()
         .args(["--endpoint", &served.url, "describe"])
         .output()
         .unwrap();
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("warning"));
-    let out = Command::new(BIN)
+    let out = spawn::command()
         .args(["--endpoint", "https://dynamodb.example.invalid", "describe"])
         .output()
         .unwrap();

@@ -2,57 +2,26 @@
 //! off, main screen back, cursor shown, paste and mouse modes off), the panic is printed
 //! after that, and the message says where the full report is.
 
-use std::io::Read;
-use std::num::NonZeroU16;
-use std::time::{Duration, Instant};
+mod common;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::time::Duration;
+
+use common::pty::{self, Pty, Size};
 
 #[test]
 fn a_panic_restores_the_terminal_and_says_where_the_report_is() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("panic.log");
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: 40,
-            cols: 120,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_dynamo-explorer"));
-    cmd.args(["--memory", "--log-file"]);
-    cmd.arg(&log);
-    cmd.env("TERM", "xterm-256color");
+    let mut cmd = pty::command(["--memory".as_ref(), "--log-file".as_ref(), log.as_os_str()]);
     cmd.env("DYNAMO_EXPLORER_TEST_PANIC", "1");
     cmd.env("RUST_BACKTRACE", "0");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let collector = std::thread::spawn(move || {
-        let mut raw = Vec::new();
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            raw.extend_from_slice(&buf[..n]);
-        }
-        raw
-    });
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the app did not exit after its panic"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    drop(pty.master);
-    let raw = collector.join().unwrap();
+    let mut app = Pty::spawn_command(cmd, Size::LARGE);
+    let status = app.wait_exit(Duration::from_secs(30));
+    assert!(
+        app.wait_drained(Duration::from_secs(10)),
+        "the pty reached its end after the exit"
+    );
+    let raw = app.raw_since(0);
     let text = String::from_utf8_lossy(&raw);
     assert!(!status.success(), "a panic is a failure exit");
 
@@ -74,23 +43,16 @@ fn a_panic_restores_the_terminal_and_says_where_the_report_is() {
         text[left..].contains("\x1b[?25h") || text[..left].rfind("\x1b[?25h") > Some(entered),
         "cursor shown"
     );
-    let mut screen = vt100::Parser::new(
-        NonZeroU16::new(40).unwrap(),
-        NonZeroU16::new(120).unwrap(),
-        0,
-    );
-    screen.process(&raw);
-    assert!(
-        !screen.screen().alternate_screen(),
-        "back on the main screen"
-    );
-    assert!(!screen.screen().hide_cursor(), "cursor visible");
-    assert!(!screen.screen().bracketed_paste(), "bracketed paste off");
-    assert_eq!(
-        screen.screen().mouse_protocol_mode(),
-        vt100::MouseProtocolMode::None,
-        "mouse capture off"
-    );
+    app.with_screen(|screen| {
+        assert!(!screen.alternate_screen(), "back on the main screen");
+        assert!(!screen.hide_cursor(), "cursor visible");
+        assert!(!screen.bracketed_paste(), "bracketed paste off");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse capture off"
+        );
+    });
 
     // It says where the report is, and the report is there.
     assert!(

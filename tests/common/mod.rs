@@ -1,6 +1,10 @@
 //! Test engines: the embedded Dynoxide (always) and Amazon DynamoDB Local (when
-//! `DYNAMODB_LOCAL_ENDPOINT` is set; in CI its absence is a failure, not a skip).
+//! `DYNAMODB_LOCAL_ENDPOINT` is set; in CI its absence is a failure, not a skip). Starting
+//! the binary: [`spawn`] (scrubbed of AWS variables) and [`pty`] (in a pseudo-terminal).
 #![allow(dead_code)]
+
+pub mod pty;
+pub mod spawn;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
