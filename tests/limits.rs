@@ -180,63 +180,109 @@ async fn layered(engine: &Engine, prefix: &str, limits: &str) -> (Store, Store, 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hot_partition_key_is_named_and_spread_keys_are_not_throttled() {
-    for engine in engines().await {
-        let (store, direct, layer) = layered(&engine, "hot", "on-demand").await;
-        let cancel = CancellationToken::new();
-        let progress = |_: BatchProgress| {};
-        let mut rng = fastrand::Rng::with_seed(21);
+    // Both engines at once: the hot case is bound by the simulated partition, not the machine.
+    let engines = engines().await;
+    futures::future::join_all(engines.iter().map(hot_and_spread)).await;
+}
 
-        // 3,000 records of one request: one partition key at 1,000 WCU/s.
-        let (ids, records) = build_records(&[3_000], 100, &mut rng);
-        let hot = store
-            .write_records(records, WriteOptions::default(), &progress, &cancel)
-            .await
-            .expect("every record lands");
-        println!(
-            "{}: hot key: {} calls, {} throttled {:?}, {} unprocessed resent, {:?}; layer {:?}",
-            engine.name,
-            hot.calls,
-            hot.throttled,
-            hot.throttling_reasons,
-            hot.unprocessed_resent,
-            hot.elapsed,
-            layer.stats()
-        );
-        assert!(
-            hot.throttling_reasons
-                .get("TableWriteKeyRangeThroughputExceeded")
-                .is_some_and(|n| *n > 0),
-            "{}: the hot key was named: {:?}",
-            engine.name,
-            hot.throttling_reasons
-        );
-        assert_eq!(
-            hot.throttling_reasons.len(),
-            1,
-            "{}: only the partition: {:?}",
-            engine.name,
-            hot.throttling_reasons
-        );
-        assert!(hot.elapsed.as_secs_f64() >= 2.0 - 0.001, "{}", engine.name);
-        assert_eq!(records_on_engine(&direct, &ids).await.len(), 3_000);
+async fn hot_and_spread(engine: &Engine) {
+    let (store, direct, layer) = layered(engine, "hot", "on-demand").await;
+    let cancel = CancellationToken::new();
+    let progress = |_: BatchProgress| {};
+    let mut rng = fastrand::Rng::with_seed(21);
 
-        // The same total as 3,000 one-record requests: a new on-demand table takes it.
-        let (store, direct, _layer) = layered(&engine, "spread", "on-demand").await;
-        let (ids, records) = build_records(&[1; 3_000], 100, &mut rng);
-        let spread = store
-            .write_records(records, WriteOptions::default(), &progress, &cancel)
-            .await
-            .unwrap();
-        assert_eq!(
-            (spread.throttled, spread.unprocessed_resent),
-            (0, 0),
-            "{}: {:?}",
-            engine.name,
-            spread.throttling_reasons
-        );
-        assert_eq!(spread.consumed.total.write, 3_000.0);
-        assert_eq!(records_on_engine(&direct, &ids[..50]).await.len(), 50);
+    // 3,000 records of one request, 2 WCU each (1.1 KB payloads): 6,000 WCU into one
+    // partition key, which takes 1,000 WCU/s. Any engine writing faster than 500 records/s
+    // meets the limit.
+    let (ids, records) = build_records(&[3_000], 1_100, &mut rng);
+    let hot = store
+        .write_records(records, WriteOptions::default(), &progress, &cancel)
+        .await
+        .expect("every record lands");
+    let stats = layer.stats();
+    println!(
+        "{}: hot key: {} calls, {} throttled {:?}, {} unprocessed resent, {:?}; layer {stats:?}",
+        engine.name,
+        hot.calls,
+        hot.throttled,
+        hot.throttling_reasons,
+        hot.unprocessed_resent,
+        hot.elapsed,
+    );
+    assert_eq!(hot.consumed.total.write, 6_000.0, "{}", engine.name);
+    assert!(
+        hot.throttled + hot.unprocessed_resent > 0,
+        "{}: the limit never bit",
+        engine.name
+    );
+    // Every refusal, seen by the layer or by the client, was the partition's.
+    let key_range = "TableWriteKeyRangeThroughputExceeded";
+    assert!(
+        stats.refusals.keys().eq([key_range]),
+        "{}: {:?}",
+        engine.name,
+        stats.refusals
+    );
+    assert!(
+        hot.throttling_reasons.keys().all(|r| r == key_range),
+        "{}: {:?}",
+        engine.name,
+        hot.throttling_reasons
+    );
+    let bound = LimitsConfig::parse("on-demand", &[])
+        .unwrap()
+        .min_write_time(WritePlan::records(&[3_000], 2.0))
+        .unwrap();
+    assert!(
+        hot.elapsed.as_secs_f64() >= bound.seconds - 0.002,
+        "{}: {:?}, but {bound}",
+        engine.name,
+        hot.elapsed
+    );
+    assert_eq!(records_on_engine(&direct, &ids).await.len(), 3_000);
+
+    // A client sees the reason: 350 KB puts (342 WCU each) on the hot key drain its 1,000
+    // units within four puts, however long it rested; the next is refused, naming it.
+    let client = local_client(&layer.url());
+    let mut seen = Vec::new();
+    for seq in 1_000_000..1_000_008 {
+        let put = client
+            .put_item()
+            .table_name(direct.table())
+            .item("request_id", s(ids[0].as_str()))
+            .item("seq", AttributeValue::N(seq.to_string()))
+            .item("p", s(&"x".repeat(350 * 1024)))
+            .send()
+            .await;
+        if let Err(e) = put {
+            seen = throttling_reasons(&e);
+            break;
+        }
     }
+    assert!(
+        seen.iter().any(|(r, _)| r == key_range),
+        "{}: {seen:?}",
+        engine.name
+    );
+
+    // The same 3,000 records as 3,000 one-record requests, 1 WCU each: a new on-demand
+    // table takes 4,000 WCU at once, and no key is hot.
+    let (store, direct, layer) = layered(engine, "spread", "on-demand").await;
+    let (ids, records) = build_records(&[1; 3_000], 100, &mut rng);
+    let spread = store
+        .write_records(records, WriteOptions::default(), &progress, &cancel)
+        .await
+        .unwrap();
+    assert_eq!(
+        (spread.throttled, spread.unprocessed_resent),
+        (0, 0),
+        "{}: {:?}",
+        engine.name,
+        spread.throttling_reasons
+    );
+    assert!(layer.stats().refusals.is_empty());
+    assert_eq!(spread.consumed.total.write, 3_000.0);
+    assert_eq!(records_on_engine(&direct, &ids[..50]).await.len(), 50);
 }
 
 /// `dynamo-explorer serve` with `extra` flags on a free loopback port.

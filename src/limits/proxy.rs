@@ -6,7 +6,7 @@
 //! The engines do not check SigV4 signatures, so a rewritten body (a batch cut down, the
 //! capacity mode changed) goes through with the client's signature and a new Content-Length.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
@@ -34,7 +34,7 @@ use super::reply::{Asked, consumed, merge_unprocessed, reshape, split_batch, tab
 use super::throttle::{ERROR_NAMESPACE, Throttle};
 
 /// What the layer did, for tests and logs.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LayerStats {
     /// Calls the model checked.
     pub limited_calls: u64,
@@ -42,6 +42,10 @@ pub struct LayerStats {
     pub throttled_calls: u64,
     /// Batch items (or keys) handed back unprocessed.
     pub unprocessed: u64,
+    /// Calls that had items (or all of it) refused, per throttling reason. Unlike the
+    /// client, which learns reasons only from calls refused whole, this counts batches cut
+    /// short too.
+    pub refusals: BTreeMap<String, u64>,
 }
 
 /// A running layer; dropping it stops it.
@@ -113,7 +117,7 @@ impl LimitsLayer {
 
     /// What it has done so far.
     pub fn stats(&self) -> LayerStats {
-        *lock(&self.shared.stats)
+        lock(&self.shared.stats).clone()
     }
 
     /// The configuration it simulates.
@@ -289,11 +293,17 @@ fn decide(shared: &Shared, op: Op, body: &mut Value) -> Decision {
                 items: plan.items,
                 refused: serde_json::Map::new(),
             },
-            Err(t) => Decision::Refuse(Some(t)),
+            Err(t) => {
+                note_refusal(shared, &t);
+                Decision::Refuse(Some(t))
+            }
         };
     }
     let split = limiter.split(now, kind, &plan.items);
     drop(limiter);
+    if let Some(t) = &split.throttle {
+        note_refusal(shared, t);
+    }
     let sent = split.admitted.iter().filter(|a| **a).count();
     if sent == 0 {
         return Decision::Refuse(split.throttle);
@@ -311,6 +321,16 @@ fn decide(shared: &Shared, op: Op, body: &mut Value) -> Decision {
         .filter_map(|(item, ok)| ok.then_some(item))
         .collect();
     Decision::Send { items, refused }
+}
+
+fn note_refusal(shared: &Shared, t: &Throttle) {
+    let mut stats = lock(&shared.stats);
+    let mut seen = HashSet::new();
+    for r in &t.reasons {
+        if seen.insert(&r.reason) {
+            *stats.refusals.entry(r.reason.clone()).or_default() += 1;
+        }
+    }
 }
 
 /// Forwards unchanged.
@@ -382,12 +402,7 @@ fn throttled(shared: &Shared, throttle: Option<Throttle>) -> Answer {
     let Some(t) = throttle else {
         return error_answer(400, "ThrottlingException", "throttled");
     };
-    let mut seen = HashSet::new();
-    tracing::debug!(
-        error = t.error,
-        reasons = ?t.reasons.iter().filter(|r| seen.insert(r.reason.clone())).map(|r| &r.reason).collect::<Vec<_>>(),
-        "limits layer: throttled"
-    );
+    tracing::debug!(error = t.error, message = %t.message, "limits layer: throttled");
     json_answer(400, &t.body())
 }
 
