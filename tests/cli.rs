@@ -7,22 +7,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
+mod common;
+
+use common::BIN;
 
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        // Nothing from the developer's machine leaks in: no AWS env, no real profile.
-        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .expect("binary runs")
+    common::cli(args)
 }
 
 fn ok_json(args: &[&str]) -> Value {

@@ -8,9 +8,7 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::process::{Child, Command, Output, Stdio};
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
@@ -19,28 +17,13 @@ use aws_sdk_dynamodb::types::{
     KeyType, Projection, ProjectionType, PutRequest, ReturnConsumedCapacity, ScalarAttributeType,
     WriteRequest,
 };
-use common::{Engine, engines, fresh_store, records_on_engine};
+use common::{Engine, cli, engines, fresh_store, records_on_engine, serve};
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::generate::build_records;
 use dynamo_explorer::limits::{LimitsConfig, LimitsLayer, WritePlan};
 use dynamo_explorer::schema::RequestId;
 use dynamo_explorer::store::{BatchProgress, CancellationToken, Store, WriteOptions};
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
-
-fn cli(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .expect("binary runs")
-}
 
 fn loopback() -> SocketAddr {
     SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)
@@ -283,43 +266,6 @@ async fn hot_and_spread(engine: &Engine) {
     assert!(layer.stats().refusals.is_empty());
     assert_eq!(spread.consumed.total.write, 3_000.0);
     assert_eq!(records_on_engine(&direct, &ids[..50]).await.len(), 50);
-}
-
-/// `dynamo-explorer serve` with `extra` flags on a free loopback port.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(extra: &[&str]) -> Served {
-    let mut child = Command::new(BIN)
-        .args(["--memory", "serve", "--port", "0"])
-        .args(extra)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .split_whitespace()
-        .last()
-        .filter(|u| u.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no loopback URL in {first:?}"))
-        .to_owned();
-    let second = lines.next().unwrap().unwrap();
-    assert!(
-        second.contains("limits: provisioned 100/50 (simulated)"),
-        "{second}"
-    );
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, url }
 }
 
 fn s(v: &str) -> AttributeValue {

@@ -1,48 +1,14 @@
 //! Credentials never reach the screen or the log; logs go to a file; serving beyond
 //! loopback and plain http to another machine are warned about.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
+use common::{BIN, serve};
 const FAKE_KEY_ID: &str = "AKIAFAKEKEYID7EXAMPLE";
 const FAKE_SECRET: &str = "fAkE/S3cReT+never-print-me-0123456789abcd";
-
-/// `dynamo-explorer serve` on a free loopback port, as another tool would use it.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve() -> Served {
-    // Port 0: the engine binds a free port, and its first line (printed once it listens)
-    // says which, so there is nothing to probe or poll.
-    let mut child = Command::new(BIN)
-        .args(["--memory", "serve", "--port", "0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .split_whitespace()
-        .last()
-        .filter(|u| u.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no loopback URL in {first:?}"))
-        .to_owned();
-    // Keep draining so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, url }
-}
 
 fn run_with_secret(args: &[&str], log: &std::path::Path) -> (bool, String) {
     let out = Command::new(BIN)
@@ -68,7 +34,7 @@ fn run_with_secret(args: &[&str], log: &std::path::Path) -> (bool, String) {
 fn a_secret_key_never_appears_in_output_or_logs() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("logs/trace.log");
-    let served = serve();
+    let served = serve(&[]);
     // Success, with the SDK tracing everything it does.
     let (ok, out) = run_with_secret(
         &[
@@ -164,7 +130,7 @@ fn serving_beyond_loopback_is_warned_about() {
         "{stderr}"
     );
     // And the default stays quiet about it.
-    let served = serve();
+    let served = serve(&[]);
     assert!(served.url.starts_with("http://127.0.0.1:"));
 }
 
@@ -191,7 +157,7 @@ fn plain_http_to_another_machine_is_warned_about() {
     );
     assert!(started.elapsed() < Duration::from_secs(30), "{stderr}");
     // Loopback and https are not warned about.
-    let served = serve();
+    let served = serve(&[]);
     let out = Command::new(BIN)
         .args(["--endpoint", &served.url, "describe"])
         .output()

@@ -2,7 +2,9 @@
 //! `DYNAMODB_LOCAL_ENDPOINT` is set; in CI its absence is a failure, not a skip).
 #![allow(dead_code)]
 
+use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::{Child, Command, Output, Stdio};
 
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::schema::{Record, RequestId};
@@ -83,4 +85,66 @@ pub async fn records_on_engine(store: &Store, ids: &[RequestId]) -> Vec<Record> 
         all.extend(out.records);
     }
     all
+}
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_dynamo-explorer");
+
+/// Runs the binary with `args`; nothing from the developer's machine leaks in: no AWS env,
+/// no real profile.
+pub fn cli(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("AWS_ENDPOINT_URL_DYNAMODB")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("binary runs")
+}
+
+/// `dynamo-explorer --memory serve` on a free loopback port, as another tool would use it;
+/// killed when dropped.
+pub struct Served {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The line after the URL: what limits it simulates.
+    pub limits: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `serve` with `extra` flags. Port 0: the engine binds a free port, and its first
+/// line (printed once it listens) says which, so there is nothing to probe or poll.
+pub fn serve(extra: &[&str]) -> Served {
+    let mut child = Command::new(BIN)
+        .args(["--memory", "serve", "--port", "0"])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut line = || lines.next().and_then(Result::ok).unwrap_or_default();
+    let first = line();
+    let limits = line();
+    let url = first
+        .split_whitespace()
+        .last()
+        .filter(|u| u.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no loopback URL in {first:?}"))
+        .to_owned();
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, url, limits }
 }
