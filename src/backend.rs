@@ -7,6 +7,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -19,6 +20,7 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, TableCheck, TableInfo};
 
 /// Region for local engines when none is configured (they accept any).
@@ -75,6 +77,8 @@ pub struct BackendInfo {
     pub is_aws: bool,
     /// The endpoint URL the client sends to (for error messages).
     pub endpoint: String,
+    /// What the header says about throughput limits (`limits: on-demand (simulated)`).
+    pub limits: LimitsLabel,
 }
 
 /// Dynoxide serving on loopback; stops when dropped.
@@ -246,9 +250,102 @@ pub fn is_plain_http_remote(url: &str) -> bool {
     !host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Opens `backend` and checks (or creates) `table`.
+/// Opens `backend` and checks (or creates) `table`, with no limits simulated.
 pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Result<Connection> {
+    connect_with_limits(backend, table, create_on_aws, &LimitsConfig::default()).await
+}
+
+/// Refuses `limits` where they cannot apply, before anything is sent: on AWS (it has its
+/// own), and in front of an https endpoint (the layer speaks plain http to local engines).
+pub fn check_limits(backend: &Backend, limits: &LimitsConfig) -> Result<()> {
+    if !limits.is_on() {
+        return Ok(());
+    }
+    match backend {
+        Backend::Aws { .. } => bail!(
+            "--limits {} simulates throttling in front of local engines; AWS throttles by its own \
+             limits: drop --limits (or use --memory, --db or --endpoint)",
+            limits_flag(limits)
+        ),
+        Backend::Endpoint { url, .. } if !url.starts_with("http://") => bail!(
+            "--limits simulates throttling in front of a local engine over plain http; {url} is not \
+             http://: drop --limits for this endpoint"
+        ),
+        _ => Ok(()),
+    }
+}
+
+fn limits_flag(limits: &LimitsConfig) -> String {
+    limits.to_string().replace(" (simulated)", "")
+}
+
+/// Checks that every index `--gsi-limits` names is a GSI of `table`, before anything is
+/// written (the table is only described; a missing table has no indexes).
+async fn check_gsi_names(client: &Client, table: &str, limits: &LimitsConfig) -> Result<()> {
+    if limits.gsi.is_empty() {
+        return Ok(());
+    }
+    let known: Vec<String> = match client.describe_table().table_name(table).send().await {
+        Ok(out) => out
+            .table()
+            .map(|t| {
+                t.global_secondary_indexes()
+                    .iter()
+                    .filter_map(|g| g.index_name().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|s| s.is_resource_not_found_exception()) =>
+        {
+            Vec::new()
+        }
+        // Unreachable or refused: the table check that follows says so better.
+        Err(_) => return Ok(()),
+    };
+    for name in limits.gsi.keys() {
+        if !known.contains(name) {
+            let has = if known.is_empty() {
+                "it has none".to_owned()
+            } else {
+                format!("it has {}", known.join(", "))
+            };
+            bail!(
+                "--gsi-limits {name}: table {table:?} has no global secondary index {name:?} ({has})"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Starts the limits layer in front of `url` on a free loopback port, if `limits` asks for
+/// one; the URL the client should use, and the layer to keep alive.
+async fn layer_for(url: &str, limits: &LimitsConfig) -> Result<(String, Option<LimitsLayer>)> {
+    if !limits.is_on() {
+        return Ok((url.to_owned(), None));
+    }
+    let layer = LimitsLayer::start(
+        url,
+        limits.clone(),
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+    )
+    .await
+    .wrap_err("cannot start the --limits layer")?;
+    Ok((layer.url(), Some(layer)))
+}
+
+/// Opens `backend` with `limits` simulated in front of a local engine (no layer at all with
+/// `off`), and checks (or creates) `table`. `--limits` on AWS is refused.
+pub async fn connect_with_limits(
+    backend: &Backend,
+    table: &str,
+    create_on_aws: bool,
+    limits: &LimitsConfig,
+) -> Result<Connection> {
     crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
+    check_limits(backend, limits)?;
+    let mut layer = None;
     let (client, info, server) = match backend {
         Backend::Embedded(db) => {
             let server =
@@ -259,12 +356,15 @@ pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Res
                 DbLocation::File(p) => format!("embedded {}", p.display()),
             };
             let url = server.url();
+            let (client_url, l) = layer_for(&url, limits).await?;
+            layer = l;
             let info = BackendInfo {
                 label,
                 is_aws: false,
-                endpoint: url.clone(),
+                endpoint: url,
+                limits: limits.label(false),
             };
-            (local_client(&url), info, Some(server))
+            (local_client(&client_url), info, Some(server))
         }
         Backend::Endpoint {
             url,
@@ -272,11 +372,14 @@ pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Res
             profile,
         } => {
             url::parse_endpoint(url)?;
-            let client = endpoint_client(url, region.as_deref(), profile.as_deref()).await;
+            let (client_url, l) = layer_for(url, limits).await?;
+            layer = l;
+            let client = endpoint_client(&client_url, region.as_deref(), profile.as_deref()).await;
             let info = BackendInfo {
                 label: format!("endpoint {url}"),
                 is_aws: false,
                 endpoint: url.clone(),
+                limits: limits.label(false),
             };
             (client, info, None)
         }
@@ -293,7 +396,11 @@ pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Res
     } else {
         TableCheck::CreateIfMissing
     };
-    let store = Store::new(client, table, &info.endpoint)?;
+    check_gsi_names(&client, table, limits).await?;
+    let mut store = Store::new(client, table, &info.endpoint)?;
+    if let Some(layer) = layer {
+        store = store.keeping(Arc::new(layer));
+    }
     let table_info = store.ensure_table(&check).await?;
     Ok(Connection {
         store,
@@ -369,6 +476,7 @@ async fn aws_client(profile: Option<&str>, region: Option<&str>) -> Result<(Clie
             label,
             is_aws: true,
             endpoint,
+            limits: LimitsConfig::default().label(true),
         },
     ))
 }

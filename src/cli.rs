@@ -17,9 +17,11 @@ macro_rules! say {
 
 use crate::backend::{self, Backend, Connection, DbLocation, EmbeddedServer};
 use crate::generate::{GenerateSpec, Mix, build_records};
+use crate::limits::{LimitsConfig, LimitsLayer};
 use crate::schema::{DEFAULT_TABLE_NAME, RecordKey, RequestId};
 use crate::store::{
-    BatchProgress, CancellationToken, OpReport, QueryOptions, ScanOptions, StoreError, WriteOptions,
+    CancellationToken, FlowProgress, OpReport, ProgressSink, QueryOptions, ScanOptions, StoreError,
+    WithFlow, WriteOptions,
 };
 
 /// Explore a DynamoDB table of requests and see what every operation costs.
@@ -67,6 +69,15 @@ pub struct ConnectionArgs {
     /// On AWS, create the table if it is missing (local engines always do).
     #[arg(long, global = true)]
     pub create_table: bool,
+    /// Simulate AWS's throughput limits in front of a local engine: off (the default),
+    /// on-demand, or provisioned:READ,WRITE[,burst=SECONDS] (capacity units per second).
+    /// Refused on AWS, which has its own.
+    #[arg(long, global = true, value_name = "MODEL")]
+    pub limits: Option<String>,
+    /// A GSI's own read and write units per second under --limits, e.g. by_customer=100,50
+    /// (repeat for more indexes).
+    #[arg(long, global = true, value_name = "NAME=READ,WRITE")]
+    pub gsi_limits: Vec<String>,
 }
 
 /// The scriptable commands.
@@ -192,6 +203,12 @@ fn whole<T: TryFrom<u128>>(s: &str) -> Result<T, String> {
 }
 
 impl ConnectionArgs {
+    /// `--limits` and `--gsi-limits`, checked (one line saying what is wrong otherwise).
+    pub fn limits(&self) -> Result<LimitsConfig> {
+        LimitsConfig::parse(self.limits.as_deref().unwrap_or("off"), &self.gsi_limits)
+            .map_err(|e| eyre!(e))
+    }
+
     /// The backend these flags pick. AWS is never chosen without a flag asking for it.
     pub fn backend(&self) -> Result<Backend> {
         if let Some(url) = &self.endpoint {
@@ -247,17 +264,18 @@ fn cancel_on_ctrl_c(token: &CancellationToken) {
 }
 
 /// A progress line on stderr when it is a terminal and output is for humans.
-fn progress_printer(enabled: bool) -> impl Fn(BatchProgress) + Send + Sync {
-    move |p: BatchProgress| {
+fn progress_printer(enabled: bool) -> impl ProgressSink {
+    WithFlow(move |f: FlowProgress| {
         if enabled {
+            let p = f.progress;
             let rate = p.done as f64 / p.elapsed.as_secs_f64().max(1e-3);
             eprint!(
-                "\r{}/{} items, {:.0}/s, {:.0} WCU, {} retries   ",
-                p.done, p.total, rate, p.write_units, p.retries
+                "\r{}/{} items, {:.0}/s, {:.0} WCU, {} retries, {} throttled, {} in flight   ",
+                p.done, p.total, rate, p.write_units, p.retries, p.throttled, f.in_flight_limit
             );
             let _ = std::io::stderr().flush();
         }
-    }
+    })
 }
 
 /// CPU seconds this process has used (user + system, all threads). On an endpoint backend
@@ -297,6 +315,7 @@ fn report_json(r: &OpReport) -> serde_json::Value {
         "retries": r.retries,
         "unprocessed_resent": r.unprocessed_resent,
         "throttled": r.throttled,
+        "throttling_reasons": r.throttling_reasons,
         "consumed": consumed_json(r),
         "consumed_detail": r.consumed,
         "elapsed_ms": r.elapsed.as_millis() as u64,
@@ -314,7 +333,7 @@ fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
 pub fn summary_line(r: &OpReport) -> String {
     let secs = r.elapsed.as_secs_f64();
     format!(
-        "{} {} in {:.3} s: {} {} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled (on-demand estimate ${:.6})",
+        "{} {} in {:.3} s: {} {} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled{} (on-demand estimate ${:.6})",
         r.operation,
         r.items,
         secs,
@@ -325,8 +344,22 @@ pub fn summary_line(r: &OpReport) -> String {
         r.retries,
         r.unprocessed_resent,
         r.throttled,
+        reasons_text(r),
         r.consumed.total.on_demand_usd()
     )
+}
+
+/// ` (TableWriteKeyRangeThroughputExceeded x12)`, or nothing when no reasons were named.
+fn reasons_text(r: &OpReport) -> String {
+    if r.throttling_reasons.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = r
+        .throttling_reasons
+        .iter()
+        .map(|(reason, n)| format!("{reason} x{n}"))
+        .collect();
+    format!(" ({})", parts.join(", "))
 }
 
 fn parse_request_id(s: &str) -> Result<RequestId> {
@@ -363,9 +396,13 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Serve(args) => return serve(&cli.conn, args).await,
         Command::Cost(args) => return crate::cli_cost::run(cli, args).await,
     };
+    let limits = cli.conn.limits()?;
     let backend = cli.conn.backend()?;
+    backend::check_limits(&backend, &limits)?;
     warn_plain_http(&backend);
-    let conn = backend::connect(&backend, &cli.conn.table, cli.conn.create_table).await?;
+    let conn =
+        backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create_table, &limits)
+            .await?;
     let result = match ready {
         Ready::Generate(spec, opts) => generate(cli, &conn, spec, opts).await,
         Ready::Query(args, id) => query(cli, &conn, args, id).await,
@@ -616,11 +653,16 @@ fn describe(cli: &Cli, conn: &Connection) -> Result<()> {
             "{}",
             merge(
                 serde_json::to_value(t)?,
-                json!({ "backend": conn.info.label })
+                json!({ "backend": conn.info.label, "limits": conn.info.limits.to_string() })
             )
         );
     } else {
         say!("backend:      {}", conn.info.label);
+        say!(
+            "{:<13} {}",
+            "limits:",
+            conn.info.limits.to_string().trim_start_matches("limits: ")
+        );
         say!("table:        {} ({})", t.name, t.status);
         say!("key schema:   {}", t.key_schema);
         say!("billing mode: {}", t.billing_mode);
@@ -631,6 +673,7 @@ fn describe(cli: &Cli, conn: &Connection) -> Result<()> {
 }
 
 async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
+    let limits = conn.limits()?;
     let db = match conn.backend()? {
         Backend::Embedded(db) => db,
         _ => {
@@ -645,15 +688,34 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
         );
     }
     let addr = SocketAddr::new(args.bind, args.port);
-    let mut server = EmbeddedServer::start(&db, addr)
+    // With --limits the engine listens on a free loopback port and the layer on the address
+    // asked for, so every client goes through the layer.
+    let engine_addr = if limits.is_on() {
+        SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0)
+    } else {
+        addr
+    };
+    let mut server = EmbeddedServer::start(&db, engine_addr)
         .await
         .wrap_err_with(|| format!("cannot serve on port {} (in use? try --port)", args.port))?;
+    let layer = if limits.is_on() {
+        Some(
+            LimitsLayer::start(&server.url(), limits.clone(), addr)
+                .await
+                .wrap_err_with(|| {
+                    format!("cannot serve on port {} (in use? try --port)", args.port)
+                })?,
+        )
+    } else {
+        None
+    };
+    let url = layer
+        .as_ref()
+        .map_or_else(|| server.url(), LimitsLayer::url);
     eprintln!(
-        "serving the embedded engine ({}) at {}\n  e.g. aws dynamodb list-tables --endpoint-url {}\n  dynamo-explorer --endpoint {}\nCtrl-C to stop",
+        "serving the embedded engine ({}) at {url}\n  {}\n  e.g. aws dynamodb list-tables --endpoint-url {url}\n  dynamo-explorer --endpoint {url}\nCtrl-C to stop",
         backend::describe_db(&db),
-        server.url(),
-        server.url(),
-        server.url()
+        limits.label(false),
     );
     tokio::select! {
         r = server.wait() => r,

@@ -7,12 +7,11 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::spawn::{self, BIN};
+use common::{BIN, spawn};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> Output {
-    // Nothing from the developer's machine leaks in: no AWS env, no real profile.
-    spawn::command().args(args).output().expect("binary runs")
+    common::cli(args)
 }
 
 fn ok_json(args: &[&str]) -> Value {

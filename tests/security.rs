@@ -3,48 +3,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use common::spawn;
+use common::{serve, spawn};
 const FAKE_KEY_ID: &str = "AKIAFAKEKEYID7EXAMPLE";
 const FAKE_SECRET: &str = "fAkE/S3cReT+never-print-me-0123456789abcd";
-
-/// `dynamo-explorer serve` on a free loopback port, as another tool would use it.
-struct Served {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve() -> Served {
-    // Port 0: the engine binds a free port, and its first line (printed once it listens)
-    // says which, so there is nothing to probe or poll.
-    let mut child = spawn::command()
-        .args(["--memory", "serve", "--port", "0"])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let first = lines.next().unwrap().unwrap();
-    let url = first
-        .split_whitespace()
-        .last()
-        .filter(|u| u.starts_with("http://127.0.0.1:"))
-        .unwrap_or_else(|| panic!("no loopback URL in {first:?}"))
-        .to_owned();
-    // Keep draining so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    Served { child, url }
-}
 
 fn run_with_secret(args: &[&str], log: &std::path::Path) -> (bool, String) {
     // Scrubbed first, then the fake keys: the only AWS settings the binary sees.
@@ -69,7 +32,7 @@ fn run_with_secret(args: &[&str], log: &std::path::Path) -> (bool, String) {
 fn a_secret_key_never_appears_in_output_or_logs() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("logs/trace.log");
-    let served = serve();
+    let served = serve(&[]);
     // Success, with the SDK tracing everything it does.
     let (ok, out) = run_with_secret(
         &[
@@ -165,7 +128,7 @@ fn serving_beyond_loopback_is_warned_about() {
         "{stderr}"
     );
     // And the default stays quiet about it.
-    let served = serve();
+    let served = serve(&[]);
     assert!(served.url.starts_with("http://127.0.0.1:"));
 }
 
@@ -192,7 +155,7 @@ fn plain_http_to_another_machine_is_warned_about() {
     );
     assert!(started.elapsed() < Duration::from_secs(30), "{stderr}");
     // Loopback and https are not warned about.
-    let served = serve();
+    let served = serve(&[]);
     let out = spawn::command()
         .args(["--endpoint", &served.url, "describe"])
         .output()

@@ -39,6 +39,11 @@ impl Aimd {
         (self.limit.floor() as usize).clamp(1, self.max)
     }
 
+    /// The most calls it ever allows.
+    pub fn max(&self) -> usize {
+        self.max
+    }
+
     /// The lowest limit reached so far.
     pub fn lowest(&self) -> usize {
         self.lowest

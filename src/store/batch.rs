@@ -61,6 +61,56 @@ pub struct BatchProgress {
     pub elapsed: Duration,
 }
 
+/// A progress update with the adaptive writer's state, for a live chart: consumed WCU per
+/// second and throttled calls per second are the differences of `progress.write_units` and
+/// `progress.throttled` between two updates over the difference of `progress.elapsed`;
+/// `in_flight_limit` is how many BatchWriteItem calls AIMD lets run at once then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowProgress {
+    /// The counters (cumulative since the start).
+    pub progress: BatchProgress,
+    /// Calls the adaptive writer allows in flight now (halved on throttles, +1 per round of
+    /// clean calls).
+    pub in_flight_limit: usize,
+    /// The most it may allow (`WriteOptions::concurrency`).
+    pub max_in_flight: usize,
+}
+
+/// Where a batch write reports progress: any `Fn(BatchProgress)` (the counters only), or
+/// [`WithFlow`] to get the adaptive writer's state too.
+pub trait ProgressSink: Send + Sync {
+    /// The counters, after every call.
+    fn progress(&self, p: BatchProgress);
+    /// The counters and the adaptive writer's state; by default only the counters are kept.
+    fn flow(&self, f: FlowProgress) {
+        self.progress(f.progress);
+    }
+}
+
+impl<F: Fn(BatchProgress) + Send + Sync> ProgressSink for F {
+    fn progress(&self, p: BatchProgress) {
+        self(p);
+    }
+}
+
+/// Wraps `Fn(FlowProgress)` as a progress sink: `&WithFlow(|f: FlowProgress| ...)`.
+pub struct WithFlow<F>(pub F);
+
+impl<F: Fn(FlowProgress) + Send + Sync> ProgressSink for WithFlow<F> {
+    fn progress(&self, p: BatchProgress) {
+        // Only reached if called directly: no adaptive state to give.
+        (self.0)(FlowProgress {
+            progress: p,
+            in_flight_limit: 0,
+            max_in_flight: 0,
+        });
+    }
+
+    fn flow(&self, f: FlowProgress) {
+        (self.0)(f);
+    }
+}
+
 /// What happened to one chunk of up to 25 requests.
 #[derive(Default)]
 struct ChunkOutcome {
@@ -113,7 +163,7 @@ impl Store {
         what: &'static str,
         requests: Vec<(RecordKey, WriteRequest)>,
         opts: WriteOptions,
-        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<OpReport, StoreError> {
         let started = Instant::now();
@@ -226,7 +276,7 @@ impl Store {
         started: Instant,
         shared: &Mutex<Shared>,
         stop: &AtomicBool,
-        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> ChunkOutcome {
         let keys =
@@ -322,14 +372,18 @@ impl Store {
                     }
                 }
                 guard.report.unprocessed_resent += unprocessed.len() as u64;
-                progress(BatchProgress {
-                    done: guard.done,
-                    total,
-                    write_units: guard.report.consumed.total.write,
-                    retries: guard.report.retries,
-                    throttled: guard.report.throttled,
-                    unprocessed_resent: guard.report.unprocessed_resent,
-                    elapsed: started.elapsed(),
+                progress.flow(FlowProgress {
+                    progress: BatchProgress {
+                        done: guard.done,
+                        total,
+                        write_units: guard.report.consumed.total.write,
+                        retries: guard.report.retries,
+                        throttled: guard.report.throttled,
+                        unprocessed_resent: guard.report.unprocessed_resent,
+                        elapsed: started.elapsed(),
+                    },
+                    in_flight_limit: guard.aimd.limit(),
+                    max_in_flight: guard.aimd.max(),
                 });
             }
             if unprocessed.is_empty() {

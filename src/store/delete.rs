@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 
-use super::batch::{BatchProgress, WriteOptions, key_item};
+use super::batch::{ProgressSink, WriteOptions, key_item};
 use super::{CancellationToken, OpReport, QueryOptions, Store, StoreError};
 use crate::schema::{RecordKey, RequestId};
 
@@ -13,7 +13,7 @@ impl Store {
         &self,
         mut keys: Vec<RecordKey>,
         opts: WriteOptions,
-        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<OpReport, StoreError> {
         keys.sort();
@@ -28,7 +28,7 @@ impl Store {
         &self,
         id: &RequestId,
         opts: WriteOptions,
-        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<OpReport, StoreError> {
         let (keys, query_report) = self
@@ -51,7 +51,7 @@ impl Store {
         mut report: OpReport,
         keys: Vec<RecordKey>,
         opts: WriteOptions,
-        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<OpReport, StoreError> {
         report.param("Operation", "BatchWriteItem DeleteRequest x25 per call");

@@ -137,8 +137,13 @@ impl StoreError {
 /// What went wrong with one call, and whether it is worth another attempt.
 #[derive(Debug)]
 pub(crate) enum Failure {
-    /// Throttling: retry with backoff.
-    Throttled { code: String, message: String },
+    /// Throttling: retry with backoff. `reasons`: the error's `ThrottlingReasons`
+    /// (e.g. `TableWriteKeyRangeThroughputExceeded`), empty when it carried none.
+    Throttled {
+        code: String,
+        message: String,
+        reasons: Vec<String>,
+    },
     /// 5xx: retry with backoff.
     Server { code: String, message: String },
     /// No answer (connect failure, reset, timeout): retry a few times.
@@ -165,7 +170,12 @@ where
             let code = se.err().code().unwrap_or_default().to_owned();
             let message = se.err().message().unwrap_or_default().to_owned();
             if THROTTLING_CODES.contains(&code.as_str()) {
-                Failure::Throttled { code, message }
+                let reasons = throttling_reasons(se.err());
+                Failure::Throttled {
+                    code,
+                    message,
+                    reasons,
+                }
             } else if status >= 500 {
                 let code = if code.is_empty() {
                     format!("HTTP {status}")
@@ -231,6 +241,34 @@ where
             }
         }
     }
+}
+
+/// The `reason`s of a throttling error's `ThrottlingReasons`, as the SDK parsed them. The
+/// operation error (`BatchWriteItemError`, `QueryError`...) has the exception as its source.
+fn throttling_reasons(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    use aws_sdk_dynamodb::types::ThrottlingReason;
+    use aws_sdk_dynamodb::types::error::{
+        ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException,
+    };
+    let names = |list: &[ThrottlingReason]| -> Vec<String> {
+        list.iter()
+            .filter_map(|r| r.reason().map(str::to_owned))
+            .collect()
+    };
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        if let Some(x) = e.downcast_ref::<ProvisionedThroughputExceededException>() {
+            return names(x.throttling_reasons());
+        }
+        if let Some(x) = e.downcast_ref::<ThrottlingException>() {
+            return names(x.throttling_reasons());
+        }
+        if let Some(x) = e.downcast_ref::<RequestLimitExceeded>() {
+            return names(x.throttling_reasons());
+        }
+        cur = e.source();
+    }
+    Vec::new()
 }
 
 fn not_dynamo(endpoint: &str, raw: &HttpResponse) -> StoreError {

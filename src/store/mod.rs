@@ -17,7 +17,10 @@ mod sample;
 mod table;
 mod write;
 
+use std::any::Any;
+use std::collections::BTreeMap;
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::Client;
@@ -25,7 +28,9 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 pub use tokio_util::sync::CancellationToken;
 
-pub use batch::{BatchProgress, DEFAULT_CONCURRENCY, WriteOptions};
+pub use batch::{
+    BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, ProgressSink, WithFlow, WriteOptions,
+};
 
 pub use error::StoreError;
 use error::{Failure, classify};
@@ -40,12 +45,25 @@ pub use table::{TableCheck, TableInfo};
 use crate::schema::validate_table_name;
 
 /// The table of requests on one backend.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Store {
     client: Client,
     table: String,
     endpoint: String,
     retry: RetryPolicy,
+    /// What the client talks through and must outlive it (the `--limits` layer), if anything.
+    _transport: Option<Arc<dyn Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("table", &self.table)
+            .field("endpoint", &self.endpoint)
+            .field("retry", &self.retry)
+            .field("layered", &self._transport.is_some())
+            .finish()
+    }
 }
 
 /// Failed and retried attempts of one call, merged into the report by the caller.
@@ -53,6 +71,8 @@ pub struct Store {
 pub(crate) struct Attempts {
     pub retries: u64,
     pub throttled: u64,
+    /// Throttling reasons seen, with how often.
+    pub reasons: BTreeMap<String, u64>,
     pub failed: Vec<CallRecord>,
 }
 
@@ -60,6 +80,9 @@ impl Attempts {
     pub(crate) fn merge_into(self, report: &mut OpReport) {
         report.retries += self.retries;
         report.throttled += self.throttled;
+        for (reason, n) in self.reasons {
+            *report.throttling_reasons.entry(reason).or_default() += n;
+        }
         for call in self.failed {
             report.record_call(call);
         }
@@ -88,7 +111,15 @@ impl Store {
             table: table.to_owned(),
             endpoint: endpoint.to_owned(),
             retry: RetryPolicy::default(),
+            _transport: None,
         })
+    }
+
+    /// Keeps `transport` (a layer the client's calls go through, such as the `--limits`
+    /// proxy) alive for as long as this store or a clone of it is.
+    pub fn keeping(mut self, transport: Arc<dyn Any + Send + Sync>) -> Self {
+        self._transport = Some(transport);
+        self
     }
 
     /// Replaces the retry policy (tests use a short one).
@@ -138,13 +169,25 @@ impl Store {
             };
             let latency = started.elapsed();
             attempts += 1;
+            let mut reasons_seen = String::new();
             let (code, message) = match classify(&err, &self.endpoint, &self.table) {
                 Failure::Final(err) => {
                     tracing::warn!(api, error = %err, "call failed, not retryable");
                     return Err(CallError::Failed { err, maybe_applied });
                 }
-                Failure::Throttled { code, message } => {
+                Failure::Throttled {
+                    code,
+                    message,
+                    reasons,
+                } => {
                     log.throttled += 1;
+                    // The log's outcome names the reasons: "...Exception (TableWrite...)".
+                    if !reasons.is_empty() {
+                        reasons_seen = format!(" ({})", reasons.join(", "));
+                    }
+                    for r in reasons {
+                        *log.reasons.entry(r).or_default() += 1;
+                    }
                     (code, message)
                 }
                 Failure::Server { code, message } => {
@@ -170,7 +213,7 @@ impl Store {
                 items,
                 consumed: Capacity::default(),
                 latency,
-                outcome: code.clone(),
+                outcome: format!("{code}{reasons_seen}"),
             });
             if attempts >= policy.max_attempts {
                 let err = StoreError::RetriesExhausted {

@@ -160,6 +160,9 @@ pub struct OpReport {
     pub unprocessed_resent: u64,
     /// Throttling errors seen (ProvisionedThroughputExceeded, Throttling, RequestLimitExceeded).
     pub throttled: u64,
+    /// The `ThrottlingReasons` those errors carried (e.g. `TableWriteKeyRangeThroughputExceeded`),
+    /// with how many times each was seen. Empty when the errors named none.
+    pub throttling_reasons: BTreeMap<String, u64>,
     /// Request parameters, for the log's detail view (key condition, consistency, page size...).
     pub params: Vec<(String, String)>,
     /// The first [`MAX_CALLS_KEPT`] calls, each with the ConsumedCapacity it returned.
@@ -223,6 +226,9 @@ impl OpReport {
         self.retries += other.retries;
         self.unprocessed_resent += other.unprocessed_resent;
         self.throttled += other.throttled;
+        for (reason, n) in other.throttling_reasons {
+            *self.throttling_reasons.entry(reason).or_default() += n;
+        }
         self.params.extend(other.params);
         let room = MAX_CALLS_KEPT.saturating_sub(self.call_log.len());
         self.call_log.extend(other.call_log.into_iter().take(room));

@@ -2,7 +2,7 @@
 
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 
-use super::batch::{BatchProgress, WriteOptions};
+use super::batch::{ProgressSink, WriteOptions};
 use super::{CancellationToken, OpReport, Store, StoreError};
 use crate::schema::Record;
 
@@ -13,7 +13,7 @@ impl Store {
         &self,
         records: Vec<Record>,
         opts: WriteOptions,
-        progress: &(dyn Fn(BatchProgress) + Send + Sync),
+        progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<OpReport, StoreError> {
         let mut requests = Vec::with_capacity(records.len());

@@ -6,7 +6,9 @@
 pub mod pty;
 pub mod spawn;
 
+use std::io::{BufRead, BufReader};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::{Child, Output, Stdio};
 
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::schema::{Record, RequestId};
@@ -92,4 +94,55 @@ pub async fn records_on_engine(store: &Store, ids: &[RequestId]) -> Vec<Record> 
         all.extend(query_pages(store, id, true).await.records);
     }
     all
+}
+
+#[allow(unused_imports)] // Not every test binary names it.
+pub use spawn::BIN;
+
+/// Runs the binary with `args`; nothing from the developer's machine leaks in: no AWS env,
+/// no real profile.
+pub fn cli(args: &[&str]) -> Output {
+    spawn::command().args(args).output().expect("binary runs")
+}
+
+/// `dynamo-explorer --memory serve` on a free loopback port, as another tool would use it;
+/// killed when dropped.
+pub struct Served {
+    child: Child,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// The line after the URL: what limits it simulates.
+    pub limits: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `serve` with `extra` flags. Port 0: the engine binds a free port, and its first
+/// line (printed once it listens) says which, so there is nothing to probe or poll.
+pub fn serve(extra: &[&str]) -> Served {
+    let mut child = spawn::command()
+        .args(["--memory", "serve", "--port", "0"])
+        .args(extra)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = BufReader::new(stderr).lines();
+    let mut line = || lines.next().and_then(Result::ok).unwrap_or_default();
+    let first = line();
+    let limits = line();
+    let url = first
+        .split_whitespace()
+        .last()
+        .filter(|u| u.starts_with("http://127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no loopback URL in {first:?}"))
+        .to_owned();
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Served { child, url, limits }
 }
