@@ -33,7 +33,9 @@ use app::{App, ConnInfo};
 pub async fn run(cli: &Cli) -> Result<()> {
     // Fails only if a hook is already installed (a second run in one process): keep that one.
     let _ = color_eyre::install();
+    let limits = cli.conn.limits()?;
     let backend = cli.conn.backend()?;
+    backend::check_limits(&backend, &limits)?;
     cli::warn_plain_http(&backend);
     // Before the alternate screen: a connection error prints as a normal line.
     let Connection {
@@ -41,16 +43,17 @@ pub async fn run(cli: &Cli) -> Result<()> {
         info,
         table,
         server,
-    } = backend::connect(&backend, &cli.conn.table, cli.conn.create_table).await?;
+    } = backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create_table, &limits)
+        .await?;
 
     terminal::install_panic_hook();
     let mut tui = terminal::init().wrap_err("cannot switch the terminal to full-screen mode")?;
     let result = async {
         let size = tui.size().wrap_err("cannot read the terminal size")?;
-        let mut app = App::new(
-            ConnInfo::new(&info.label, info.is_aws, &table),
-            (size.width, size.height),
-        );
+        let mut conn = ConnInfo::new(&info.label, info.is_aws, &table);
+        conn.limits = info.limits.to_string();
+        let mut app = App::new(conn, (size.width, size.height));
+        app.session.limits = limits;
         let worker = worker::spawn(store);
         event_loop::run(&mut tui, &mut app, worker).await
     }

@@ -289,6 +289,31 @@ fn a_job_running_behind_another_screen() {
     }
 }
 
+/// Under simulated limits the header says so and the generate dialog gives the least time.
+#[test]
+fn generate_dialog_under_simulated_limits() {
+    for size in SIZES {
+        let mut conn = conn();
+        let limits = crate::limits::LimitsConfig::parse("on-demand", &[]).expect("valid");
+        conn.limits = limits.label(false).to_string();
+        let mut a = App::new(conn, size);
+        a.session.limits = limits;
+        key(&mut a, 'g');
+        press(&mut a, KeyCode::Backspace);
+        key(&mut a, '1');
+        press(&mut a, KeyCode::Tab);
+        press(&mut a, KeyCode::Backspace);
+        press(&mut a, KeyCode::Backspace);
+        for c in "10000".chars() {
+            key(&mut a, c);
+        }
+        let terminal = render(&a, size);
+        let text = format!("{:?}", terminal.backend());
+        assert!(text.contains("at least"), "{text}");
+        snapshot("generate_limits", &a, size);
+    }
+}
+
 #[test]
 fn too_small_terminals_say_so_and_never_panic() {
     let a = main_screen((120, 40));

@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 
 use super::jobs::{InFlight, LongJob, What};
 use super::oplog::{LogRow, OpLog, Outcome};
+use crate::limits::LimitsConfig;
 use crate::store::{OpReport, TableInfo};
 use crate::tui::layout::{Areas, Pane};
 use crate::tui::msg::{ClockTime, Command, Job, JobId};
@@ -25,6 +26,8 @@ pub struct ConnInfo {
     pub billing_mode: String,
     /// DescribeTable's approximate item count (refreshed by DynamoDB about every 6 hours).
     pub item_count: i64,
+    /// What the header says about throughput limits (`limits: on-demand (simulated)`).
+    pub limits: String,
 }
 
 impl ConnInfo {
@@ -36,6 +39,7 @@ impl ConnInfo {
             table: table.name.clone(),
             billing_mode: table.billing_mode.clone(),
             item_count: table.item_count,
+            limits: LimitsConfig::default().label(is_aws).to_string(),
         }
     }
 }
@@ -68,6 +72,8 @@ pub struct Session {
     pub worker_dead: Option<String>,
     /// Animation frame of the busy indicator.
     pub spinner: usize,
+    /// The limits simulated in front of the engine (`--limits`), for the generate preview.
+    pub limits: LimitsConfig,
     /// Records this session wrote and deleted (confirmed), so the header can say how the
     /// table changed since DescribeTable's count, which DynamoDB refreshes only every ~6 h.
     pub session_items: (u64, u64),
@@ -86,6 +92,7 @@ impl Session {
             in_flight: BTreeMap::new(),
             worker_dead: None,
             spinner: 0,
+            limits: LimitsConfig::default(),
             session_items: (0, 0),
             next_job: 1,
         }

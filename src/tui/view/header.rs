@@ -50,6 +50,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!("~{} +{} −{}", thousands(count), thousands(w), thousands(d)),
         ),
     };
+    // Simulated limits stand out: they change what every write does.
+    let limits_style = if c.limits.contains("(simulated)") {
+        Style::new().fg(Color::Magenta)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    let limits = Span::styled(c.limits.clone(), limits_style);
     // The app's name is on the tab bar above.
     let full = Line::from(vec![
         backend.clone(),
@@ -61,6 +68,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(full_count),
         sep(),
         mode.clone(),
+        sep(),
+        limits.clone(),
     ]);
     let line = if full.width() <= usize::from(area.width) {
         full
@@ -71,7 +80,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             "PROVISIONED" => "provisioned",
             other => other,
         };
-        Line::from(vec![
+        let mut short = Line::from(vec![
             backend,
             sep(),
             Span::raw(c.table.clone()),
@@ -89,7 +98,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 },
                 mode.style,
             ),
-        ])
+        ]);
+        // Simulated limits matter even when space is short; "off" can go.
+        if c.limits.contains("(simulated)") {
+            short.push_span(sep());
+            short.push_span(Span::styled(
+                c.limits.replace(" (simulated)", " sim."),
+                limits_style,
+            ));
+        }
+        short
     };
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
 
 use crate::generate::{GenerateSpec, Mix, max_payload_bytes};
+use crate::limits::{LimitsConfig, WritePlan};
 use crate::schema::MAX_ITEM_BYTES;
 use crate::size::write_units;
 use crate::tui::app::LongJob;
@@ -22,6 +23,7 @@ pub fn draw(
     area: Rect,
     form: &GenerateForm,
     running: Option<(&LongJob, &GenerateSpec)>,
+    limits: &LimitsConfig,
 ) {
     let popup = centered(area, 72, 15);
     frame.render_widget(Clear, popup);
@@ -80,6 +82,9 @@ pub fn draw(
     match running {
         None => {
             lines.push(Line::styled(estimate(form), Style::new().fg(Color::Cyan)));
+            if let Some(bound) = least_time(form, limits) {
+                lines.push(Line::styled(bound, Style::new().fg(Color::Magenta)));
+            }
             if let Some(err) = &form.error {
                 lines.push(Line::styled(
                     err.clone(),
@@ -181,18 +186,47 @@ pub fn progress(frame: &mut Frame, area: Rect, job: &LongJob) {
 }
 
 /// What the form would write and roughly what it would cost.
-fn estimate(form: &GenerateForm) -> String {
-    let (Ok(requests), Ok(records), Ok(payload)) = (
-        form.requests.parse::<u64>(),
-        form.records.parse::<u64>(),
-        form.payload.parse::<usize>(),
-    ) else {
-        return "fill in every field".into();
+/// The least time the simulated limits allow for the write ("10,000 WCU into 1 partition
+/// key: at least 10 s at 1,000 WCU/s"); `None` with no limits or unfinished fields.
+fn least_time(form: &GenerateForm, limits: &LimitsConfig) -> Option<String> {
+    let (requests, records, _, per_record) = form_units(form)?;
+    let plan = match form.mix {
+        Mix::Fixed => WritePlan {
+            total_wcu: (requests * records * per_record) as f64,
+            partition_keys: requests,
+            largest_key_wcu: (records * per_record) as f64,
+        },
+        // Realistic: the largest request is drawn at random (up to 5,000 records), so only
+        // the table's rate bounds it for sure; the mean gives the total.
+        Mix::Realistic => {
+            let mean = crate::generate::realistic_distribution()
+                .iter()
+                .map(|(n, p)| f64::from(*n) * p)
+                .sum::<f64>();
+            WritePlan::even(requests as f64 * mean * per_record as f64, requests)
+        }
     };
+    Some(format!(
+        "simulated limits: {}",
+        limits.min_write_time(plan)?
+    ))
+}
+
+/// Requests, records per request, item bytes and WCU per record, once the fields are numbers.
+fn form_units(form: &GenerateForm) -> Option<(u64, u64, usize, u64)> {
+    let requests = form.requests.parse::<u64>().ok()?;
+    let records = form.records.parse::<u64>().ok()?;
+    let payload = form.payload.parse::<usize>().ok()?;
     // Everything but the payload weighs about the same in every record.
     let overhead = MAX_ITEM_BYTES - max_payload_bytes();
     let item = payload.saturating_add(overhead);
-    let per_record = write_units(item);
+    Some((requests, records, item, write_units(item)))
+}
+
+fn estimate(form: &GenerateForm) -> String {
+    let Some((requests, records, item, per_record)) = form_units(form) else {
+        return "fill in every field".into();
+    };
     match form.mix {
         Mix::Fixed => {
             let total = requests.saturating_mul(records);

@@ -26,13 +26,14 @@ pub fn draw(frame: &mut Frame, app: &App) {
     log::draw(frame, &areas, app);
 
     let explore = &app.explore;
+    let limits = &app.session.limits;
     if let Some((job, what)) = app.session.long_job_context() {
         match (what, &explore.modal) {
             (What::Generate { spec, .. }, Some(Modal::Generate(form))) => {
-                generate_dialog::draw(frame, area, form, Some((job, spec)));
+                generate_dialog::draw(frame, area, form, Some((job, spec)), limits);
             }
             (What::Generate { spec, .. }, _) => {
-                generate_dialog::draw(frame, area, &Default::default(), Some((job, spec)));
+                generate_dialog::draw(frame, area, &Default::default(), Some((job, spec)), limits);
             }
             (What::Delete { .. }, _) => confirm::draw_progress(frame, area, job, what),
             _ => {}
@@ -40,7 +41,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         return;
     }
     match &explore.modal {
-        Some(Modal::Generate(form)) => generate_dialog::draw(frame, area, form, None),
+        Some(Modal::Generate(form)) => generate_dialog::draw(frame, area, form, None, limits),
         Some(Modal::Query(input)) => query_input::draw(frame, area, input, explore.consistent),
         Some(Modal::Confirm(confirm)) => confirm::draw(frame, area, confirm),
         None => {}

@@ -32,6 +32,7 @@ pub(crate) fn conn() -> ConnInfo {
         table: "requests".into(),
         billing_mode: "PAY_PER_REQUEST".into(),
         item_count: 0,
+        limits: "limits: off (this engine never throttles)".into(),
     }
 }
 
