@@ -70,6 +70,32 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
     );
 
     // Generate 3 requests x 50 records: each field opens at its default, cursor at its end.
+    // Each screen, and back: tabs switch with 2 and 3 (digits) and F1 (ESC O P).
+    tui.send("2");
+    tui.wait_for("Labs: experiments that show how DynamoDB behaves", STEP);
+    tui.send("3");
+    let screen = tui.wait_for("Workload and table", STEP);
+    assert!(
+        screen.contains("Bill: estimate, us-east-1 prices of"),
+        "{screen}"
+    );
+    // The Cost screen recalculates on each keystroke: one more digit, ten times the requests.
+    // The bill's total row: what follows "total" on it (both modes' amounts).
+    let total_of = |screen: &str| -> String {
+        screen
+            .lines()
+            .find_map(|l| l.split_once("│total ").map(|(_, t)| t.trim().to_owned()))
+            .unwrap_or_default()
+    };
+    let before = total_of(&screen);
+    tui.send("0");
+    let after = tui.wait_until("the total to change", STEP, |s| {
+        s.contains("10000000") && total_of(s) != before
+    });
+    assert_ne!(total_of(&after), before, "{after}");
+    tui.send("\x1bOP");
+    tui.wait_for("Requests (0)", STEP);
+
     tui.send("g");
     tui.wait_for("Generate requests", STEP);
     tui.send("\x7f3\t\x7f\x7f50");
