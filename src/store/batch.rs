@@ -293,8 +293,9 @@ impl Store {
                 .and_then(|m| m.get(&self.table))
                 .map_or(&[], Vec::as_slice);
             let written = sent - unprocessed.len() as u64;
-            // Scoped so the lock is never held across the backoff sleep below.
-            {
+            // Scoped so the lock is never held across the backoff sleep below, nor while the
+            // caller's progress callback runs (it may print, or take locks of its own).
+            let snapshot = {
                 let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
                 let consumed = guard
                     .report
@@ -322,7 +323,7 @@ impl Store {
                     }
                 }
                 guard.report.unprocessed_resent += unprocessed.len() as u64;
-                progress(BatchProgress {
+                BatchProgress {
                     done: guard.done,
                     total,
                     write_units: guard.report.consumed.total.write,
@@ -330,8 +331,11 @@ impl Store {
                     throttled: guard.report.throttled,
                     unprocessed_resent: guard.report.unprocessed_resent,
                     elapsed: started.elapsed(),
-                });
-            }
+                }
+            };
+            // The chunks share one task, so nothing runs between the snapshot and this call:
+            // the callback still sees the figures in order.
+            progress(snapshot);
             if unprocessed.is_empty() {
                 return ChunkOutcome::default();
             }
