@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod pty;
+pub mod readme_json;
 pub mod spawn;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
