@@ -2,6 +2,8 @@
 //! embedded engine, and the memory (RSS) the app holds with 100,000 records loaded.
 //! `cargo bench --bench tui_process`. Goals: first frame under 200 ms; under 150 MB RSS.
 
+#[path = "../tests/common/embedded.rs"]
+mod embedded;
 #[allow(dead_code)]
 #[path = "../tests/common/pty.rs"]
 mod pty;
@@ -9,14 +11,12 @@ mod pty;
 #[path = "../tests/common/spawn.rs"]
 mod spawn;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::generate::build_records;
-use dynamo_explorer::schema::{DEFAULT_TABLE_NAME, RequestId};
-use dynamo_explorer::store::{BatchProgress, CancellationToken, Store, TableCheck, WriteOptions};
+use dynamo_explorer::schema::RequestId;
+use dynamo_explorer::store::{BatchProgress, CancellationToken, TableCheck, WriteOptions};
 use pty::{Pty, Size};
 
 /// The app on the SQLite file `db`, 120x40, logging beside it.
@@ -55,18 +55,7 @@ fn quit(mut app: Pty) {
 fn database(path: &Path, n: u32) -> RequestId {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     rt.block_on(async {
-        let server = EmbeddedServer::start(
-            &DbLocation::File(path.to_path_buf()),
-            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
-        )
-        .await
-        .expect("engine");
-        let store = Store::new(
-            local_client(&server.url()),
-            DEFAULT_TABLE_NAME,
-            &server.url(),
-        )
-        .expect("store");
+        let (server, store) = embedded::file_store(path).await;
         store
             .ensure_table(&TableCheck::CreateIfMissing)
             .await

@@ -1,28 +1,37 @@
 //! Command-line interface: connection flags, the scriptable commands, and their human and
 //! `--json` output. With no command the TUI opens.
+//!
+//! - `report.rs`: the `--json` object of each command, one `Serialize` type per command.
+//! - `output.rs`: stdout lines, the human summary line, the progress line, client CPU.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
-use serde_json::json;
 
 /// `println!` for command output that a closed pipe (`| head`) ends quietly instead of
 /// panicking, as Unix tools do.
 macro_rules! say {
-    ($($t:tt)*) => { $crate::cli::write_line(format_args!($($t)*)) };
+    ($($t:tt)*) => { $crate::cli::output::write_line(format_args!($($t)*)) };
 }
+
+mod output;
+mod report;
+
+pub(crate) use output::write_line;
+pub use output::{process_cpu_seconds, summary_line};
 
 use crate::backend::{self, Backend, Connection, DbLocation, EmbeddedServer};
 use crate::generate::{GenerateSpec, Mix, build_records};
 use crate::limits::{LimitsConfig, LimitsLayer};
 use crate::schema::{DEFAULT_TABLE_NAME, RecordKey, RequestId};
 use crate::store::{
-    CancellationToken, FlowProgress, OpReport, ProgressSink, QueryOptions, ScanOptions, StoreError,
-    WithFlow, WriteOptions,
+    BatchProgress, CancellationToken, QueryOptions, ScanOptions, StoreError, WriteOptions,
 };
+use output::{CpuMeter, ProgressLine};
+use report::{DeleteJson, DescribeJson, GenerateIncompleteJson, GenerateJson, QueryJson, ScanJson};
 
 /// Explore a DynamoDB table of requests and see what every operation costs.
 #[derive(Debug, Parser)]
@@ -177,16 +186,6 @@ pub struct ServeArgs {
     pub bind: IpAddr,
 }
 
-/// Writes one line of command output to stdout; exits quietly if the reader has gone.
-pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = writeln!(out, "{args}")
-        && e.kind() == std::io::ErrorKind::BrokenPipe
-    {
-        std::process::exit(0);
-    }
-}
-
 /// Parses a count, saying what is wrong in words: negative, not a number, or too large.
 fn whole<T: TryFrom<u128>>(s: &str) -> Result<T, String> {
     let t = s.trim();
@@ -263,103 +262,10 @@ fn cancel_on_ctrl_c(token: &CancellationToken) {
     });
 }
 
-/// A progress line on stderr when it is a terminal and output is for humans.
-fn progress_printer(enabled: bool) -> impl ProgressSink {
-    WithFlow(move |f: FlowProgress| {
-        if enabled {
-            let p = f.progress;
-            let rate = p.done as f64 / p.elapsed.as_secs_f64().max(1e-3);
-            eprint!(
-                "\r{}/{} items, {:.0}/s, {:.0} WCU, {} retries, {} throttled, {} in flight   ",
-                p.done, p.total, rate, p.write_units, p.retries, p.throttled, f.in_flight_limit
-            );
-            let _ = std::io::stderr().flush();
-        }
-    })
-}
-
-/// CPU seconds this process has used (user + system, all threads). On an endpoint backend
-/// that is the client alone; on the embedded engine it includes the engine.
-pub fn process_cpu_seconds() -> f64 {
-    // SAFETY: getrusage only writes into the zeroed struct we pass; RUSAGE_SELF is always valid.
-    let usage = unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_SELF, &mut u) != 0 {
-            return 0.0;
-        }
-        u
-    };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
-}
-
-/// Measures the client CPU of one operation, for `--json`'s `client_cpu_ms`.
-struct CpuMeter(f64);
-
-impl CpuMeter {
-    fn start() -> Self {
-        CpuMeter(process_cpu_seconds())
-    }
-    fn ms(&self) -> u64 {
-        ((process_cpu_seconds() - self.0) * 1000.0).round().max(0.0) as u64
-    }
-}
-
-fn consumed_json(r: &OpReport) -> serde_json::Value {
-    json!({ "read_units": r.consumed.total.read, "write_units": r.consumed.total.write })
-}
-
-fn report_json(r: &OpReport) -> serde_json::Value {
-    json!({
-        "calls": r.calls,
-        "retries": r.retries,
-        "unprocessed_resent": r.unprocessed_resent,
-        "throttled": r.throttled,
-        "throttling_reasons": r.throttling_reasons,
-        "consumed": consumed_json(r),
-        "consumed_detail": r.consumed,
-        "elapsed_ms": r.elapsed.as_millis() as u64,
-    })
-}
-
-fn merge(mut a: serde_json::Value, b: serde_json::Value) -> serde_json::Value {
-    if let (Some(a), serde_json::Value::Object(b)) = (a.as_object_mut(), b) {
-        a.extend(b);
-    }
-    a
-}
-
-/// One human line about what an operation did and cost.
-pub fn summary_line(r: &OpReport) -> String {
-    let secs = r.elapsed.as_secs_f64();
-    format!(
-        "{} {} in {:.3} s: {} {} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled{} (on-demand estimate ${:.6})",
-        r.operation,
-        r.items,
-        secs,
-        r.calls,
-        r.apis.join("+"),
-        r.consumed.total.read,
-        r.consumed.total.write,
-        r.retries,
-        r.unprocessed_resent,
-        r.throttled,
-        reasons_text(r),
-        r.consumed.total.on_demand_usd()
-    )
-}
-
-/// ` (TableWriteKeyRangeThroughputExceeded x12)`, or nothing when no reasons were named.
-fn reasons_text(r: &OpReport) -> String {
-    if r.throttling_reasons.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = r
-        .throttling_reasons
-        .iter()
-        .map(|(reason, n)| format!("{reason} x{n}"))
-        .collect();
-    format!(" ({})", parts.join(", "))
+/// Prints a command's `--json` object on one line.
+fn print_json(value: &impl serde::Serialize) -> Result<()> {
+    say!("{}", serde_json::to_string(value)?);
+    Ok(())
 }
 
 fn parse_request_id(s: &str) -> Result<RequestId> {
@@ -457,29 +363,18 @@ async fn generate(
     let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
-    let show = !cli.json && std::io::stderr().is_terminal();
-    let printer = progress_printer(show);
+    let progress = ProgressLine::start(!cli.json && std::io::stderr().is_terminal());
     let cpu = CpuMeter::start();
     let result = conn
         .store
-        .write_records(records, opts, &printer, &cancel)
+        .write_records(records, opts, &progress.sink(), &cancel)
         .await;
     let cpu_ms = cpu.ms();
-    if show {
-        eprintln!();
-    }
+    progress.finish().await;
     match result {
         Ok(report) => {
             if cli.json {
-                let rate = report.items as f64 / report.elapsed.as_secs_f64().max(1e-9);
-                let out = merge(
-                    json!({
-                        "request_ids": ids, "items": report.items, "items_per_second": rate.round(),
-                        "client_cpu_ms": cpu_ms,
-                    }),
-                    report_json(&report),
-                );
-                say!("{out}");
+                print_json(&GenerateJson::new(&ids, &report, cpu_ms))?;
             } else {
                 say!("{}", summary_line(&report));
                 for id in &ids {
@@ -498,15 +393,15 @@ async fn generate(
                     ..
                 } = &err
             {
-                let out = merge(
-                    json!({
-                        "request_ids": ids, "items": confirmed, "in_flight": in_flight,
-                        "not_written": not_done, "error": err.to_string(),
-                        "client_cpu_ms": cpu_ms,
-                    }),
-                    report_json(report),
-                );
-                say!("{out}");
+                print_json(&GenerateIncompleteJson {
+                    request_ids: &ids,
+                    items: *confirmed,
+                    in_flight: *in_flight,
+                    not_written: not_done,
+                    error: err.to_string(),
+                    client_cpu_ms: cpu_ms,
+                    calls: report.as_ref().into(),
+                })?;
             }
             Err(err.into())
         }
@@ -523,19 +418,7 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) ->
     let out = conn.store.query_request(&id, &opts).await?;
     let cpu_ms = cpu.ms();
     if cli.json {
-        let json = merge(
-            json!({
-                "request_id": out.request_id,
-                "count": out.count,
-                "scanned_count": out.scanned_count,
-                "pages": out.pages,
-                "consistent": args.consistent,
-                "client_cpu_ms": cpu_ms,
-                "items": out.records,
-            }),
-            report_json(&out.report),
-        );
-        say!("{json}");
+        print_json(&QueryJson::new(&out, args.consistent, cpu_ms))?;
     } else {
         say!(
             "{:>6}  {:<24}  {:>6}  payload",
@@ -579,21 +462,7 @@ async fn scan(
     };
     let page = conn.store.scan_page(&opts).await?;
     if cli.json {
-        let requests: Vec<_> = page
-            .requests
-            .iter()
-            .map(|r| json!({"request_id": r.request_id, "records": r.records, "record_count": r.record_count, "created_at": r.created_at}))
-            .collect();
-        let json = merge(
-            json!({
-                "requests": requests,
-                "count": page.count,
-                "scanned_count": page.scanned_count,
-                "last_evaluated_key": page.last_evaluated_key,
-            }),
-            report_json(&page.report),
-        );
-        say!("{json}");
+        print_json(&ScanJson::from(&page))?;
     } else {
         for r in &page.requests {
             say!("{}  {} record(s) on this page", r.request_id, r.records);
@@ -615,7 +484,8 @@ async fn delete(
 ) -> Result<()> {
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
-    let printer = progress_printer(false);
+    // No progress line: a delete is reported when it is done.
+    let printer = |_: BatchProgress| {};
     let cpu = CpuMeter::start();
     let report = if args.seq.is_empty() {
         conn.store
@@ -635,11 +505,12 @@ async fn delete(
             .await?
     };
     if cli.json {
-        let json = merge(
-            json!({ "request_id": id, "deleted": report.items, "client_cpu_ms": cpu.ms() }),
-            report_json(&report),
-        );
-        say!("{json}");
+        print_json(&DeleteJson {
+            request_id: &id,
+            deleted: report.items,
+            client_cpu_ms: cpu.ms(),
+            calls: (&report).into(),
+        })?;
     } else {
         say!("{}", summary_line(&report));
     }
@@ -649,13 +520,11 @@ async fn delete(
 fn describe(cli: &Cli, conn: &Connection) -> Result<()> {
     let t = &conn.table;
     if cli.json {
-        say!(
-            "{}",
-            merge(
-                serde_json::to_value(t)?,
-                json!({ "backend": conn.info.label, "limits": conn.info.limits.to_string() })
-            )
-        );
+        print_json(&DescribeJson {
+            table: t,
+            backend: &conn.info.label,
+            limits: conn.info.limits.to_string(),
+        })?;
     } else {
         say!("backend:      {}", conn.info.label);
         say!(

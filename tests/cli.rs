@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
+use common::readme_json::{check_promised, readme_json_fields};
 use common::{BIN, spawn};
 use serde_json::Value;
 
@@ -362,6 +363,8 @@ fn a_closed_pipe_ends_output_quietly() {
     use std::io::{BufRead, BufReader};
     // Like `dynamo-explorer generate ... | head -1`: the reader leaves after one line. 5,000 ids
     // (~185 KB) overflow the 64 KB pipe buffer, so the writer must meet the closed pipe.
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("pipe.log");
     let mut child = spawn::command()
         .args([
             "--memory",
@@ -371,6 +374,8 @@ fn a_closed_pipe_ends_output_quietly() {
             "--records",
             "1",
         ])
+        .arg("--log-file")
+        .arg(&log)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -384,6 +389,36 @@ fn a_closed_pipe_ends_output_quietly() {
     assert!(first.starts_with("generate 5000"), "{first}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{:?} {stderr}", out.status);
+    // `exit` runs no destructors: the log's buffered lines were written out before it.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("batch write finished") && logged.contains("stdout closed by its reader"),
+        "{logged}"
+    );
+}
+
+#[test]
+fn a_failure_is_logged_before_the_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("fail.log");
+    let log_arg = log.display().to_string();
+    let stderr = fails_with(
+        &[
+            "--memory",
+            "--table",
+            "a b",
+            "describe",
+            "--log-file",
+            &log_arg,
+        ],
+        &["invalid table name"],
+    );
+    let logged = std::fs::read_to_string(&log).unwrap();
+    let line = logged.lines().find(|l| l.contains("ERROR"));
+    assert!(
+        line.is_some_and(|l| l.contains("failed") && l.contains("invalid table name")),
+        "the log names the error the user saw ({stderr}): {logged}"
+    );
 }
 
 #[test]
@@ -404,4 +439,69 @@ fn an_unwritable_database_location_is_named() {
         &["--db", &p, "describe"],
         &["cannot open the embedded database", &p],
     );
+}
+
+#[test]
+fn every_json_field_readme_lists_is_in_the_output() {
+    let promised = readme_json_fields();
+    let commands: Vec<&str> = promised.iter().map(|(c, _)| c.as_str()).collect();
+    for command in ["generate", "query", "scan", "delete"] {
+        assert!(
+            commands.contains(&command),
+            "README lists no fields of {command}: {commands:?}"
+        );
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fields.db").display().to_string();
+    let generate = ok_json(&[
+        "--db",
+        &db,
+        "generate",
+        "--requests",
+        "2",
+        "--records",
+        "3",
+        "--json",
+    ]);
+    let id = generate["request_ids"][0].as_str().unwrap().to_owned();
+    let outputs = [
+        ("generate", generate),
+        ("query", ok_json(&["--db", &db, "query", &id, "--json"])),
+        ("scan", ok_json(&["--db", &db, "scan", "--json"])),
+        ("delete", ok_json(&["--db", &db, "delete", &id, "--json"])),
+    ];
+    for (command, fields) in &promised {
+        let (_, json) = outputs
+            .iter()
+            .find(|(c, _)| c == command)
+            .unwrap_or_else(|| {
+                panic!("README lists fields of {command}, which this test does not run")
+            });
+        check_promised(command, "", json, fields);
+    }
+}
+
+#[test]
+fn a_terminal_sees_the_write_progress_up_to_the_last_item() {
+    use common::pty::{Pty, Size};
+    // stderr is a terminal here, so generate draws its progress line; the last figures must
+    // be drawn even though the line is redrawn at most every 100 ms.
+    let mut app = Pty::spawn(
+        [
+            "--memory",
+            "generate",
+            "--requests",
+            "3",
+            "--records",
+            "1000",
+        ],
+        Size::LARGE,
+    );
+    let status = app.wait_exit(Duration::from_secs(60));
+    app.wait_drained(Duration::from_secs(5));
+    let screen = app.screen_text();
+    assert!(status.success(), "{status:?}\n{screen}");
+    assert!(screen.contains("3000/3000 items"), "{screen}");
+    assert!(screen.contains("generate 3000 in"), "{screen}");
 }

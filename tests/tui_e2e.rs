@@ -8,14 +8,13 @@
 
 mod common;
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::embedded;
 use common::pty::{self, Pty, Size};
-use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
-use dynamo_explorer::schema::{DEFAULT_TABLE_NAME, RequestId};
-use dynamo_explorer::store::{QueryOptions, ScanOptions, Store};
+use dynamo_explorer::schema::RequestId;
+use dynamo_explorer::store::{QueryOptions, ScanOptions};
 
 /// Longest wait for one step: a debug build on 2 busy cores can be slow to start.
 const STEP: Duration = Duration::from_secs(20);
@@ -158,18 +157,7 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
     // The data, read back with the library from the same file.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let server = EmbeddedServer::start(
-            &DbLocation::File(db.clone()),
-            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
-        )
-        .await
-        .expect("the file opens again");
-        let store = Store::new(
-            local_client(&server.url()),
-            DEFAULT_TABLE_NAME,
-            &server.url(),
-        )
-        .expect("store");
+        let (server, store) = embedded::file_store(&db).await;
         let mut total = 0;
         let mut start = None;
         loop {

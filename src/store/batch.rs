@@ -343,8 +343,9 @@ impl Store {
                 .and_then(|m| m.get(&self.table))
                 .map_or(&[], Vec::as_slice);
             let written = sent - unprocessed.len() as u64;
-            // Scoped so the lock is never held across the backoff sleep below.
-            {
+            // Scoped so the lock is never held across the backoff sleep below, nor while the
+            // caller's progress callback runs (it may print, or take locks of its own).
+            let snapshot = {
                 let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
                 let consumed = guard
                     .report
@@ -372,7 +373,7 @@ impl Store {
                     }
                 }
                 guard.report.unprocessed_resent += unprocessed.len() as u64;
-                progress.flow(FlowProgress {
+                FlowProgress {
                     progress: BatchProgress {
                         done: guard.done,
                         total,
@@ -384,8 +385,11 @@ impl Store {
                     },
                     in_flight_limit: guard.aimd.limit(),
                     max_in_flight: guard.aimd.max(),
-                });
-            }
+                }
+            };
+            // The chunks share one task, so nothing runs between the snapshot and this call:
+            // the callback still sees the figures in order.
+            progress.flow(snapshot);
             if unprocessed.is_empty() {
                 return ChunkOutcome::default();
             }

@@ -3,7 +3,9 @@
 //! the binary: [`spawn`] (scrubbed of AWS variables) and [`pty`] (in a pseudo-terminal).
 #![allow(dead_code)]
 
+pub mod embedded;
 pub mod pty;
+pub mod readme_json;
 pub mod spawn;
 
 use std::io::{BufRead, BufReader};

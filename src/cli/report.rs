@@ -1,0 +1,190 @@
+//! What each command prints with `--json`: one `Serialize` type per command, so the fields
+//! are spelled once, in a type, and a script's interface cannot drift one command at a time.
+//! Field names are an interface (README lists them): rename none.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::schema::{Record, RecordKey, RequestId};
+use crate::store::{
+    Capacity, ConsumedDetail, OpReport, QueryOutput, RequestSummary, ScanPage, TableInfo,
+};
+
+/// The calls an operation made and what they consumed: part of every command's JSON.
+#[derive(Debug, Serialize)]
+pub struct CallsJson<'a> {
+    /// API calls that got a response.
+    pub calls: u64,
+    /// Calls sent again after a throttle, a 5xx or a dropped connection.
+    pub retries: u64,
+    /// Items sent again after coming back in `UnprocessedItems`.
+    pub unprocessed_resent: u64,
+    /// Throttling errors seen.
+    pub throttled: u64,
+    /// The reasons DynamoDB (or the simulated limits) gave for them, with counts.
+    pub throttling_reasons: &'a BTreeMap<String, u64>,
+    /// Total capacity: `{read_units, write_units}`.
+    pub consumed: &'a Capacity,
+    /// Capacity by table and index.
+    pub consumed_detail: &'a ConsumedDetail,
+    /// Wall time of the operation.
+    pub elapsed_ms: u64,
+}
+
+impl<'a> From<&'a OpReport> for CallsJson<'a> {
+    fn from(r: &'a OpReport) -> Self {
+        CallsJson {
+            calls: r.calls,
+            retries: r.retries,
+            unprocessed_resent: r.unprocessed_resent,
+            throttled: r.throttled,
+            throttling_reasons: &r.throttling_reasons,
+            consumed: &r.consumed.total,
+            consumed_detail: &r.consumed,
+            elapsed_ms: r.elapsed.as_millis() as u64,
+        }
+    }
+}
+
+/// `generate --json` when every record landed.
+#[derive(Debug, Serialize)]
+pub struct GenerateJson<'a> {
+    /// The requests written, in order.
+    pub request_ids: &'a [RequestId],
+    /// Records written.
+    pub items: u64,
+    /// Records per second of wall time, rounded.
+    pub items_per_second: f64,
+    /// CPU this process used for the write.
+    pub client_cpu_ms: u64,
+    /// Calls and capacity.
+    #[serde(flatten)]
+    pub calls: CallsJson<'a>,
+}
+
+impl<'a> GenerateJson<'a> {
+    /// The JSON of a complete write of `request_ids`.
+    pub fn new(request_ids: &'a [RequestId], report: &'a OpReport, client_cpu_ms: u64) -> Self {
+        let rate = report.items as f64 / report.elapsed.as_secs_f64().max(1e-9);
+        GenerateJson {
+            request_ids,
+            items: report.items,
+            items_per_second: rate.round(),
+            client_cpu_ms,
+            calls: report.into(),
+        }
+    }
+}
+
+/// `generate --json` when the write stopped part way: what landed, what may have, what not.
+#[derive(Debug, Serialize)]
+pub struct GenerateIncompleteJson<'a> {
+    /// The requests asked for, in order.
+    pub request_ids: &'a [RequestId],
+    /// Records confirmed written.
+    pub items: u64,
+    /// Records sent whose answer was lost: they may or may not have landed.
+    pub in_flight: u64,
+    /// Keys known not to have landed.
+    pub not_written: &'a [RecordKey],
+    /// Why it stopped.
+    pub error: String,
+    /// CPU this process used for the write.
+    pub client_cpu_ms: u64,
+    /// Calls and capacity up to the stop.
+    #[serde(flatten)]
+    pub calls: CallsJson<'a>,
+}
+
+/// `query --json`.
+#[derive(Debug, Serialize)]
+pub struct QueryJson<'a> {
+    /// The request queried.
+    pub request_id: &'a RequestId,
+    /// Items returned.
+    pub count: u64,
+    /// Items evaluated.
+    pub scanned_count: u64,
+    /// Pages read.
+    pub pages: u64,
+    /// Strongly consistent read.
+    pub consistent: bool,
+    /// CPU this process used for the read.
+    pub client_cpu_ms: u64,
+    /// The records, as plain JSON objects.
+    pub items: &'a [Record],
+    /// Calls and capacity.
+    #[serde(flatten)]
+    pub calls: CallsJson<'a>,
+}
+
+impl<'a> QueryJson<'a> {
+    /// The JSON of a finished query.
+    pub fn new(out: &'a QueryOutput, consistent: bool, client_cpu_ms: u64) -> Self {
+        QueryJson {
+            request_id: &out.request_id,
+            count: out.count,
+            scanned_count: out.scanned_count,
+            pages: out.pages,
+            consistent,
+            client_cpu_ms,
+            items: &out.records,
+            calls: (&out.report).into(),
+        }
+    }
+}
+
+/// `scan --json`: one page.
+#[derive(Debug, Serialize)]
+pub struct ScanJson<'a> {
+    /// Request ids on the page: `{request_id, records, record_count, created_at}`.
+    pub requests: &'a [RequestSummary],
+    /// Items returned.
+    pub count: u64,
+    /// Items evaluated.
+    pub scanned_count: u64,
+    /// Where the next page starts (`--start`); null at the end of the table.
+    pub last_evaluated_key: &'a Option<RecordKey>,
+    /// Calls and capacity.
+    #[serde(flatten)]
+    pub calls: CallsJson<'a>,
+}
+
+impl<'a> From<&'a ScanPage> for ScanJson<'a> {
+    fn from(page: &'a ScanPage) -> Self {
+        ScanJson {
+            requests: &page.requests,
+            count: page.count,
+            scanned_count: page.scanned_count,
+            last_evaluated_key: &page.last_evaluated_key,
+            calls: (&page.report).into(),
+        }
+    }
+}
+
+/// `delete --json`.
+#[derive(Debug, Serialize)]
+pub struct DeleteJson<'a> {
+    /// The request deleted from.
+    pub request_id: &'a RequestId,
+    /// Records deleted.
+    pub deleted: u64,
+    /// CPU this process used for the delete.
+    pub client_cpu_ms: u64,
+    /// Calls and capacity.
+    #[serde(flatten)]
+    pub calls: CallsJson<'a>,
+}
+
+/// `describe --json`: the table as DescribeTable reports it, and the backend.
+#[derive(Debug, Serialize)]
+pub struct DescribeJson<'a> {
+    /// Name, status, key schema, billing mode, approximate item count and size.
+    #[serde(flatten)]
+    pub table: &'a TableInfo,
+    /// Which backend: embedded file or memory, endpoint URL, or AWS region.
+    pub backend: &'a str,
+    /// `limits: off (this engine never throttles)`, `limits: on-demand (simulated)`...
+    pub limits: String,
+}
