@@ -44,7 +44,7 @@
 //! units; deleting it removes the entry at the same cost; an entry's stored size is the
 //! table's primary key plus the index key plus the projected attributes, plus 100 bytes of
 //! overhead. Keys-only: an entry is request_id, seq and customer_id (a record's own values,
-//! ~76 bytes: 1 write unit); all: the whole item again. TTL deletes cost nothing, in the
+//! ~75 bytes: 1 write unit); all: the whole item again. TTL deletes cost nothing, in the
 //! index too. The embedded engine and DynamoDB Local agree with the write rule (measured,
 //! ../shared/DYNAMODB.md). Read-backs query the table, so the index adds no reads.
 
