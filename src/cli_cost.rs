@@ -15,12 +15,10 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use crate::backend;
 use crate::cli::{Cli, warn_plain_http, write_line};
 use crate::cost::{
-    CapacityChoice, CostInputs, Deletes, GSI_KEY_ATTRIBUTE, Gsi, Prices, RecordsPerRequest, Report,
-    SizeSource, TableClass, estimate,
+    CapacityChoice, CostInputs, Deletes, Gsi, Prices, RecordsPerRequest, Report, SizeSource,
+    TableClass, estimate, generated_record_size, measure_items,
 };
-use crate::generate::{DEFAULT_PAYLOAD_BYTES, build_records};
-use crate::schema::{PARTITION_KEY, SORT_KEY};
-use crate::size::{item_size, value_size};
+use crate::generate::DEFAULT_PAYLOAD_BYTES;
 
 /// `cost` flags.
 #[derive(Debug, Args)]
@@ -134,32 +132,17 @@ struct Sizes {
     source: SizeSource,
 }
 
-/// Bytes of the attributes a keys-only index on customer id holds.
-fn index_entry_size(
-    item: &std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
-) -> usize {
-    [PARTITION_KEY, SORT_KEY, GSI_KEY_ATTRIBUTE]
-        .iter()
-        .filter_map(|name| item.get(*name).map(|v| name.len() + value_size(v)))
-        .sum()
-}
-
-/// A record as `generate` writes it for a one-record request with the default payload.
-fn generated_sizes(reason: String) -> Result<Sizes> {
-    let mut rng = fastrand::Rng::with_seed(1);
-    let (_, records) = build_records(&[1], DEFAULT_PAYLOAD_BYTES, &mut rng);
-    let record = records
-        .first()
-        .ok_or_else(|| eyre!("the generator made no record"))?;
-    let item = serde_dynamo::to_item(record).wrap_err("a generated record does not convert")?;
-    Ok(Sizes {
-        record_bytes: item_size(&item) as f64,
-        index_entry_bytes: index_entry_size(&item) as f64,
+/// A generated record's sizes, for a table with nothing to measure.
+fn generated(reason: String) -> Sizes {
+    let g = generated_record_size();
+    Sizes {
+        record_bytes: g.record_bytes,
+        index_entry_bytes: g.index_entry_bytes,
         source: SizeSource::Generated {
             payload_bytes: DEFAULT_PAYLOAD_BYTES,
             reason,
         },
-    })
+    }
 }
 
 /// The mean size of one Scan page of the connected table's items; a generated record's if
@@ -177,19 +160,16 @@ async fn measured_sizes(cli: &Cli) -> Result<Sizes> {
     }
     let sample = sample
         .wrap_err("cannot measure the record size (give --record-bytes to skip measuring)")?;
-    if sample.items.is_empty() {
-        return generated_sizes(format!("table {table} on {} is empty", conn.info.label));
-    }
-    let n = sample.items.len() as f64;
-    let total: usize = sample.items.iter().map(item_size).sum();
-    let keys: usize = sample.items.iter().map(index_entry_size).sum();
-    Ok(Sizes {
-        record_bytes: total as f64 / n,
-        index_entry_bytes: keys as f64 / n,
-        source: SizeSource::Measured {
-            table: table.clone(),
-            items: sample.items.len() as u64,
+    Ok(match measure_items(&sample.items) {
+        Some(m) => Sizes {
+            record_bytes: m.record_bytes,
+            index_entry_bytes: m.index_entry_bytes,
+            source: SizeSource::Measured {
+                table: table.clone(),
+                items: m.items,
+            },
         },
+        None => generated(format!("table {table} on {} is empty", conn.info.label)),
     })
 }
 
@@ -288,15 +268,12 @@ pub async fn run(cli: &Cli, args: &CostArgs) -> Result<()> {
     inputs.validate()?;
 
     let sizes = match record_bytes {
-        Some(bytes) => {
+        Some(bytes) => Sizes {
+            record_bytes: bytes,
             // The keys an index entry holds do not depend on the payload: a generated record's.
-            let generated = generated_sizes(String::new())?;
-            Sizes {
-                record_bytes: bytes,
-                index_entry_bytes: generated.index_entry_bytes,
-                source: SizeSource::Flag,
-            }
-        }
+            index_entry_bytes: generated_record_size().index_entry_bytes,
+            source: SizeSource::Flag,
+        },
         None => measured_sizes(cli).await?,
     };
     inputs.record_bytes = sizes.record_bytes;

@@ -32,7 +32,11 @@
 //!   (about ten passes over at most ~5,000 record counts).
 //! - [`Report`] renders an estimate as text, Markdown or the `--json` object.
 //!
-//! Files: `inputs.rs` (inputs, validation), `prices.rs` (prices files), `model.rs` (the rules
+//! - [`measure_items`] gives the mean record and index-entry sizes of items read back (a
+//!   Scan page, this session's records), [`generated_record_size`] a generated record's.
+//!
+//! Files: `inputs.rs` (inputs, validation), `measure.rs` (record sizes), `prices.rs` (prices
+//! files), `model.rs` (the rules
 //! and the bill lines), `scenario.rs` (inputs as numbers, +10% variations), `compare.rs`
 //! (estimate, comparisons, sensitivity), `report.rs` (rendering), `fmt.rs` (numbers).
 //!
@@ -51,6 +55,7 @@
 mod compare;
 pub mod fmt;
 mod inputs;
+mod measure;
 mod model;
 mod prices;
 mod report;
@@ -61,6 +66,7 @@ pub use inputs::{
     CapacityChoice, CostInputs, Deletes, Gsi, InputError, RecordsPerRequest, SizeSource,
     TableClass, defaults,
 };
+pub use measure::{MeasuredSize, generated_record_size, index_entry_size, measure_items};
 pub use model::{
     Bill, BillLine, DAYS_PER_MONTH, GB, HOURS_PER_MONTH, ITEM_OVERHEAD_BYTES, LineKind, Mode,
     PAGE_BYTES, SECONDS_PER_MONTH, Usage, item_write_units, query_read_units,
