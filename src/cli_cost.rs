@@ -243,15 +243,12 @@ pub async fn run(cli: &Cli, args: &CostArgs) -> Result<()> {
     inputs.validate()?;
 
     let sizes = match record_bytes {
-        Some(bytes) => {
+        Some(bytes) => Sizes {
+            record_bytes: bytes,
             // The keys an index entry holds do not depend on the payload: a generated record's.
-            let generated = Sizes::generated(String::new());
-            Sizes {
-                record_bytes: bytes,
-                index_entry_bytes: generated.index_entry_bytes,
-                source: SizeSource::Flag,
-            }
-        }
+            index_entry_bytes: Sizes::generated(String::new()).index_entry_bytes,
+            source: SizeSource::Flag,
+        },
         None => measured_sizes(cli).await?,
     };
     inputs.record_bytes = sizes.record_bytes;

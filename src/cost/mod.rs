@@ -32,7 +32,11 @@
 //!   (about ten passes over at most ~5,000 record counts).
 //! - [`Report`] renders an estimate as text, Markdown or the `--json` object.
 //!
-//! Files: `inputs.rs` (inputs, validation), `prices.rs` (prices files), `model.rs` (the rules
+//! - [`Sizes`] gives the mean record and index-entry sizes of items read back (a
+//!   Scan page, the records read on Explore), or a generated record's.
+//!
+//! Files: `inputs.rs` (inputs, validation), `sizes.rs` (record sizes), `prices.rs` (prices
+//! files), `model.rs` (the rules
 //! and the bill lines), `scenario.rs` (inputs as numbers, +10% variations), `compare.rs`
 //! (estimate, comparisons, sensitivity), `report.rs` (rendering), `fmt.rs` (numbers).
 //!
@@ -44,7 +48,7 @@
 //! units; deleting it removes the entry at the same cost; an entry's stored size is the
 //! table's primary key plus the index key plus the projected attributes, plus 100 bytes of
 //! overhead. Keys-only: an entry is request_id, seq and customer_id (a record's own values,
-//! ~76 bytes: 1 write unit); all: the whole item again. TTL deletes cost nothing, in the
+//! ~75 bytes: 1 write unit); all: the whole item again. TTL deletes cost nothing, in the
 //! index too. The embedded engine and DynamoDB Local agree with the write rule (measured,
 //! ../shared/DYNAMODB.md). Read-backs query the table, so the index adds no reads.
 

@@ -162,9 +162,19 @@ impl PricesError {
     }
 }
 
-fn field_of(path: &serde_path_to_error::Path) -> Option<String> {
+/// The field an error is about: its path, and for a missing field the field's own name
+/// under it (serde reports it at the table that lacks it).
+fn field_of(path: &serde_path_to_error::Path, message: &str) -> Option<String> {
     let p = path.to_string();
-    (!p.is_empty() && p != ".").then_some(p)
+    let parent = (!p.is_empty() && p != ".").then_some(p);
+    let missing = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    match (parent, missing) {
+        (Some(parent), Some(name)) => Some(format!("{parent}.{name}")),
+        (None, Some(name)) => Some(name.to_owned()),
+        (parent, None) => parent,
+    }
 }
 
 /// The key written on `line` (1-based) of `text`, for syntax errors that have no path.
@@ -178,7 +188,7 @@ fn key_on_line(text: &str, line: usize) -> Option<String> {
 fn parse_toml(text: &str) -> Result<Prices, PricesError> {
     let de = toml::Deserializer::parse(text).map_err(|e| toml_error(text, &e, None))?;
     serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = field_of(e.path());
+        let field = field_of(e.path(), e.inner().message());
         toml_error(text, e.inner(), field)
     })
 }
@@ -199,7 +209,7 @@ fn toml_error(text: &str, e: &toml::de::Error, field: Option<String>) -> PricesE
 fn parse_json(text: &str) -> Result<Prices, PricesError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let prices: Prices = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = field_of(e.path());
+        let field = field_of(e.path(), &e.inner().to_string());
         json_error(e.inner(), field)
     })?;
     de.end().map_err(|e| json_error(&e, None))?;
@@ -279,6 +289,10 @@ mod tests {
         let missing = US_EAST_1_TOML.replace("pitr_gb_month = ", "pitr_per_gb = ");
         let e = Prices::parse(&missing, Format::Toml).unwrap_err();
         assert!(e.to_string().contains("pitr"), "{e}");
+        let no_usd = US_EAST_1_TOML.replace("rcu_hour = { usd = 0.00013, ", "rcu_hour = { ");
+        let e = Prices::parse(&no_usd, Format::Toml).unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("standard.rcu_hour.usd"), "{e}");
+        assert!(e.message.contains("missing field"), "{e}");
 
         let syntax = "region = \"x\"\ndate = 2026-\n";
         let e = Prices::parse(syntax, Format::Toml).unwrap_err();

@@ -374,14 +374,25 @@ impl Report<'_> {
 
     /// The knob that matters most, in a sentence.
     pub fn most_line(&self) -> String {
-        match self.estimate.sensitivity.most() {
-            Some(m) => format!(
-                "the knob that matters most: {} ({} a month for +10%)",
-                m.input,
-                usd_change(m.total_change)
-            ),
-            None => "no input moves the total".into(),
-        }
+        let Some(m) = self.estimate.sensitivity.most() else {
+            return "no input moves the total".into();
+        };
+        // Inputs that move it by the same amount (to the cent) share first place.
+        let cents = |x: f64| (x * 100.0).round();
+        let tied: Vec<&str> = self
+            .estimate
+            .sensitivity
+            .items
+            .iter()
+            .filter(|i| cents(i.total_change) == cents(m.total_change))
+            .map(|i| i.input)
+            .collect();
+        format!(
+            "the knob that matters most: {} ({} a month for +10%{})",
+            tied.join(" and "),
+            usd_change(m.total_change),
+            if tied.len() > 1 { " each" } else { "" }
+        )
     }
 
     /// Human-readable text.
