@@ -399,7 +399,7 @@ pub async fn connect_with_limits(
     check_gsi_names(&client, table, limits).await?;
     let mut store = Store::new(client, table, &info.endpoint)?;
     if let Some(layer) = layer {
-        store = store.keeping(Arc::new(layer));
+        store = store.keeping(Arc::new(layer)).patient_under_throttling();
     }
     let table_info = store.ensure_table(&check).await?;
     Ok(Connection {
