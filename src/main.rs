@@ -27,6 +27,23 @@ fn no_huge_pages() {
     }
 }
 
+/// `--limits` for the TUI: checked like for every command (a bad value is one line and
+/// nothing is sent). The TUI does not put the layer in yet (it connects with
+/// `backend::connect`; `backend::connect_with_limits` is the call that does), so a simulation
+/// is refused rather than silently ignored. Goes away when the TUI connects with limits.
+fn tui_limits_guard(cli: &Cli) -> color_eyre::Result<()> {
+    let limits = cli.conn.limits()?;
+    let backend = cli.conn.backend()?;
+    dynamo_explorer::backend::check_limits(&backend, &limits)?;
+    if limits.is_on() {
+        color_eyre::eyre::bail!(
+            "--limits is not applied in the TUI yet: use it with a command (generate, query, \
+             delete...) or with serve"
+        );
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     no_huge_pages();
     let cli = Cli::parse();
@@ -45,7 +62,10 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match &cli.command {
             Some(command) => run_command(&cli, command).await,
-            None => dynamo_explorer::tui::run(&cli).await,
+            None => {
+                tui_limits_guard(&cli)?;
+                dynamo_explorer::tui::run(&cli).await
+            }
         }
     });
     match result {
