@@ -15,7 +15,7 @@ macro_rules! say {
     ($($t:tt)*) => { $crate::cli::write_line(format_args!($($t)*)) };
 }
 
-use crate::backend::{self, Backend, Connection, DbLocation, EmbeddedServer};
+use crate::backend::{self, Backend, Connection, DbLocation};
 use crate::generate::{GenerateSpec, Mix, build_records};
 use crate::limits::{LimitsConfig, LimitsLayer};
 use crate::schema::{DEFAULT_TABLE_NAME, RecordKey, RequestId};
@@ -342,22 +342,9 @@ pub fn summary_line(r: &OpReport) -> String {
         r.retries,
         r.unprocessed_resent,
         r.throttled,
-        reasons_text(r),
+        r.throttling_summary(),
         r.consumed.total.on_demand_usd()
     )
-}
-
-/// ` (TableWriteKeyRangeThroughputExceeded x12)`, or nothing when no reasons were named.
-fn reasons_text(r: &OpReport) -> String {
-    if r.throttling_reasons.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = r
-        .throttling_reasons
-        .iter()
-        .map(|(reason, n)| format!("{reason} x{n}"))
-        .collect();
-    format!(" ({})", parts.join(", "))
 }
 
 fn parse_request_id(s: &str) -> Result<RequestId> {
@@ -685,27 +672,9 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
         );
     }
     let addr = SocketAddr::new(args.bind, args.port);
-    // With --limits the engine listens on a free loopback port and the layer on the address
-    // asked for, so every client goes through the layer.
-    let engine_addr = if limits.is_on() {
-        SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0)
-    } else {
-        addr
-    };
-    let mut server = EmbeddedServer::start(&db, engine_addr)
+    let (mut server, layer) = backend::serve_with_limits(&db, addr, &limits)
         .await
         .wrap_err_with(|| format!("cannot serve on port {} (in use? try --port)", args.port))?;
-    let layer = if limits.is_on() {
-        Some(
-            LimitsLayer::start(&server.url(), limits.clone(), addr)
-                .await
-                .wrap_err_with(|| {
-                    format!("cannot serve on port {} (in use? try --port)", args.port)
-                })?,
-        )
-    } else {
-        None
-    };
     let url = layer
         .as_ref()
         .map_or_else(|| server.url(), LimitsLayer::url);
