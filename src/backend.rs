@@ -335,6 +335,22 @@ async fn layer_for(url: &str, limits: &LimitsConfig) -> Result<(String, Option<L
     Ok((layer.url(), Some(layer)))
 }
 
+/// `serve`: the embedded engine at `addr`, or with `limits` on, the engine on a free loopback
+/// port and the limits layer at `addr`, so that every client goes through the layer.
+pub async fn serve_with_limits(
+    db: &DbLocation,
+    addr: SocketAddr,
+    limits: &LimitsConfig,
+) -> Result<(EmbeddedServer, Option<LimitsLayer>)> {
+    if !limits.is_on() {
+        return Ok((EmbeddedServer::start(db, addr).await?, None));
+    }
+    let server =
+        EmbeddedServer::start(db, SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0)).await?;
+    let layer = LimitsLayer::start(&server.url(), limits.clone(), addr).await?;
+    Ok((server, Some(layer)))
+}
+
 /// Opens `backend` with `limits` simulated in front of a local engine (no layer at all with
 /// `off`), and checks (or creates) `table`. `--limits` on AWS is refused.
 pub async fn connect_with_limits(
@@ -399,7 +415,7 @@ pub async fn connect_with_limits(
     check_gsi_names(&client, table, limits).await?;
     let mut store = Store::new(client, table, &info.endpoint)?;
     if let Some(layer) = layer {
-        store = store.keeping(Arc::new(layer));
+        store = store.keeping(Arc::new(layer)).patient_under_throttling();
     }
     let table_info = store.ensure_table(&check).await?;
     Ok(Connection {

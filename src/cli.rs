@@ -23,7 +23,7 @@ mod report;
 pub(crate) use output::write_line;
 pub use output::{process_cpu_seconds, summary_line};
 
-use crate::backend::{self, Backend, Connection, DbLocation, EmbeddedServer};
+use crate::backend::{self, Backend, Connection, DbLocation};
 use crate::generate::{GenerateSpec, Mix, build_records};
 use crate::limits::{LimitsConfig, LimitsLayer};
 use crate::schema::{DEFAULT_TABLE_NAME, RecordKey, RequestId};
@@ -557,27 +557,9 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
         );
     }
     let addr = SocketAddr::new(args.bind, args.port);
-    // With --limits the engine listens on a free loopback port and the layer on the address
-    // asked for, so every client goes through the layer.
-    let engine_addr = if limits.is_on() {
-        SocketAddr::new(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0)
-    } else {
-        addr
-    };
-    let mut server = EmbeddedServer::start(&db, engine_addr)
+    let (mut server, layer) = backend::serve_with_limits(&db, addr, &limits)
         .await
         .wrap_err_with(|| format!("cannot serve on port {} (in use? try --port)", args.port))?;
-    let layer = if limits.is_on() {
-        Some(
-            LimitsLayer::start(&server.url(), limits.clone(), addr)
-                .await
-                .wrap_err_with(|| {
-                    format!("cannot serve on port {} (in use? try --port)", args.port)
-                })?,
-        )
-    } else {
-        None
-    };
     let url = layer
         .as_ref()
         .map_or_else(|| server.url(), LimitsLayer::url);

@@ -157,7 +157,9 @@ async fn layered(engine: &Engine, prefix: &str, limits: &str) -> (Store, Store, 
     )
     .await
     .unwrap();
-    let store = Store::new(local_client(&layer.url()), direct.table(), &layer.url()).unwrap();
+    let store = Store::new(local_client(&layer.url()), direct.table(), &layer.url())
+        .unwrap()
+        .patient_under_throttling();
     (store, direct, layer)
 }
 
@@ -266,6 +268,48 @@ async fn hot_and_spread(engine: &Engine) {
     assert!(layer.stats().refusals.is_empty());
     assert_eq!(spread.consumed.total.write, 3_000.0);
     assert_eq!(records_on_engine(&direct, &ids[..50]).await.len(), 50);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_far_above_the_rate_still_lands_every_record_once() {
+    // 32 calls in flight against 40 WCU/s: most calls are throttled or cut short for seconds
+    // on end, which a fixed budget per call does not survive; the write keeps going while it
+    // lands items, and lands each exactly once.
+    let engines = engines().await;
+    futures::future::join_all(engines.iter().map(|engine| async move {
+        let (store, direct, layer) = layered(engine, "slow", "provisioned:100,40").await;
+        let mut rng = fastrand::Rng::with_seed(22);
+        let (ids, records) = build_records(&[10; 30], 100, &mut rng);
+        let report = store
+            .write_records(
+                records,
+                WriteOptions { concurrency: 32 },
+                &|_: BatchProgress| {},
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", engine.name));
+        println!(
+            "{}: {} calls, {} throttled, {} unprocessed resent in {:?}; layer {:?}",
+            engine.name,
+            report.calls,
+            report.throttled,
+            report.unprocessed_resent,
+            report.elapsed,
+            layer.stats()
+        );
+        assert!(report.throttled > 0, "{}", engine.name);
+        assert_eq!(report.consumed.total.write, 300.0, "{}", engine.name);
+        let mut keys: Vec<_> = records_on_engine(&direct, &ids)
+            .await
+            .iter()
+            .map(|r| (r.request_id.clone(), r.seq))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), 300, "{}", engine.name);
+    }))
+    .await;
 }
 
 fn s(v: &str) -> AttributeValue {

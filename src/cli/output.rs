@@ -38,22 +38,9 @@ pub fn summary_line(r: &OpReport) -> String {
         r.retries,
         r.unprocessed_resent,
         r.throttled,
-        reasons_text(r),
+        r.throttling_summary(),
         r.consumed.total.on_demand_usd()
     )
-}
-
-/// ` (TableWriteKeyRangeThroughputExceeded x12)`, or nothing when no reasons were named.
-fn reasons_text(r: &OpReport) -> String {
-    if r.throttling_reasons.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> = r
-        .throttling_reasons
-        .iter()
-        .map(|(reason, n)| format!("{reason} x{n}"))
-        .collect();
-    format!(" ({})", parts.join(", "))
 }
 
 /// Shortest time between two redraws of the progress line: a terminal shows no more.

@@ -215,8 +215,8 @@ impl Limiter {
         self.tables.get(table)
     }
 
-    /// Units a bucket holds now (negative: debt); `None` if that level is unlimited. For
-    /// tests and the TUI's preview.
+    /// Units a bucket holds now (negative: debt); `None` if that level is unlimited. A bucket
+    /// not used before is born now, with one second's worth.
     pub fn tokens(
         &mut self,
         now: Duration,

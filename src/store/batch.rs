@@ -290,8 +290,12 @@ impl Store {
         }
         let mut pending = chunk;
         let mut rounds = 0u32;
+        // Rounds that count towards giving up: all of them, or (patient) those that landed
+        // nothing.
+        let mut stalled = 0u32;
         loop {
             let sent = pending.len() as u64;
+            let done_before = shared.lock().unwrap_or_else(|p| p.into_inner()).done;
             let mut attempts = Attempts::default();
             let result = self
                 .send("BatchWriteItem", sent, Some(cancel), &mut attempts, || {
@@ -323,6 +327,14 @@ impl Store {
                     };
                 }
                 Err(CallError::Failed { err, maybe_applied }) => {
+                    let landed_meanwhile =
+                        shared.lock().unwrap_or_else(|p| p.into_inner()).done > done_before;
+                    if self.patient && !maybe_applied && err.is_throttling() && landed_meanwhile {
+                        // Throttled through a whole budget while the write's other calls
+                        // landed items: the table is busy at its limit, not refusing. The
+                        // adaptive limit has already cut the calls in flight; try again.
+                        continue;
+                    }
                     stop.store(true, Ordering::Relaxed);
                     let (not_done, unknown) = if maybe_applied {
                         (Vec::new(), keys(&pending))
@@ -397,7 +409,12 @@ impl Store {
             let back: Vec<RecordKey> = unprocessed.iter().filter_map(key_of).collect();
             pending.retain(|(k, _)| back.contains(k));
             rounds += 1;
-            if rounds >= self.retry.max_attempts {
+            stalled = if self.patient && written > 0 {
+                0
+            } else {
+                stalled + 1
+            };
+            if stalled >= self.retry.max_attempts {
                 let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
                 // The last round's leftovers were counted as resent but never were.
                 guard.report.unprocessed_resent -= pending.len() as u64;
@@ -405,7 +422,7 @@ impl Store {
                 return ChunkOutcome {
                     not_done: keys(&pending),
                     error: Some(StoreError::RetriesExhausted {
-                        attempts: rounds,
+                        attempts: stalled,
                         code: "UnprocessedItems".into(),
                         message: format!("{} items still unprocessed", pending.len()),
                     }),

@@ -123,6 +123,11 @@ fn key_list(keys: &[RecordKey]) -> String {
 }
 
 impl StoreError {
+    /// Gave up after being throttled on every attempt.
+    pub fn is_throttling(&self) -> bool {
+        matches!(self, StoreError::RetriesExhausted { code, .. } if THROTTLING_CODES.contains(&code.as_str()))
+    }
+
     /// The report of work done before a partial failure or cancellation.
     pub fn partial_report(&self) -> Option<&OpReport> {
         match self {

@@ -51,6 +51,8 @@ pub struct Store {
     table: String,
     endpoint: String,
     retry: RetryPolicy,
+    /// Batch writes keep going through sustained throttling while they make progress.
+    patient: bool,
     /// What the client talks through and must outlive it (the `--limits` layer), if anything.
     _transport: Option<Arc<dyn Any + Send + Sync>>,
 }
@@ -61,6 +63,7 @@ impl std::fmt::Debug for Store {
             .field("table", &self.table)
             .field("endpoint", &self.endpoint)
             .field("retry", &self.retry)
+            .field("patient", &self.patient)
             .field("layered", &self._transport.is_some())
             .finish()
     }
@@ -111,8 +114,19 @@ impl Store {
             table: table.to_owned(),
             endpoint: endpoint.to_owned(),
             retry: RetryPolicy::default(),
+            patient: false,
             _transport: None,
         })
+    }
+
+    /// Under sustained throttling (simulated `--limits`, where riding the limit is the
+    /// point), a batch write gives up only when it stops making progress: unprocessed rounds
+    /// that landed items, and calls throttled through a whole retry budget while other calls
+    /// of the write landed items, do not use up the budget. Without it every round and every
+    /// call counts, which suits occasional throttling.
+    pub fn patient_under_throttling(mut self) -> Self {
+        self.patient = true;
+        self
     }
 
     /// Keeps `transport` (a layer the client's calls go through, such as the `--limits`

@@ -214,6 +214,20 @@ impl OpReport {
         consumed
     }
 
+    /// ` (TableWriteKeyRangeThroughputExceeded x12)`: the throttling reasons seen with their
+    /// counts, for a summary line or the log's detail; empty when none were named.
+    pub fn throttling_summary(&self) -> String {
+        if self.throttling_reasons.is_empty() {
+            return String::new();
+        }
+        let parts: Vec<String> = self
+            .throttling_reasons
+            .iter()
+            .map(|(reason, n)| format!("{reason} x{n}"))
+            .collect();
+        format!(" ({})", parts.join(", "))
+    }
+
     /// Folds a sub-operation (the keys-only query of a whole-request delete) into this one.
     pub fn absorb(&mut self, other: OpReport) {
         for api in other.apis {
