@@ -246,10 +246,10 @@ pub fn is_plain_http_remote(url: &str) -> bool {
     !host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-/// Opens `backend` and checks (or creates) `table`.
-pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Result<Connection> {
-    crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
-    let (client, info, server) = match backend {
+/// The client for `backend`, what to call it, and the embedded server if there is one; no
+/// table is touched (labs make scratch tables of their own).
+pub async fn open(backend: &Backend) -> Result<(Client, BackendInfo, Option<EmbeddedServer>)> {
+    Ok(match backend {
         Backend::Embedded(db) => {
             let server =
                 EmbeddedServer::start(db, SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0))
@@ -284,7 +284,13 @@ pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Res
             let (client, info) = aws_client(profile.as_deref(), region.as_deref()).await?;
             (client, info, None)
         }
-    };
+    })
+}
+
+/// Opens `backend` and checks (or creates) `table`.
+pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Result<Connection> {
+    crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
+    let (client, info, server) = open(backend).await?;
     let check = if info.is_aws && !create_on_aws {
         TableCheck::FailIfMissing(format!(
             ". dynamo-explorer never creates tables on AWS by itself: apply terraform/ \

@@ -84,6 +84,8 @@ pub enum Command {
     Describe,
     /// Serve the embedded engine as a DynamoDB endpoint for other tools until Ctrl-C.
     Serve(ServeArgs),
+    /// Labs: experiments on scratch tables that show how DynamoDB behaves, measured.
+    Lab(crate::labs::cli::LabArgs),
 }
 
 /// `generate` flags.
@@ -359,6 +361,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Scan(args) => Ready::Scan(args, parse_start(args.start.as_deref())?),
         Command::Describe => Ready::Describe,
         Command::Serve(args) => return serve(&cli.conn, args).await,
+        Command::Lab(args) => return crate::labs::cli::run(cli, args).await,
     };
     let backend = cli.conn.backend()?;
     warn_plain_http(&backend);

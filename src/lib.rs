@@ -7,6 +7,7 @@
 pub mod backend;
 pub mod cli;
 pub mod generate;
+pub mod labs;
 pub mod logging;
 pub mod schema;
 pub mod size;
