@@ -34,11 +34,7 @@ pub enum LabCommand {
 #[derive(Debug, Args)]
 pub struct LabRunArgs {
     /// Labs to run, by name (`lab list` shows them).
-    #[arg(
-        value_name = "NAME",
-        required_unless_present = "all",
-        conflicts_with = "all"
-    )]
+    #[arg(value_name = "NAME", conflicts_with = "all")]
     pub names: Vec<String>,
     /// Run every lab that is available.
     #[arg(long)]
@@ -100,6 +96,12 @@ fn list(json: bool) {
 pub fn choose(names: &[String], all: bool) -> Result<Vec<LabId>> {
     if all {
         return Ok(LabId::available().collect());
+    }
+    if names.is_empty() {
+        bail!(
+            "name the labs to run ({}) or pass --all",
+            LabId::known_names()
+        );
     }
     let mut labs = Vec::new();
     for name in names {
