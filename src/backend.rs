@@ -351,15 +351,18 @@ pub async fn serve_with_limits(
     Ok((server, Some(layer)))
 }
 
-/// Opens `backend` with `limits` simulated in front of a local engine (no layer at all with
-/// `off`), and checks (or creates) `table`. `--limits` on AWS is refused.
-pub async fn connect_with_limits(
+/// The client for `backend`, what to call it, the embedded server if there is one, and the
+/// limits layer in front of a local engine if `limits` asks for one; no table is touched
+/// (labs make scratch tables of their own).
+pub async fn open_with_limits(
     backend: &Backend,
-    table: &str,
-    create_on_aws: bool,
     limits: &LimitsConfig,
-) -> Result<Connection> {
-    crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
+) -> Result<(
+    Client,
+    BackendInfo,
+    Option<EmbeddedServer>,
+    Option<LimitsLayer>,
+)> {
     check_limits(backend, limits)?;
     let mut layer = None;
     let (client, info, server) = match backend {
@@ -404,6 +407,25 @@ pub async fn connect_with_limits(
             (client, info, None)
         }
     };
+    Ok((client, info, server, layer))
+}
+
+/// The client for `backend`, with no limits simulated: see [`open_with_limits`].
+pub async fn open(backend: &Backend) -> Result<(Client, BackendInfo, Option<EmbeddedServer>)> {
+    let (client, info, server, _) = open_with_limits(backend, &LimitsConfig::default()).await?;
+    Ok((client, info, server))
+}
+
+/// Opens `backend` with `limits` simulated in front of a local engine (no layer at all with
+/// `off`), and checks (or creates) `table`. `--limits` on AWS is refused.
+pub async fn connect_with_limits(
+    backend: &Backend,
+    table: &str,
+    create_on_aws: bool,
+    limits: &LimitsConfig,
+) -> Result<Connection> {
+    crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
+    let (client, info, server, layer) = open_with_limits(backend, limits).await?;
     let check = if info.is_aws && !create_on_aws {
         TableCheck::FailIfMissing(format!(
             ". dynamo-explorer never creates tables on AWS by itself: apply terraform/ \

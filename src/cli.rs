@@ -106,6 +106,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Estimate the table's monthly bill at production volume, from the records we measure.
     Cost(Box<crate::cli_cost::CostArgs>),
+    /// Labs: experiments on scratch tables that show how DynamoDB behaves, measured.
+    Lab(crate::labs::cli::LabArgs),
 }
 
 /// `generate` flags.
@@ -301,6 +303,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Describe => Ready::Describe,
         Command::Serve(args) => return serve(&cli.conn, args).await,
         Command::Cost(args) => return crate::cli_cost::run(cli, args).await,
+        Command::Lab(args) => return crate::labs::cli::run(cli, args).await,
     };
     let limits = cli.conn.limits()?;
     let backend = cli.conn.backend()?;

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod cli_cost;
 pub mod cost;
 pub mod generate;
+pub mod labs;
 pub mod limits;
 pub mod logging;
 pub mod schema;

@@ -67,6 +67,13 @@ pub enum Job {
     },
     /// Every record of a request.
     DeleteRequest(RequestId),
+    /// A lab, on scratch tables of its own (the Labs screen's).
+    Lab {
+        /// Which.
+        lab: crate::labs::LabId,
+        /// How big.
+        scale: crate::labs::Scale,
+    },
 }
 
 impl Job {
@@ -76,6 +83,11 @@ impl Job {
             self,
             Job::Generate(_) | Job::DeleteKeys { .. } | Job::DeleteRequest(_)
         )
+    }
+
+    /// Can be cancelled (the worker gives it a token): long jobs, and labs.
+    pub fn is_cancellable(&self) -> bool {
+        self.is_long() || matches!(self, Job::Lab { .. })
     }
 }
 
@@ -138,6 +150,10 @@ pub enum EventKind {
     Deleted(OpReport),
     /// The job failed, or was cancelled; the error may carry a report of what was done.
     Failed(StoreError),
+    /// A lab started a step (not final).
+    LabStep(crate::labs::LabProgress),
+    /// A lab's result, or why it has none (its scratch tables are deleted either way).
+    LabDone(Result<Box<crate::labs::LabResult>, crate::labs::LabError>),
 }
 
 /// Everything `App::update` reacts to.

@@ -400,3 +400,32 @@ fn draw_time_with_100000_records() {
         "{per_frame:?} per frame"
     );
 }
+
+/// The Labs screen with `reads` run: the list, the variants table, the bar chart and the
+/// conclusion; and with a lab running.
+#[test]
+fn labs_with_a_result_and_with_a_lab_running() {
+    use super::app::labs::tests::reads_result;
+    use crate::labs::{LabId, LabProgress};
+    for size in SIZES {
+        let mut a = main_screen(size);
+        key(&mut a, '2');
+        let id = job_id(&press(&mut a, KeyCode::Enter));
+        event(
+            &mut a,
+            id,
+            T0 + 5,
+            EventKind::LabDone(Ok(Box::new(reads_result()))),
+        );
+        snapshot("labs_result", &a, size);
+        key(&mut a, 'j');
+        let id = job_id(&press(&mut a, KeyCode::Enter));
+        let step = LabProgress {
+            lab: LabId::QueryVsScan,
+            step: "scan 50".into(),
+        };
+        event(&mut a, id, T0 + 6, EventKind::LabStep(step));
+        key(&mut a, 'k');
+        snapshot("labs_running", &a, size);
+    }
+}

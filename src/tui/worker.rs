@@ -80,7 +80,7 @@ async fn run(
                             r.abort.abort();
                         }
                     }
-                    let cancel = job.is_long().then(CancellationToken::new);
+                    let cancel = job.is_cancellable().then(CancellationToken::new);
                     let fut = run_job(store.clone(), id, job, events.clone(), cancel.clone());
                     let abort = tasks.spawn(fut);
                     running.insert(abort.id(), Running { id, abort, cancel, is_query });
@@ -167,6 +167,7 @@ async fn job_body(
             Err(e) => EventKind::Failed(e),
         },
         Job::Generate(spec) => generate(store, id, spec, events, &cancel).await,
+        Job::Lab { lab, scale } => run_lab(store, id, lab, scale, events, &cancel).await,
         Job::DeleteKeys { keys, .. } => {
             let result = with_progress(id, events, |progress| async move {
                 store
@@ -244,6 +245,33 @@ async fn generate(
         Ok(report) => EventKind::Generated(report),
         Err(e) => EventKind::Failed(e),
     }
+}
+
+/// Runs a lab on the store's client; each step it starts is reported (a step is seconds apart
+/// at most, so no coalescing; dropped if the channel is full).
+async fn run_lab(
+    store: &Store,
+    id: JobId,
+    lab: crate::labs::LabId,
+    scale: crate::labs::Scale,
+    events: &mpsc::Sender<WorkerEvent>,
+    cancel: &CancellationToken,
+) -> EventKind {
+    let conn = crate::labs::LabConn {
+        client: store.client().clone(),
+        endpoint: store.endpoint().to_owned(),
+    };
+    let events = events.clone();
+    let progress = move |p: crate::labs::LabProgress| {
+        let _ = events.try_send(WorkerEvent {
+            id,
+            at: ClockTime::now(),
+            kind: EventKind::LabStep(p),
+        });
+    };
+    let opts = crate::labs::RunOptions::default();
+    let result = crate::labs::run_lab(&conn, lab, scale, &opts, cancel, &progress).await;
+    EventKind::LabDone(result.map(Box::new))
 }
 
 /// Runs `work` with a progress callback whose updates reach the UI coalesced: the callback

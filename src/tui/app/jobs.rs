@@ -15,7 +15,7 @@ pub struct InFlight {
     pub what: What,
 }
 
-/// Context of a job in flight. Every variant so far belongs to the Explore screen.
+/// Context of a job in flight. `Lab` belongs to the Labs screen, the rest to Explore.
 #[derive(Debug, Clone, PartialEq)]
 pub enum What {
     /// A scan page. `new_pass`: it starts again from the beginning of the table.
@@ -48,6 +48,11 @@ pub enum What {
         /// Items asked for, as far as known.
         count: usize,
     },
+    /// A lab (the Labs screen's).
+    Lab {
+        /// Which.
+        lab: crate::labs::LabId,
+    },
 }
 
 impl What {
@@ -58,6 +63,7 @@ impl What {
             What::Query { .. } => "query",
             What::Generate { .. } => "generate",
             What::Delete { .. } => "delete",
+            What::Lab { .. } => "lab",
         }
     }
 }

@@ -60,7 +60,7 @@ impl App {
             session,
             screen: ScreenId::Explore,
             explore: Explore::default(),
-            labs: Labs,
+            labs: Labs::default(),
             cost: Cost::default(),
             help: None,
         }
@@ -189,8 +189,8 @@ impl App {
         }
         match self.screen {
             ScreenId::Explore => self.explore.on_key(&mut self.session, key),
+            ScreenId::Labs => self.labs.on_key(&mut self.session, key),
             ScreenId::Cost => self.cost.on_key(key),
-            ScreenId::Labs => Vec::new(),
         }
     }
 
@@ -251,6 +251,10 @@ impl App {
                 }
                 Vec::new()
             }
+            EventKind::LabStep(progress) => {
+                self.labs.on_progress(id, progress);
+                Vec::new()
+            }
             EventKind::Progress(progress) => {
                 if let Some(job) = s.long_job.as_mut().filter(|j| j.id == id) {
                     job.progress = Some(progress);
@@ -266,8 +270,10 @@ impl App {
                 if s.long_job.is_some_and(|j| j.id == id) {
                     s.long_job = None;
                 }
-                // Every job so far is the Explore screen's.
-                self.explore.finish(s, id, at, flight, final_event)
+                match flight.what {
+                    What::Lab { .. } => self.labs.finish(s, id, at, flight, final_event),
+                    _ => self.explore.finish(s, id, at, flight, final_event),
+                }
             }
         }
     }

@@ -96,15 +96,7 @@ fn fit(s: &str, width: usize) -> String {
 
 /// `1234567` -> `1,234,567`.
 fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::labs::report::thousands(n)
 }
 
 /// Capacity units: whole numbers without decimals, halves and tenths with one.

@@ -372,7 +372,7 @@ impl Explore {
         match what {
             What::Generate { .. } => session.session_items.0 += report.items,
             What::Delete { .. } => session.session_items.1 += report.items,
-            What::Query { .. } | What::Scan { .. } => {}
+            What::Query { .. } | What::Scan { .. } | What::Lab { .. } => {}
         }
         let outcome = match &err {
             StoreError::Cancelled {
@@ -405,7 +405,7 @@ impl Explore {
                 }
                 Vec::new()
             }
-            What::Scan { .. } => Vec::new(),
+            What::Scan { .. } | What::Lab { .. } => Vec::new(),
             What::Generate { planned, .. } => {
                 if matches!(self.modal, Some(Modal::Generate(_))) {
                     self.modal = None;

@@ -1,0 +1,422 @@
+//! Labs on real engines: every lab at small scale on the embedded engine (one shared engine for
+//! the binary) and on DynamoDB Local when `DYNAMODB_LOCAL_ENDPOINT` is set, each asserting the
+//! invariant its conclusion states on the measured numbers; scratch tables gone after a run,
+//! a cancel and a forced failure midway; an endpoint that cannot create tables says so.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::OnceLock;
+
+use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
+use dynamo_explorer::labs::scratch::list_scratch_tables;
+use dynamo_explorer::labs::{LabConn, LabId, LabResult, RunOptions, Scale, Variant, run_lab};
+use dynamo_explorer::store::CancellationToken;
+
+/// The embedded engine every test of this binary shares: served from its own thread and
+/// runtime, so it outlives each test's runtime.
+fn shared_embedded() -> String {
+    static URL: OnceLock<String> = OnceLock::new();
+    URL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            rt.block_on(async move {
+                let server = start_embedded().await;
+                tx.send(server.url()).expect("test waits for the url");
+                // Serve until the test process exits.
+                std::future::pending::<()>().await;
+                drop(server);
+            });
+        });
+        rx.recv().expect("embedded engine starts")
+    })
+    .clone()
+}
+
+async fn start_embedded() -> EmbeddedServer {
+    EmbeddedServer::start(
+        &DbLocation::Memory,
+        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+    )
+    .await
+    .expect("embedded engine starts")
+}
+
+/// (engine name, URL) of every engine this run has.
+fn engines() -> Vec<(&'static str, String)> {
+    let mut out = vec![("embedded", shared_embedded())];
+    if let Some(url) = std::env::var("DYNAMODB_LOCAL_ENDPOINT")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        out.push(("dynamodb-local", url));
+    }
+    out
+}
+
+fn conn(url: &str) -> LabConn {
+    LabConn {
+        client: local_client(url),
+        endpoint: url.to_owned(),
+    }
+}
+
+/// Runs `lab` at small scale on every engine; `check` asserts its invariant.
+async fn on_every_engine(lab: LabId, check: impl Fn(&str, &LabResult)) {
+    for (engine, url) in engines() {
+        let result = run_lab(
+            &conn(&url),
+            lab,
+            Scale::Small,
+            &RunOptions::default(),
+            &CancellationToken::new(),
+            &|_| {},
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{engine}: {e}"));
+        assert_eq!(result.name, lab.name());
+        assert!(!result.conclusion.is_empty());
+        assert!(!result.chart.bars.is_empty(), "{engine}: a chart");
+        check(engine, &result);
+    }
+}
+
+fn v<'a>(r: &'a LabResult, name: &str) -> &'a Variant {
+    r.variant(name)
+        .unwrap_or_else(|| panic!("{}: no variant {name:?}", r.name))
+}
+
+#[tokio::test]
+async fn reads_strong_costs_twice_eventual_and_transactional_twice_strong() {
+    on_every_engine(LabId::Reads, |engine, r| {
+        let (ge, gs, gt) = (
+            v(r, "get eventual"),
+            v(r, "get strong"),
+            v(r, "get transactional"),
+        );
+        let (qe, qs) = (v(r, "query eventual"), v(r, "query strong"));
+        assert!(ge.read_units > 0.0, "{engine}: eventual reads are measured");
+        assert_eq!(gs.read_units, 2.0 * ge.read_units, "{engine}: {r:#?}");
+        assert_eq!(gt.read_units, 2.0 * gs.read_units, "{engine}: {r:#?}");
+        assert_eq!(qs.read_units, 2.0 * qe.read_units, "{engine}: {r:#?}");
+        // Items under 4 KB: one strong unit each by GetItem; a Query rounds once per page.
+        assert_eq!(gs.read_units, gs.items as f64, "{engine}");
+        assert!(qs.read_units < gs.read_units, "{engine}: {r:#?}");
+        assert_eq!(qs.items, gs.items, "{engine}");
+        assert!(r.conclusion.contains("2.0x"), "{}", r.conclusion);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn scan_rcu_grows_with_the_table_while_query_rcu_stays_flat() {
+    on_every_engine(LabId::QueryVsScan, |engine, r| {
+        let queries: Vec<&Variant> = r
+            .variants
+            .iter()
+            .filter(|v| v.name.starts_with("query "))
+            .collect();
+        let scans: Vec<&Variant> = r
+            .variants
+            .iter()
+            .filter(|v| v.name.starts_with("scan "))
+            .collect();
+        assert_eq!(queries.len(), 3, "{engine}");
+        assert_eq!(scans.len(), 3, "{engine}");
+        assert!(
+            queries
+                .iter()
+                .all(|q| q.read_units == queries[0].read_units),
+            "{engine}: {r:#?}"
+        );
+        for w in scans.windows(2) {
+            assert!(
+                w[1].read_units > w[0].read_units,
+                "{engine}: scan RCU grows: {r:#?}"
+            );
+        }
+        for (q, s) in queries.iter().zip(&scans) {
+            assert_eq!(
+                q.items, s.items,
+                "{engine}: the filter finds the same records"
+            );
+            assert!(s.read_units > q.read_units, "{engine}: {r:#?}");
+        }
+        assert!(v(r, "query 10").items > 0, "{engine}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn write_units_step_every_kb_and_strong_reads_every_4_kb() {
+    on_every_engine(LabId::ItemSize, |engine, r| {
+        let sized: Vec<&Variant> = r
+            .variants
+            .iter()
+            .filter(|v| v.name.ends_with(" B") && v.item_bytes.is_some_and(|b| b <= 409_600))
+            .collect();
+        assert!(sized.len() >= 10, "{engine}");
+        for s in &sized {
+            let b = s.item_bytes.expect("sized");
+            assert_eq!(
+                s.write_units,
+                b.div_ceil(1024) as f64,
+                "{engine}: put of {b} B"
+            );
+            assert_eq!(
+                s.read_units,
+                b.div_ceil(4096) as f64,
+                "{engine}: strong get of {b} B"
+            );
+        }
+        assert_eq!(
+            v(r, "1,024 B").write_units + 1.0,
+            v(r, "1,025 B").write_units,
+            "{engine}"
+        );
+        assert_eq!(
+            v(r, "4,096 B").read_units + 1.0,
+            v(r, "4,097 B").read_units,
+            "{engine}"
+        );
+        let (long, short) = (v(r, "named payload"), v(r, "named p"));
+        assert_eq!(long.item_bytes, Some(1_025));
+        assert_eq!(short.item_bytes, Some(1_019));
+        assert!(short.write_units < long.write_units, "{engine}: {r:#?}");
+        let big = v(r, "409,601 B");
+        assert_eq!(
+            big.write_units, 0.0,
+            "{engine}: the oversized item is refused"
+        );
+        assert!(
+            r.conclusion.contains("refused"),
+            "{engine}: {}",
+            r.conclusion
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn small_pages_cost_more_calls_and_more_rcu() {
+    on_every_engine(LabId::Paging, |engine, r| {
+        let (l10, l100, none) = (v(r, "limit 10"), v(r, "limit 100"), v(r, "no limit"));
+        let items = none.items;
+        assert_eq!(items, 200, "{engine}");
+        assert!(
+            r.variants.iter().all(|x| x.items == items),
+            "{engine}: {r:#?}"
+        );
+        assert!(l10.calls >= items / 10, "{engine}: {r:#?}");
+        assert!(
+            l10.calls > l100.calls && l100.calls > none.calls,
+            "{engine}: {r:#?}"
+        );
+        assert!(
+            l10.read_units > none.read_units,
+            "{engine}: per-page rounding: {r:#?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn batch_writes_cost_the_same_wcu_in_fewer_calls() {
+    on_every_engine(LabId::Batching, |engine, r| {
+        let single = v(r, "PutItem one at a time");
+        let batch = v(r, "BatchWriteItem 25 per call");
+        assert_eq!(single.items, 100, "{engine}");
+        assert_eq!(batch.items, 100, "{engine}");
+        assert_eq!(single.write_units, batch.write_units, "{engine}: {r:#?}");
+        assert!(single.write_units >= 100.0, "{engine}");
+        assert_eq!(single.calls, 100, "{engine}");
+        assert_eq!(batch.calls, 4, "{engine}: {r:#?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn transactions_cost_twice_and_failed_conditions_show_the_rule() {
+    on_every_engine(LabId::ConditionsAndTransactions, |engine, r| {
+        let put = v(r, "put");
+        assert_eq!(put.write_units, 2.0, "{engine}: 1,500 B is 2 WCU");
+        assert_eq!(
+            v(r, "conditional put ok").write_units,
+            put.write_units,
+            "{engine}"
+        );
+        assert_eq!(
+            v(r, "transact put").write_units,
+            2.0 * put.write_units,
+            "{engine}: {r:#?}"
+        );
+        let failed = v(r, "conditional put failed");
+        assert_eq!(failed.items, 0, "{engine}");
+        assert!(failed.rule.is_none(), "{engine}: measured, not a rule");
+        let rule = v(r, "conditional put failed (AWS)");
+        assert!(
+            rule.rule
+                .as_deref()
+                .is_some_and(|s| s.contains("docs.aws.amazon.com"))
+        );
+        assert_eq!(rule.write_units, put.write_units, "{engine}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filters_and_projections_return_less_for_the_same_rcu() {
+    on_every_engine(LabId::FiltersAndProjections, |engine, r| {
+        let (plain, filtered, projected) = (
+            v(r, "query"),
+            v(r, "query + filter"),
+            v(r, "query + projection"),
+        );
+        assert!(plain.read_units > 0.0, "{engine}");
+        assert_eq!(filtered.read_units, plain.read_units, "{engine}: {r:#?}");
+        assert_eq!(projected.read_units, plain.read_units, "{engine}: {r:#?}");
+        assert_eq!(
+            filtered.items * 10,
+            plain.items,
+            "{engine}: one in ten kept"
+        );
+        assert_eq!(projected.items, plain.items, "{engine}");
+        let bytes = |x: &Variant| x.returned_bytes.expect("bytes measured");
+        assert!(
+            bytes(filtered) < bytes(plain) && bytes(projected) < bytes(plain),
+            "{engine}"
+        );
+    })
+    .await;
+}
+
+/// A private engine, so ListTables before and after is this test's alone.
+async fn private() -> (EmbeddedServer, LabConn) {
+    let server = start_embedded().await;
+    let c = conn(&server.url());
+    (server, c)
+}
+
+async fn scratch_tables(c: &LabConn) -> Vec<String> {
+    list_scratch_tables(&c.client).await.expect("ListTables")
+}
+
+#[tokio::test]
+async fn no_scratch_table_is_left_after_a_run_a_cancel_or_a_failure_midway() {
+    let (_server, c) = private().await;
+    assert!(scratch_tables(&c).await.is_empty());
+
+    // A run.
+    let r = run_lab(
+        &c,
+        LabId::Reads,
+        Scale::Small,
+        &RunOptions::default(),
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await;
+    assert!(r.is_ok(), "{r:?}");
+    assert_eq!(
+        scratch_tables(&c).await,
+        Vec::<String>::new(),
+        "after a run"
+    );
+
+    // A cancel, in the middle (after the table was created and written).
+    let cancel = CancellationToken::new();
+    let token = cancel.clone();
+    let progress = move |p: dynamo_explorer::labs::LabProgress| {
+        if p.step == "get strong" {
+            token.cancel();
+        }
+    };
+    let err = run_lab(
+        &c,
+        LabId::Reads,
+        Scale::Small,
+        &RunOptions::default(),
+        &cancel,
+        &progress,
+    )
+    .await
+    .expect_err("cancelled");
+    assert!(err.cancelled(), "{err}");
+    assert_eq!(err.step, "get strong", "{err}");
+    assert!(
+        err.to_string().contains("scratch tables were deleted"),
+        "{err}"
+    );
+    assert_eq!(
+        scratch_tables(&c).await,
+        Vec::<String>::new(),
+        "after a cancel"
+    );
+
+    // A failure midway, with data written and two sizes measured.
+    let opts = RunOptions {
+        fail_at_step: Some("scan 50".into()),
+    };
+    let err = run_lab(
+        &c,
+        LabId::QueryVsScan,
+        Scale::Small,
+        &opts,
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
+    .expect_err("forced failure");
+    assert!(!err.cancelled());
+    assert_eq!(err.step, "scan 50");
+    assert!(
+        err.to_string().contains("failed at step \"scan 50\""),
+        "{err}"
+    );
+    assert_eq!(
+        scratch_tables(&c).await,
+        Vec::<String>::new(),
+        "after a failure"
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_that_cannot_create_tables_says_so() {
+    // Nothing listens on a port we just freed.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    let err = run_lab(
+        &conn(&url),
+        LabId::Reads,
+        Scale::Small,
+        &RunOptions::default(),
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
+    .expect_err("no engine there");
+    let text = err.to_string();
+    assert!(
+        text.contains("cannot create the scratch table lab-reads-"),
+        "{text}"
+    );
+    assert!(text.contains(&url), "{text}");
+    assert_eq!(err.step, "create table");
+}
+
+#[tokio::test]
+async fn labs_not_built_yet_say_why() {
+    for lab in [LabId::PartitionKey, LabId::Gsi, LabId::TtlVsDelete] {
+        let err = run_lab(
+            &conn(&shared_embedded()),
+            lab,
+            Scale::Small,
+            &RunOptions::default(),
+            &CancellationToken::new(),
+            &|_| {},
+        )
+        .await
+        .expect_err("not available");
+        assert!(err.to_string().contains("not available"), "{err}");
+    }
+}
