@@ -470,6 +470,19 @@ fn every_json_field_readme_lists_is_in_the_output() {
         ("query", ok_json(&["--db", &db, "query", &id, "--json"])),
         ("scan", ok_json(&["--db", &db, "scan", "--json"])),
         ("delete", ok_json(&["--db", &db, "delete", &id, "--json"])),
+        (
+            "cost",
+            ok_json(&[
+                "--db",
+                &db,
+                "cost",
+                "--requests-per-day",
+                "1000",
+                "--record-bytes",
+                "350",
+                "--json",
+            ]),
+        ),
     ];
     for (command, fields) in &promised {
         let (_, json) = outputs
