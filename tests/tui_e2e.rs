@@ -69,9 +69,16 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
     );
 
     // Generate 3 requests x 50 records: each field opens at its default, cursor at its end.
+    // From here on, checks look at whole frames, never one read half drawn.
+    tui.settle = Duration::from_millis(30);
+
     // Each screen, and back: tabs switch with 2 and 3 (digits) and F1 (ESC O P).
     tui.send("2");
-    tui.wait_for("Labs: experiments that show how DynamoDB behaves", STEP);
+    let screen = tui.wait_for("Labs (small scale)", STEP);
+    assert!(
+        screen.contains("query-vs-scan"),
+        "the labs are listed:\n{screen}"
+    );
     tui.send("3");
     let screen = tui.wait_for("Workload and table", STEP);
     assert!(

@@ -59,6 +59,9 @@ pub struct Pty {
     output: Arc<Mutex<Output>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    /// When set, a wait returns the screen only once it has stayed the same this long, so a
+    /// frame read half drawn is never what a test checks. Zero (the default) for timing.
+    pub settle: Duration,
 }
 
 impl Pty {
@@ -109,6 +112,7 @@ impl Pty {
             lock(&sink).closed = true;
         });
         Pty {
+            settle: Duration::ZERO,
             output,
             writer,
             child,
@@ -159,7 +163,20 @@ impl Pty {
         loop {
             let screen = self.screen_text();
             if ok(&screen) {
-                return screen;
+                if self.settle.is_zero() {
+                    return screen;
+                }
+                // A frame can be read half drawn: return it once it has stopped changing, so
+                // the rest of what that frame shows is there for the caller to check.
+                let mut settled = screen;
+                loop {
+                    std::thread::sleep(self.settle);
+                    let again = self.screen_text();
+                    if again == settled || Instant::now() > deadline {
+                        return again;
+                    }
+                    settled = again;
+                }
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("the app exited ({status:?}) while waiting for {what}; screen:\n{screen}");
