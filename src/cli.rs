@@ -17,16 +17,19 @@ macro_rules! say {
     ($($t:tt)*) => { $crate::cli::output::write_line(format_args!($($t)*)) };
 }
 
-mod output;
+pub mod args;
+pub mod output;
 mod report;
 
-pub(crate) use output::write_line;
+pub use args::ConnectionArgs;
+pub use output::warn_plain_http;
+
 pub use output::{process_cpu_seconds, summary_line};
 
-use crate::backend::{self, Backend, Connection, DbLocation};
+use crate::backend::{self, Backend, Connection};
 use crate::generate::{GenerateSpec, Mix, build_records};
-use crate::limits::{LimitsConfig, LimitsLayer};
-use crate::schema::{DEFAULT_TABLE_NAME, RecordKey, RequestId};
+use crate::limits::LimitsLayer;
+use crate::schema::{RecordKey, RequestId};
 use crate::store::{
     BatchProgress, CancellationToken, QueryOptions, ScanOptions, StoreError, WriteOptions,
 };
@@ -48,45 +51,6 @@ pub struct Cli {
     pub log_file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
-}
-
-/// Which backend and table.
-#[derive(Debug, Clone, Args)]
-pub struct ConnectionArgs {
-    /// Table name.
-    #[arg(long, global = true, default_value = DEFAULT_TABLE_NAME, value_name = "NAME")]
-    pub table: String,
-    /// Embedded engine: keep the data in this SQLite file (default: local.db in the platform data directory).
-    #[arg(long, global = true, value_name = "PATH", conflicts_with_all = ["memory", "endpoint", "aws"])]
-    pub db: Option<PathBuf>,
-    /// Embedded engine in memory: nothing is kept after exit.
-    #[arg(long, global = true, conflicts_with_all = ["endpoint", "aws"])]
-    pub memory: bool,
-    /// A DynamoDB-compatible endpoint: DynamoDB Local, LocalStack, Alternator
-    /// (default from AWS_ENDPOINT_URL_DYNAMODB when no other backend flag is given).
-    #[arg(long, global = true, value_name = "URL", conflicts_with = "aws")]
-    pub endpoint: Option<String>,
-    /// Amazon DynamoDB with the standard credential chain (env, profiles, SSO).
-    #[arg(long, global = true)]
-    pub aws: bool,
-    /// AWS profile (implies --aws unless --endpoint is given).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
-    /// AWS region (implies --aws unless --endpoint is given).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub region: Option<String>,
-    /// On AWS, create the table if it is missing (local engines always do).
-    #[arg(long, global = true)]
-    pub create_table: bool,
-    /// Simulate AWS's throughput limits in front of a local engine: off (the default),
-    /// on-demand, or provisioned:READ,WRITE[,burst=SECONDS] (capacity units per second).
-    /// Refused on AWS, which has its own.
-    #[arg(long, global = true, value_name = "MODEL")]
-    pub limits: Option<String>,
-    /// A GSI's own read and write units per second under --limits, e.g. by_customer=100,50
-    /// (repeat for more indexes).
-    #[arg(long, global = true, value_name = "NAME=READ,WRITE")]
-    pub gsi_limits: Vec<String>,
 }
 
 /// The scriptable commands.
@@ -203,50 +167,6 @@ fn whole<T: TryFrom<u128>>(s: &str) -> Result<T, String> {
         .ok_or_else(|| format!("{t} is far too large"))
 }
 
-impl ConnectionArgs {
-    /// `--limits` and `--gsi-limits`, checked (one line saying what is wrong otherwise).
-    pub fn limits(&self) -> Result<LimitsConfig> {
-        LimitsConfig::parse(self.limits.as_deref().unwrap_or("off"), &self.gsi_limits)
-            .map_err(|e| eyre!(e))
-    }
-
-    /// The backend these flags pick. AWS is never chosen without a flag asking for it.
-    pub fn backend(&self) -> Result<Backend> {
-        if let Some(url) = &self.endpoint {
-            return Ok(Backend::Endpoint {
-                url: url.clone(),
-                region: self.region.clone(),
-                profile: self.profile.clone(),
-            });
-        }
-        if self.aws || self.profile.is_some() || self.region.is_some() {
-            return Ok(Backend::Aws {
-                profile: self.profile.clone(),
-                region: self.region.clone(),
-            });
-        }
-        if self.memory {
-            return Ok(Backend::Embedded(DbLocation::Memory));
-        }
-        if let Some(db) = &self.db {
-            return Ok(Backend::Embedded(DbLocation::File(db.clone())));
-        }
-        if let Some(url) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
-            return Ok(Backend::Endpoint {
-                url,
-                region: None,
-                profile: None,
-            });
-        }
-        Ok(Backend::Embedded(DbLocation::File(
-            backend::default_db_path()?,
-        )))
-    }
-}
-
 fn validate_concurrency(c: usize) -> Result<WriteOptions> {
     if !(1..=256).contains(&c) {
         bail!("--concurrency {c} is out of range: use 1 to 256");
@@ -302,8 +222,8 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Scan(args) => Ready::Scan(args, parse_start(args.start.as_deref())?),
         Command::Describe => Ready::Describe,
         Command::Serve(args) => return serve(&cli.conn, args).await,
-        Command::Cost(args) => return crate::cli_cost::run(cli, args).await,
-        Command::Lab(args) => return crate::labs::cli::run(cli, args).await,
+        Command::Cost(args) => return crate::cli_cost::run(&cli.conn, cli.json, args).await,
+        Command::Lab(args) => return crate::labs::cli::run(&cli.conn, cli.json, args).await,
     };
     let limits = cli.conn.limits()?;
     let backend = cli.conn.backend()?;
@@ -323,17 +243,6 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         server.stop().await;
     }
     result
-}
-
-/// Warns when an endpoint is plain http to another machine.
-pub fn warn_plain_http(backend: &Backend) {
-    if let Backend::Endpoint { url, .. } = backend
-        && backend::is_plain_http_remote(url)
-    {
-        eprintln!(
-            "warning: {url} is plain http to another machine: requests and data cross the network unencrypted"
-        );
-    }
 }
 
 fn spec_of(args: &GenerateArgs) -> GenerateSpec {

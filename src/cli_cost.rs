@@ -13,7 +13,8 @@ use clap::Args;
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 
 use crate::backend;
-use crate::cli::{Cli, warn_plain_http, write_line};
+use crate::cli::args::ConnectionArgs;
+use crate::cli::output::{warn_plain_http, write_line};
 use crate::cost::{
     CapacityChoice, CostInputs, Deletes, Gsi, Prices, RecordsPerRequest, Report, SizeSource, Sizes,
     TableClass, estimate,
@@ -126,11 +127,11 @@ fn choice<T: Copy>(flag: &str, text: &str, options: &[(&str, T)]) -> Result<T> {
 
 /// The mean size of one Scan page of the connected table's items; a generated record's if
 /// the table is empty.
-async fn measured_sizes(cli: &Cli) -> Result<Sizes> {
-    let backend = cli.conn.backend()?;
+async fn measured_sizes(conn_args: &ConnectionArgs) -> Result<Sizes> {
+    let backend = conn_args.backend()?;
     warn_plain_http(&backend);
-    let table = &cli.conn.table;
-    let conn = backend::connect(&backend, table, cli.conn.create_table)
+    let table = &conn_args.table;
+    let conn = backend::connect(&backend, table, conn_args.create_table)
         .await
         .wrap_err("cannot measure the record size (give --record-bytes to skip measuring)")?;
     let sample = conn.store.sample_items().await;
@@ -148,9 +149,9 @@ async fn measured_sizes(cli: &Cli) -> Result<Sizes> {
     }))
 }
 
-/// Runs `cost`.
-pub async fn run(cli: &Cli, args: &CostArgs) -> Result<()> {
-    if cli.json && args.markdown {
+/// Runs `cost`; `json` is the global `--json`.
+pub async fn run(conn: &ConnectionArgs, json: bool, args: &CostArgs) -> Result<()> {
+    if json && args.markdown {
         bail!("give --json or --markdown, not both");
     }
     // Every flag is checked before anything is measured or read.
@@ -249,7 +250,7 @@ pub async fn run(cli: &Cli, args: &CostArgs) -> Result<()> {
             index_entry_bytes: Sizes::generated(String::new()).index_entry_bytes,
             source: SizeSource::Flag,
         },
-        None => measured_sizes(cli).await?,
+        None => measured_sizes(conn).await?,
     };
     inputs.record_bytes = sizes.record_bytes;
     inputs.index_entry_bytes = sizes.index_entry_bytes;
@@ -264,7 +265,7 @@ pub async fn run(cli: &Cli, args: &CostArgs) -> Result<()> {
         prices_file: args.prices.as_ref().map(|p| p.display().to_string()),
         reads_defaulted: reads_per_day.is_none(),
     };
-    let out = if cli.json {
+    let out = if json {
         serde_json::to_string(&report.json())?
     } else if args.markdown {
         report.markdown()

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::backend::{self, Backend};
 use crate::store::{FlowProgress, OpReport, ProgressSink, WithFlow};
 
 /// Writes one line of command output to stdout; exits quietly if the reader has gone.
@@ -128,5 +129,16 @@ impl CpuMeter {
     }
     pub(crate) fn ms(&self) -> u64 {
         ((process_cpu_seconds() - self.0) * 1000.0).round().max(0.0) as u64
+    }
+}
+
+/// Warns when an endpoint is plain http to another machine.
+pub fn warn_plain_http(backend: &Backend) {
+    if let Backend::Endpoint { url, .. } = backend
+        && backend::is_plain_http_remote(url)
+    {
+        eprintln!(
+            "warning: {url} is plain http to another machine: requests and data cross the network unencrypted"
+        );
     }
 }

@@ -11,7 +11,8 @@ use super::catalog::{LabId, Scale};
 use super::report::{LabResult, LabsReport, MEASURED, text_bars, units};
 use super::runner::{LabConn, LabProgress, RunOptions, run_lab};
 use crate::backend::{self, Backend, DbLocation};
-use crate::cli::Cli;
+use crate::cli::args::ConnectionArgs;
+use crate::cli::output::{warn_plain_http, write_line};
 use crate::store::{CancellationToken, Capacity};
 
 /// `lab` and its subcommands.
@@ -50,14 +51,14 @@ pub struct LabRunArgs {
     pub yes: bool,
 }
 
-/// Runs `lab list` or `lab run`.
-pub async fn run(cli: &Cli, args: &LabArgs) -> Result<()> {
+/// Runs `lab list` or `lab run`; `json` is the global `--json`.
+pub async fn run(flags: &ConnectionArgs, json: bool, args: &LabArgs) -> Result<()> {
     match &args.command {
         LabCommand::List => {
-            list(cli.json);
+            list(json);
             Ok(())
         }
-        LabCommand::Run(run) => run_labs(cli, run).await,
+        LabCommand::Run(run) => run_labs(flags, json, run).await,
     }
 }
 
@@ -74,7 +75,7 @@ fn list(json: bool) {
                 })
             })
             .collect();
-        crate::cli::write_line(format_args!("{}", json!({ "labs": labs })));
+        write_line(format_args!("{}", json!({ "labs": labs })));
         return;
     }
     let width = LabId::ALL.iter().map(|l| l.name().len()).max().unwrap_or(0);
@@ -88,7 +89,7 @@ fn list(json: bool) {
                 l.question()
             ),
         };
-        crate::cli::write_line(format_args!("{line}"));
+        write_line(format_args!("{line}"));
     }
 }
 
@@ -121,13 +122,13 @@ pub fn choose(names: &[String], all: bool) -> Result<Vec<LabId>> {
     Ok(labs)
 }
 
-async fn run_labs(cli: &Cli, args: &LabRunArgs) -> Result<()> {
-    if args.markdown && cli.json {
+async fn run_labs(flags: &ConnectionArgs, json: bool, args: &LabRunArgs) -> Result<()> {
+    if args.markdown && json {
         bail!("--json and --markdown both asked: pick one");
     }
     let labs = choose(&args.names, args.all)?;
-    let backend = cli.conn.backend()?;
-    crate::cli::warn_plain_http(&backend);
+    let backend = flags.backend()?;
+    warn_plain_http(&backend);
     if matches!(backend, Backend::Aws { .. }) {
         let cost = estimate(&labs, args.scale).await?;
         eprintln!(
@@ -198,13 +199,13 @@ async fn run_labs(cli: &Cli, args: &LabRunArgs) -> Result<()> {
         date: now_rfc3339(),
         labs: results,
     };
-    if cli.json {
-        crate::cli::write_line(format_args!("{}", serde_json::to_string(&report)?));
+    if json {
+        write_line(format_args!("{}", serde_json::to_string(&report)?));
     } else if args.markdown {
-        crate::cli::write_line(format_args!("{}", report.markdown()));
+        write_line(format_args!("{}", report.markdown()));
     } else {
         for lab in &report.labs {
-            crate::cli::write_line(format_args!("{}", human(lab)));
+            write_line(format_args!("{}", human(lab)));
         }
     }
     if !errors.is_empty() {

@@ -10,10 +10,18 @@ use aws_sdk_dynamodb::types::ConsumedCapacity;
 
 use super::catalog::{LabId, Scale};
 use super::report::Variant;
-use super::runner::LabProgress;
 use super::scratch::{CreateError, Design, Scratch};
 use crate::store::report::ConsumedDetail;
 use crate::store::{Attempts, CallError, CancellationToken, OpReport, Store, StoreError, UnitKind};
+
+/// A lab moved on to a new step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabProgress {
+    /// The lab.
+    pub lab: LabId,
+    /// The step it started.
+    pub step: String,
+}
 
 /// Why a step of a lab stopped.
 #[derive(Debug, thiserror::Error)]

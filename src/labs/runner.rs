@@ -4,6 +4,7 @@
 use aws_sdk_dynamodb::Client;
 
 use super::catalog::{LabId, Scale};
+pub use super::ctx::LabProgress;
 use super::ctx::{Ctx, StepError};
 use super::lab;
 use super::report::LabResult;
@@ -17,15 +18,6 @@ pub struct LabConn {
     pub client: Client,
     /// The endpoint, for messages.
     pub endpoint: String,
-}
-
-/// A lab moved on to a new step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LabProgress {
-    /// The lab.
-    pub lab: LabId,
-    /// The step it started.
-    pub step: String,
 }
 
 /// How to run.

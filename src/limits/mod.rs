@@ -50,6 +50,7 @@ pub mod model;
 mod plan;
 mod proxy;
 mod reply;
+mod resource;
 mod throttle;
 
 pub use bound::{BoundBy, WritePlan, WriteTimeBound};

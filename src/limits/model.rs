@@ -17,54 +17,10 @@ use std::time::Duration;
 
 use super::config::{
     LimitsConfig, Mode, ON_DEMAND_READ_UNITS, ON_DEMAND_WRITE_UNITS, PARTITION_READ_UNITS,
-    PARTITION_WRITE_UNITS, Rates, thousands,
+    PARTITION_WRITE_UNITS, Rates,
 };
+pub use super::resource::{Kind, Resource};
 use super::throttle::{LimitType, Throttle, ThrottleReason};
-
-/// Reads or writes: separate buckets everywhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// Read capacity.
-    Read,
-    /// Write capacity.
-    Write,
-}
-
-impl Kind {
-    fn of(self, rates: Rates) -> f64 {
-        match self {
-            Kind::Read => rates.read,
-            Kind::Write => rates.write,
-        }
-    }
-}
-
-/// A table, or one of its global secondary indexes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Resource {
-    /// Table name.
-    pub table: String,
-    /// GSI name; `None` for the table itself (LSIs share the table's capacity).
-    pub index: Option<String>,
-}
-
-impl Resource {
-    /// The table itself.
-    pub fn table(name: &str) -> Self {
-        Resource {
-            table: name.to_owned(),
-            index: None,
-        }
-    }
-
-    /// A GSI of `table`.
-    pub fn index(table: &str, index: &str) -> Self {
-        Resource {
-            table: table.to_owned(),
-            index: Some(index.to_owned()),
-        }
-    }
-}
 
 /// What one item of a call uses of one resource: its units (estimated before the call) and
 /// the partition key value it lands on, when known (a Scan has none).
@@ -471,15 +427,6 @@ fn ids_of(kind: Kind, item: &[Use]) -> impl Iterator<Item = BucketId> + '_ {
         });
         std::iter::once(own).chain(partition)
     })
-}
-
-/// Units per second of a limit, for messages (`1,000 WCU/s`).
-pub(crate) fn per_second(units: f64, kind: Kind) -> String {
-    let unit = match kind {
-        Kind::Read => "RCU",
-        Kind::Write => "WCU",
-    };
-    format!("{} {unit}/s", thousands(units))
 }
 
 #[cfg(test)]

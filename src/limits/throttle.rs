@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 use super::config::{
     ON_DEMAND_READ_UNITS, ON_DEMAND_WRITE_UNITS, PARTITION_READ_UNITS, PARTITION_WRITE_UNITS,
 };
-use super::model::{Kind, Resource, per_second};
+use super::resource::{Kind, Resource, per_second};
 
 /// The namespace DynamoDB puts before error names in `__type`.
 pub const ERROR_NAMESPACE: &str = "com.amazonaws.dynamodb.v20120810#";

@@ -1,0 +1,96 @@
+//! The connection flags every command shares (`--table`, `--db`, `--memory`, `--endpoint`,
+//! `--aws`, `--profile`, `--region`, `--create-table`, `--limits`, `--gsi-limits`) and the
+//! backend they pick. A module of its own so that commands defined outside `cli.rs` (cost,
+//! labs) take these without depending on the command list that names them.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use color_eyre::eyre::{Result, eyre};
+
+use crate::backend::{self, Backend, DbLocation};
+use crate::limits::LimitsConfig;
+use crate::schema::DEFAULT_TABLE_NAME;
+
+/// Which backend and table.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Table name.
+    #[arg(long, global = true, default_value = DEFAULT_TABLE_NAME, value_name = "NAME")]
+    pub table: String,
+    /// Embedded engine: keep the data in this SQLite file (default: local.db in the platform data directory).
+    #[arg(long, global = true, value_name = "PATH", conflicts_with_all = ["memory", "endpoint", "aws"])]
+    pub db: Option<PathBuf>,
+    /// Embedded engine in memory: nothing is kept after exit.
+    #[arg(long, global = true, conflicts_with_all = ["endpoint", "aws"])]
+    pub memory: bool,
+    /// A DynamoDB-compatible endpoint: DynamoDB Local, LocalStack, Alternator
+    /// (default from AWS_ENDPOINT_URL_DYNAMODB when no other backend flag is given).
+    #[arg(long, global = true, value_name = "URL", conflicts_with = "aws")]
+    pub endpoint: Option<String>,
+    /// Amazon DynamoDB with the standard credential chain (env, profiles, SSO).
+    #[arg(long, global = true)]
+    pub aws: bool,
+    /// AWS profile (implies --aws unless --endpoint is given).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (implies --aws unless --endpoint is given).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub region: Option<String>,
+    /// On AWS, create the table if it is missing (local engines always do).
+    #[arg(long, global = true)]
+    pub create_table: bool,
+    /// Simulate AWS's throughput limits in front of a local engine: off (the default),
+    /// on-demand, or provisioned:READ,WRITE[,burst=SECONDS] (capacity units per second).
+    /// Refused on AWS, which has its own.
+    #[arg(long, global = true, value_name = "MODEL")]
+    pub limits: Option<String>,
+    /// A GSI's own read and write units per second under --limits, e.g. by_customer=100,50
+    /// (repeat for more indexes).
+    #[arg(long, global = true, value_name = "NAME=READ,WRITE")]
+    pub gsi_limits: Vec<String>,
+}
+
+impl ConnectionArgs {
+    /// `--limits` and `--gsi-limits`, checked (one line saying what is wrong otherwise).
+    pub fn limits(&self) -> Result<LimitsConfig> {
+        LimitsConfig::parse(self.limits.as_deref().unwrap_or("off"), &self.gsi_limits)
+            .map_err(|e| eyre!(e))
+    }
+
+    /// The backend these flags pick. AWS is never chosen without a flag asking for it.
+    pub fn backend(&self) -> Result<Backend> {
+        if let Some(url) = &self.endpoint {
+            return Ok(Backend::Endpoint {
+                url: url.clone(),
+                region: self.region.clone(),
+                profile: self.profile.clone(),
+            });
+        }
+        if self.aws || self.profile.is_some() || self.region.is_some() {
+            return Ok(Backend::Aws {
+                profile: self.profile.clone(),
+                region: self.region.clone(),
+            });
+        }
+        if self.memory {
+            return Ok(Backend::Embedded(DbLocation::Memory));
+        }
+        if let Some(db) = &self.db {
+            return Ok(Backend::Embedded(DbLocation::File(db.clone())));
+        }
+        if let Some(url) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB")
+            .ok()
+            .filter(|u| !u.is_empty())
+        {
+            return Ok(Backend::Endpoint {
+                url,
+                region: None,
+                profile: None,
+            });
+        }
+        Ok(Backend::Embedded(DbLocation::File(
+            backend::default_db_path()?,
+        )))
+    }
+}
