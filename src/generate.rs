@@ -130,6 +130,18 @@ pub fn realistic_distribution() -> Vec<(u32, f64)> {
     dist
 }
 
+/// The mean records per request of the realistic mix, from [`realistic_distribution`];
+/// computed once (the generate dialog asks on every frame).
+pub fn realistic_mean() -> f64 {
+    static MEAN: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| {
+        realistic_distribution()
+            .iter()
+            .map(|(n, p)| f64::from(*n) * p)
+            .sum()
+    });
+    *MEAN
+}
+
 /// The largest payload whose record still fits in an item (the other attributes at their
 /// largest: 10-digit seq and counts, a 13-digit TTL).
 pub fn max_payload_bytes() -> usize {

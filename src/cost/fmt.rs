@@ -13,13 +13,7 @@ fn grouped(value: f64, decimals: usize, trim: bool) -> String {
     }
     let text = format!("{:.*}", decimals, value.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3 + 1);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
+    let grouped = crate::fmt::group_digits(int);
     let frac = if trim {
         frac.trim_end_matches('0')
     } else {

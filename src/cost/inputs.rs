@@ -38,7 +38,11 @@ impl RecordsPerRequest {
 
     /// The mean records per request.
     pub fn mean(&self) -> f64 {
-        self.distribution().iter().map(|(n, p)| n * p).sum()
+        match self {
+            RecordsPerRequest::Fixed(n) => *n,
+            RecordsPerRequest::Realistic => crate::generate::realistic_mean(),
+            RecordsPerRequest::Sample(_) => self.distribution().iter().map(|(n, p)| n * p).sum(),
+        }
     }
 
     /// Short name for output: `fixed`, `realistic` or `sample`.

@@ -129,18 +129,7 @@ pub fn units(u: f64) -> String {
     }
 }
 
-/// A whole number with thousands separators: `1,024`.
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::fmt::thousands;
 
 /// `2.0x`: how many times `a` is `b` (`-` when `b` is zero).
 pub fn ratio(a: f64, b: f64) -> String {

@@ -72,23 +72,7 @@ impl fmt::Display for LimitsLabel {
     }
 }
 
-/// Formats a whole number with thousands separators (`10,000`).
-pub fn thousands(n: f64) -> String {
-    let whole = n.round().abs() as u64;
-    let digits = whole.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0.0 && whole > 0 {
-        format!("-{out}")
-    } else {
-        out
-    }
-}
+pub use crate::fmt::thousands_f64 as thousands;
 
 impl LimitsConfig {
     /// Parses `--limits MODEL` (and `--gsi-limits`, one `NAME=READ,WRITE` per entry).

@@ -21,6 +21,7 @@ use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
 use super::app::{App, ScreenId};
 use super::layout::centered;
 use super::layout::{Chrome, MIN_HEIGHT, MIN_WIDTH};
+use crate::fmt::thousands;
 
 /// Draws the whole screen for `app`.
 pub fn draw(frame: &mut Frame, app: &App) {
@@ -92,11 +93,6 @@ fn fit(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width - 1).collect();
     out.push('…');
     out
-}
-
-/// `1234567` -> `1,234,567`.
-fn thousands(n: u64) -> String {
-    crate::labs::report::thousands(n)
 }
 
 /// Capacity units: whole numbers without decimals, halves and tenths with one.

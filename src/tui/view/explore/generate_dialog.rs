@@ -198,13 +198,10 @@ fn least_time(form: &GenerateForm, limits: &LimitsConfig) -> Option<String> {
         },
         // Realistic: the largest request is drawn at random (up to 5,000 records), so only
         // the table's rate bounds it for sure; the mean gives the total.
-        Mix::Realistic => {
-            let mean = crate::generate::realistic_distribution()
-                .iter()
-                .map(|(n, p)| f64::from(*n) * p)
-                .sum::<f64>();
-            WritePlan::even(requests as f64 * mean * per_record as f64, requests)
-        }
+        Mix::Realistic => WritePlan::even(
+            requests as f64 * crate::generate::realistic_mean() * per_record as f64,
+            requests,
+        ),
     };
     Some(format!(
         "simulated limits: {}",
