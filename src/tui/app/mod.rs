@@ -219,9 +219,14 @@ impl App {
         self.screen = screen;
         if screen == ScreenId::Cost {
             // Price what was read: the records in the Items pane are this table's.
+            // Measured once per loaded request: converting its records is not free.
             let items = &self.explore.items;
-            if let Some(sizes) = cost::explored_sizes(&items.records, &items.sizes) {
-                self.cost.measured(sizes);
+            let loaded = items.request_id.clone().map(|id| (id, items.len()));
+            if loaded.is_some() && loaded != self.cost.measured_from {
+                if let Some(sizes) = cost::explored_sizes(&items.records, &items.sizes) {
+                    self.cost.measured(sizes);
+                }
+                self.cost.measured_from = loaded;
             }
         }
         // Leaving a running job behind is fine: say where it is.

@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use self::form::{CostForm, Field};
 use super::help::HelpSection;
 use crate::cost::{CostInputs, Estimate, LineKind, Prices, Report, SizeSource, Sizes, estimate};
-use crate::schema::Record;
+use crate::schema::{Record, RequestId};
 use crate::tui::msg::Command;
 
 /// Which half of the screen has the keys.
@@ -38,6 +38,8 @@ pub struct Cost {
     pub result: Result<(CostInputs, Estimate), (Field, String)>,
     /// The prices (us-east-1, shipped with the app).
     pub prices: Prices,
+    /// The Explore request (and its record count) the record size was last measured from.
+    pub measured_from: Option<(RequestId, usize)>,
 }
 
 impl Default for Cost {
@@ -49,6 +51,7 @@ impl Default for Cost {
             focus: Focus::Inputs,
             result: Err((Field::RequestsPerDay, String::new())),
             prices: Prices::us_east_1(),
+            measured_from: None,
         };
         cost.recalculate();
         cost
