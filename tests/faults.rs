@@ -980,6 +980,7 @@ async fn the_tui_under_faults_shows_progress_logs_retries_and_shows_errors() {
             ui.until("progress showing retries", |a| {
                 a.session
                     .long_job
+                    .as_ref()
                     .is_none_or(|j| j.progress.is_some_and(|p| p.retries > 0 && p.done > 0))
             })
             .await;

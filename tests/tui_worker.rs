@@ -44,7 +44,7 @@ async fn run_to_end(
         assert_eq!(event.id, JobId(id), "only job {id} is running");
         match event.kind {
             EventKind::Planned(p) => planned = p,
-            EventKind::Progress(p) => progress.push((Instant::now(), p.done)),
+            EventKind::Progress(p) => progress.push((Instant::now(), p.progress.done)),
             other => return (planned, progress, other),
         }
     }
@@ -309,7 +309,20 @@ async fn cancelling_a_generate_reports_truthfully_what_was_written() {
             match event.kind {
                 EventKind::Planned(p) => planned = p,
                 EventKind::Progress(p) => {
-                    assert!(p.done < total, "{}: cancelled before the end", engine.name);
+                    assert!(
+                        p.progress.done < total,
+                        "{}: cancelled before the end",
+                        engine.name
+                    );
+                    // The live chart's in-flight count: the adaptive writer's state reaches
+                    // the UI, not just the counters.
+                    assert!(
+                        (1..=p.max_in_flight).contains(&p.in_flight_limit),
+                        "{}: in flight {} of {}",
+                        engine.name,
+                        p.in_flight_limit,
+                        p.max_in_flight
+                    );
                     w.commands
                         .send(WorkerCommand::Cancel(JobId(1)))
                         .await

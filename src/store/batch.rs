@@ -76,6 +76,17 @@ pub struct FlowProgress {
     pub max_in_flight: usize,
 }
 
+impl From<BatchProgress> for FlowProgress {
+    /// The counters with no adaptive writer's state (both limits 0).
+    fn from(progress: BatchProgress) -> Self {
+        FlowProgress {
+            progress,
+            in_flight_limit: 0,
+            max_in_flight: 0,
+        }
+    }
+}
+
 /// Where a batch write reports progress: any `Fn(BatchProgress)` (the counters only), or
 /// [`WithFlow`] to get the adaptive writer's state too.
 pub trait ProgressSink: Send + Sync {
@@ -99,11 +110,7 @@ pub struct WithFlow<F>(pub F);
 impl<F: Fn(FlowProgress) + Send + Sync> ProgressSink for WithFlow<F> {
     fn progress(&self, p: BatchProgress) {
         // Only reached if called directly: no adaptive state to give.
-        (self.0)(FlowProgress {
-            progress: p,
-            in_flight_limit: 0,
-            max_in_flight: 0,
-        });
+        (self.0)(p.into());
     }
 
     fn flow(&self, f: FlowProgress) {

@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 use crate::generate::GenerateSpec;
 use crate::schema::{RecordKey, RequestId};
 use crate::store::StoreError;
-use crate::store::{BatchProgress, OpReport, QueryOptions, QueryOutput, ScanOptions, ScanPage};
+use crate::store::{FlowProgress, OpReport, QueryOptions, QueryOutput, ScanOptions, ScanPage};
 
 /// Tags one job from start to its last event, so results of a superseded job can be told apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -136,7 +136,7 @@ pub enum EventKind {
     /// A generate job chose its request ids and counts (sent before writing starts).
     Planned(Vec<GeneratedRequest>),
     /// A batch write advanced (coalesced: at most ~10 per second per job).
-    Progress(BatchProgress),
+    Progress(FlowProgress),
     /// A scan page arrived.
     Scanned(ScanPage),
     /// A query finished.

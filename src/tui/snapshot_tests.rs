@@ -157,8 +157,74 @@ fn generate_dialog_while_running() {
             unprocessed_resent: 3,
             elapsed: Duration::from_millis(250),
         };
-        event(&mut a, id, T0 + 10, EventKind::Progress(progress));
+        event(&mut a, id, T0 + 10, EventKind::Progress(progress.into()));
         snapshot("generate_running", &a, size);
+    }
+}
+
+/// One request of 10,000 records under the simulated on-demand limits: the chart rides its
+/// partition key's 1,000 WCU/s line, with the seconds that saw throttles marked.
+#[test]
+fn generate_riding_the_simulated_limit() {
+    for size in SIZES {
+        let mut a = main_screen(size);
+        a.session.limits =
+            crate::limits::LimitsConfig::parse("on-demand", &[]).expect("a valid model");
+        key(&mut a, 'g');
+        press(&mut a, KeyCode::Tab);
+        press(&mut a, KeyCode::Backspace);
+        press(&mut a, KeyCode::Backspace);
+        for c in "10000".chars() {
+            key(&mut a, c);
+        }
+        let id = job_id(&press(&mut a, KeyCode::Enter));
+        let planned = vec![GeneratedRequest {
+            request_id: rid(7),
+            records: 10_000,
+            created_at: "2026-11-24T14:14:00Z".into(),
+        }];
+        event(&mut a, id, T0 + 10, EventKind::Planned(planned));
+        // A burst over the first second, then the writer settles at the limit after throttles.
+        let rates = [1900.0, 1100.0, 700.0, 1000.0, 980.0, 1010.0, 1000.0, 990.0];
+        let throttles = [0, 3, 2, 0, 1, 0, 0, 0];
+        let (mut units, mut throttled) = (0.0, 0);
+        for (second, (rate, t)) in rates.iter().zip(throttles).enumerate() {
+            units += rate;
+            throttled += t;
+            let progress = BatchProgress {
+                done: units as u64,
+                total: 10_000,
+                write_units: units,
+                retries: 0,
+                throttled,
+                unprocessed_resent: 0,
+                elapsed: Duration::from_secs(second as u64 + 1),
+            };
+            let flow = crate::store::FlowProgress {
+                progress,
+                in_flight_limit: if t > 0 { 2 } else { 4 },
+                max_in_flight: 8,
+            };
+            event(&mut a, id, T0 + 11, EventKind::Progress(flow));
+        }
+        let job = a.session.long_job.as_ref().expect("running");
+        assert_eq!(
+            job.limit_wcu,
+            Some(1000.0),
+            "one key: its partition's limit"
+        );
+        snapshot("generate_limited", &a, size);
+        // Done: the log's row and the Detail pane name the throttling reasons with counts.
+        let mut done = report("generate", "BatchWriteItem", 10_000, 0.0, 10_000.0);
+        done.throttled = 6;
+        done.throttling_reasons = [("TableWriteKeyRangeThroughputExceeded".to_owned(), 6)]
+            .into_iter()
+            .collect();
+        event(&mut a, id, T0 + 20, EventKind::Generated(done));
+        while a.explore.focus != crate::tui::layout::Pane::Log {
+            press(&mut a, KeyCode::Tab);
+        }
+        snapshot("generate_limited_done", &a, size);
     }
 }
 
@@ -198,7 +264,7 @@ fn delete_while_running() {
             unprocessed_resent: 0,
             elapsed: Duration::from_millis(40),
         };
-        event(&mut a, id, T0 + 30, EventKind::Progress(progress));
+        event(&mut a, id, T0 + 30, EventKind::Progress(progress.into()));
         press(&mut a, KeyCode::Esc);
         snapshot("delete_running", &a, size);
     }
@@ -283,7 +349,7 @@ fn a_job_running_behind_another_screen() {
             unprocessed_resent: 0,
             elapsed: Duration::from_millis(40),
         };
-        event(&mut a, id, T0 + 10, EventKind::Progress(progress));
+        event(&mut a, id, T0 + 10, EventKind::Progress(progress.into()));
         key(&mut a, '2');
         snapshot("job_behind_labs", &a, size);
     }

@@ -20,7 +20,7 @@ use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use super::msg::{ClockTime, EventKind, GeneratedRequest, Job, JobId, WorkerCommand, WorkerEvent};
 use crate::generate::{GenerateSpec, build_records};
-use crate::store::{BatchProgress, CancellationToken, Store, StoreError, WriteOptions};
+use crate::store::{CancellationToken, FlowProgress, Store, StoreError, WithFlow, WriteOptions};
 
 /// Most progress events per job per second is 1 / this.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -279,10 +279,10 @@ async fn run_lab(
 /// sends the latest value at most every [`PROGRESS_INTERVAL`].
 async fn with_progress<F, Fut, T>(id: JobId, events: &mpsc::Sender<WorkerEvent>, work: F) -> T
 where
-    F: FnOnce(Box<dyn Fn(BatchProgress) + Send + Sync>) -> Fut,
+    F: FnOnce(WithFlow<Box<dyn Fn(FlowProgress) + Send + Sync>>) -> Fut,
     Fut: Future<Output = T>,
 {
-    let (tx, mut rx) = watch::channel::<Option<BatchProgress>>(None);
+    let (tx, mut rx) = watch::channel::<Option<FlowProgress>>(None);
     let forward_events = events.clone();
     let forwarder = tokio::spawn(async move {
         while rx.changed().await.is_ok() {
@@ -293,9 +293,10 @@ where
             tokio::time::sleep(PROGRESS_INTERVAL).await;
         }
     });
-    let progress: Box<dyn Fn(BatchProgress) + Send + Sync> = Box::new(move |p| {
+    let progress: Box<dyn Fn(FlowProgress) + Send + Sync> = Box::new(move |p| {
         tx.send_replace(Some(p));
     });
+    let progress = WithFlow(progress);
     let out = work(progress).await;
     // The final event carries the full report; a progress event after it would only confuse.
     forwarder.abort();

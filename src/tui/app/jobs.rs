@@ -4,6 +4,7 @@
 use crate::generate::GenerateSpec;
 use crate::schema::RequestId;
 use crate::store::BatchProgress;
+use crate::tui::app::flow::FlowSeries;
 use crate::tui::msg::{GeneratedRequest, JobId};
 
 /// A job the app is waiting for, and what to do with its answer.
@@ -69,12 +70,17 @@ impl What {
 }
 
 /// The running generate or delete, for its progress dialog.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LongJob {
     /// Its id.
     pub id: JobId,
     /// The latest progress.
     pub progress: Option<BatchProgress>,
+    /// Its write units per second so far, for the live chart.
+    pub flow: FlowSeries,
+    /// The write rate the simulated limits hold it to (the chart's limit line); `None`
+    /// when nothing is simulated or the plan is not known yet.
+    pub limit_wcu: Option<f64>,
     /// Esc was pressed; waiting for the store to stop.
     pub cancelling: bool,
 }

@@ -10,6 +10,7 @@
 
 pub mod cost;
 pub mod explore;
+pub mod flow;
 pub mod help;
 pub mod jobs;
 pub mod labs;
@@ -154,6 +155,7 @@ impl App {
             let mut commands: Vec<Command> = self
                 .session
                 .long_job
+                .as_ref()
                 .map(|job| Command::Cancel(job.id))
                 .into_iter()
                 .collect();
@@ -252,6 +254,10 @@ impl App {
                     ..
                 }) = s.in_flight.get_mut(&id)
                 {
+                    if let Some(job) = s.long_job.as_mut().filter(|j| j.id == id) {
+                        let counts: Vec<u32> = planned.iter().map(|r| r.records).collect();
+                        job.limit_wcu = flow::limit_rate(&s.limits, &counts);
+                    }
                     *p = planned;
                 }
                 Vec::new()
@@ -262,7 +268,8 @@ impl App {
             }
             EventKind::Progress(progress) => {
                 if let Some(job) = s.long_job.as_mut().filter(|j| j.id == id) {
-                    job.progress = Some(progress);
+                    job.progress = Some(progress.progress);
+                    job.flow.push(&progress);
                 }
                 Vec::new()
             }
@@ -272,7 +279,7 @@ impl App {
                 let Some(flight) = s.in_flight.remove(&id) else {
                     return Vec::new();
                 };
-                if s.long_job.is_some_and(|j| j.id == id) {
+                if s.long_job.as_ref().is_some_and(|j| j.id == id) {
                     s.long_job = None;
                 }
                 match flight.what {

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use ratatui::layout::Rect;
 
+use super::flow::{self, FlowSeries};
 use super::jobs::{InFlight, LongJob, What};
 use super::oplog::{LogRow, OpLog, Outcome};
 use crate::limits::LimitsConfig;
@@ -139,14 +140,23 @@ impl Session {
         let id = JobId(self.next_job);
         self.next_job += 1;
         let long = job.is_long();
-        self.in_flight.insert(id, InFlight { label, what });
         if long {
+            // A delete is of one request: one partition key. A generate's plan comes later.
+            let limit_wcu = match &what {
+                What::Delete { count, .. } => {
+                    flow::limit_rate(&self.limits, &[u32::try_from(*count).unwrap_or(u32::MAX)])
+                }
+                _ => None,
+            };
             self.long_job = Some(LongJob {
                 id,
                 progress: None,
+                flow: FlowSeries::default(),
+                limit_wcu,
                 cancelling: false,
             });
         }
+        self.in_flight.insert(id, InFlight { label, what });
         Command::Start { id, job }
     }
 

@@ -107,9 +107,13 @@ fn a_generate_keeps_running_across_screens_and_finishes_on_explore() {
         unprocessed_resent: 0,
         elapsed: std::time::Duration::from_millis(40),
     };
-    event(&mut a, id, 1, EventKind::Progress(progress));
+    event(&mut a, id, 1, EventKind::Progress(progress.into()));
     assert_eq!(
-        a.session.long_job.and_then(|j| j.progress).map(|p| p.done),
+        a.session
+            .long_job
+            .as_ref()
+            .and_then(|j| j.progress)
+            .map(|p| p.done),
         Some(5)
     );
     // q does not abandon it; Esc belongs to Explore, so it does nothing on Labs.

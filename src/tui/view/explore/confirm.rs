@@ -62,7 +62,7 @@ pub fn draw(frame: &mut Frame, area: Rect, confirm: &ConfirmDelete) {
 
 /// Draws the progress of a running delete.
 pub fn draw_progress(frame: &mut Frame, area: Rect, job: &LongJob, what: &What) {
-    let popup = centered(area, 68, 5);
+    let popup = centered(area, 72, 5 + generate_dialog::CHART_HEIGHT);
     frame.render_widget(Clear, popup);
     let title = match what {
         What::Delete {

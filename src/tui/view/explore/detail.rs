@@ -92,6 +92,15 @@ fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
             usd(r.consumed.total.on_demand_usd())
         )),
     ];
+    if !r.throttling_reasons.is_empty() {
+        lines.push(Line::styled("Throttling reasons (calls)", bold));
+        for (reason, n) in &r.throttling_reasons {
+            lines.push(Line::styled(
+                format!("  {reason}: {n}"),
+                Style::new().fg(Color::Yellow),
+            ));
+        }
+    }
     for (name, c) in &r.consumed.indexes {
         lines.push(Line::from(format!(
             "  index {name}: {} RCU, {} WCU",

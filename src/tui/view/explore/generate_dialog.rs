@@ -1,11 +1,13 @@
 //! The generate dialog: the form, an estimate of what it will cost, the validation message,
-//! and while the job runs a progress gauge (records done, records/s, WCU, retries).
+//! and while the job runs a progress gauge (records done, records/s, WCU, retries) over a live
+//! chart of the write units consumed per second, the simulated limit and the throttles.
 
 use ratatui::Frame;
 use ratatui::layout::{Margin, Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Gauge, Paragraph, Wrap};
+use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, Gauge, GraphType, Paragraph, Wrap};
 
 use crate::generate::{GenerateSpec, Mix, max_payload_bytes};
 use crate::limits::{LimitsConfig, WritePlan};
@@ -16,6 +18,10 @@ use crate::tui::app::explore::generate_form::{Field, GenerateForm};
 use crate::tui::view::{centered, thousands, units};
 
 const LABEL_W: usize = 22;
+/// Lines the live chart adds to a progress dialog.
+pub const CHART_HEIGHT: u16 = 11;
+/// Below this the chart is left out (small terminals keep the gauge).
+const CHART_MIN_HEIGHT: u16 = 5;
 
 /// Draws the dialog; `running` is the job and the spec it runs, once started.
 pub fn draw(
@@ -25,7 +31,15 @@ pub fn draw(
     running: Option<(&LongJob, &GenerateSpec)>,
     limits: &LimitsConfig,
 ) {
-    let popup = centered(area, 72, 15);
+    let popup = centered(
+        area,
+        72,
+        if running.is_some() {
+            15 + CHART_HEIGHT
+        } else {
+            15
+        },
+    );
     frame.render_widget(Clear, popup);
     let title = if running.is_some() {
         " Generate requests: running "
@@ -105,9 +119,10 @@ pub fn draw(
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 
+    // Under the fields and the estimate (8 lines): the gauge, and the chart as tall as fits.
     let bottom = Rect {
-        y: inner.y + inner.height.saturating_sub(3),
-        height: inner.height.min(3),
+        y: inner.y + 8.min(inner.height),
+        height: inner.height.saturating_sub(8),
         ..inner
     };
     match running {
@@ -181,7 +196,96 @@ pub fn progress(frame: &mut Frame, area: Rect, job: &LongJob) {
     };
     frame.render_widget(
         Paragraph::new(vec![Line::raw(numbers), Line::from(hint)]),
-        rest,
+        Rect {
+            height: rest.height.min(2),
+            ..rest
+        },
+    );
+    let chart = Rect {
+        y: rest.y + 2,
+        height: rest.height.saturating_sub(2),
+        ..rest
+    };
+    if chart.height >= CHART_MIN_HEIGHT {
+        flow_chart(frame, chart, job);
+    }
+}
+
+/// Write units consumed per second against the simulated limit, throttled seconds marked,
+/// and the in-flight count the adaptive writer chose.
+fn flow_chart(frame: &mut Frame, area: Rect, job: &LongJob) {
+    let flow = &job.flow;
+    let rates = flow.rate_points();
+    let marks = flow.throttle_points();
+    let peak = rates.iter().map(|&(_, r)| r).fold(0.0, f64::max);
+    let y_max = (job.limit_wcu.unwrap_or(0.0).max(peak) * 1.2).max(10.0);
+    let x_max = (flow.complete_seconds() as f64).max(10.0);
+    let limit_line: Vec<(f64, f64)> = job
+        .limit_wcu
+        .map(|l| vec![(0.0, l), (x_max, l)])
+        .unwrap_or_default();
+    let mut datasets = vec![
+        Dataset::default()
+            .name("WCU/s")
+            .marker(Marker::Braille)
+            .graph_type(GraphType::Line)
+            .style(Style::new().fg(Color::Green))
+            .data(&rates),
+    ];
+    if !limit_line.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name("limit")
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(Style::new().fg(Color::Red))
+                .data(&limit_line),
+        );
+    }
+    if !marks.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name("throttled")
+                .marker(Marker::Dot)
+                .graph_type(GraphType::Scatter)
+                .style(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD))
+                .data(&marks),
+        );
+    }
+    let now = match flow.latest_rate() {
+        Some(rate) => format!("{} WCU/s", thousands(rate.round() as u64)),
+        None => "WCU/s from the first second".to_owned(),
+    };
+    let limit = match job.limit_wcu {
+        Some(l) => format!(" · limit {} simulated", thousands(l.round() as u64)),
+        None => String::new(),
+    };
+    let in_flight = if flow.max_in_flight > 0 {
+        format!(" · in flight {}/{}", flow.in_flight, flow.max_in_flight)
+    } else {
+        String::new()
+    };
+    let title = format!(
+        " {now}{limit}{in_flight} · {} throttled ",
+        thousands(flow.throttled_total())
+    );
+    let axis = Style::new().fg(Color::DarkGray);
+    frame.render_widget(
+        Chart::new(datasets)
+            .block(Block::bordered().title(title).border_style(axis))
+            .x_axis(
+                Axis::default()
+                    .bounds([0.0, x_max])
+                    .style(axis)
+                    .labels(["0 s".to_owned(), format!("{x_max:.0} s")]),
+            )
+            .y_axis(
+                Axis::default()
+                    .bounds([0.0, y_max])
+                    .style(axis)
+                    .labels(["0".to_owned(), thousands(y_max.round() as u64)]),
+            ),
+        area,
     );
 }
 

@@ -28,6 +28,23 @@ pub(super) fn outcome_text(o: &Outcome) -> String {
     }
 }
 
+/// The throttling reasons of a row, short (` · TableWriteKeyRange×12`): every reason ends in
+/// `ThroughputExceeded`, so that part says nothing in a narrow column. Empty when none.
+pub(super) fn reasons_text(report: &crate::store::OpReport) -> String {
+    if report.throttling_reasons.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = report
+        .throttling_reasons
+        .iter()
+        .map(|(reason, n)| {
+            let short = reason.strip_suffix("ThroughputExceeded").unwrap_or(reason);
+            format!("{short}×{n}")
+        })
+        .collect();
+    format!(" · {}", parts.join(", "))
+}
+
 fn outcome_color(o: &Outcome) -> Color {
     match o {
         Outcome::Ok => Color::Green,
@@ -134,10 +151,13 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
                     Line::from(t).right_aligned()
                 }));
             }
-            cells.push(Cell::from(Span::styled(
-                outcome_text(&row.outcome),
-                Style::new().fg(outcome_color(&row.outcome)),
-            )));
+            cells.push(Cell::from(Line::from(vec![
+                Span::styled(
+                    outcome_text(&row.outcome),
+                    Style::new().fg(outcome_color(&row.outcome)),
+                ),
+                Span::styled(reasons_text(&row.report), Style::new().fg(Color::Yellow)),
+            ])));
             Row::new(cells).style(style)
         })
         .collect();

@@ -123,22 +123,25 @@ fn generate_runs_reports_progress_and_lists_the_new_requests_first() {
         unprocessed_resent: 2,
         elapsed: Duration::from_millis(500),
     };
-    event(&mut a, id, EventKind::Progress(progress));
+    event(&mut a, id, EventKind::Progress(progress.into()));
     assert_eq!(
-        a.session.long_job.expect("running").progress,
+        a.session.long_job.as_ref().expect("running").progress,
         Some(progress)
     );
     // A progress event of another job is not ours.
     event(
         &mut a,
         JobId(999),
-        EventKind::Progress(BatchProgress {
-            done: 1,
-            ..progress
-        }),
+        EventKind::Progress(
+            BatchProgress {
+                done: 1,
+                ..progress
+            }
+            .into(),
+        ),
     );
     assert_eq!(
-        a.session.long_job.expect("running").progress,
+        a.session.long_job.as_ref().expect("running").progress,
         Some(progress)
     );
 
@@ -185,6 +188,7 @@ fn esc_cancels_a_running_generate_and_the_log_says_how_much_was_written() {
     assert!(
         a.session
             .long_job
+            .as_ref()
             .expect("still running until the store stops")
             .cancelling
     );
