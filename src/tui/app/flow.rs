@@ -1,5 +1,7 @@
 //! The live chart of a running generate or delete: write units consumed in each second,
-//! throttled calls in each second, and how many calls the adaptive writer lets run at once.
+//! throttled calls and items handed back unprocessed in each second (both are the limits
+//! pushing back: a BatchWriteItem is only rejected whole when none of its items fits), and
+//! how many calls the adaptive writer lets run at once.
 //!
 //! Built from the cumulative counters of [`FlowProgress`] updates, which arrive coalesced
 //! (about ten a second) and not on second boundaries: the units between two updates are
@@ -16,14 +18,16 @@ pub struct FlowSeries {
     pub wcu: Vec<f64>,
     /// Calls throttled in second `i`.
     pub throttled: Vec<u64>,
+    /// Items handed back unprocessed (and resent) in second `i`.
+    pub unprocessed: Vec<u64>,
     /// Calls the adaptive writer allowed in flight at the latest update.
     pub in_flight: usize,
     /// The most it may allow.
     pub max_in_flight: usize,
     /// Seconds since the start at the latest update.
     pub elapsed: f64,
-    /// Cumulative units and throttles at the latest update.
-    last: (f64, u64),
+    /// Cumulative units, throttles and unprocessed items at the latest update.
+    last: (f64, u64, u64),
 }
 
 impl FlowSeries {
@@ -32,6 +36,7 @@ impl FlowSeries {
         let t = f.progress.elapsed.as_secs_f64().max(self.elapsed);
         let units = (f.progress.write_units - self.last.0).max(0.0);
         let throttled = f.progress.throttled.saturating_sub(self.last.1);
+        let unprocessed = f.progress.unprocessed_resent.saturating_sub(self.last.2);
         let end_bin = t.floor() as usize;
         self.grow(end_bin + 1);
         let span = t - self.elapsed;
@@ -48,16 +53,22 @@ impl FlowSeries {
             }
         }
         self.throttled[end_bin] += throttled;
+        self.unprocessed[end_bin] += unprocessed;
         self.in_flight = f.in_flight_limit;
         self.max_in_flight = f.max_in_flight;
         self.elapsed = t;
-        self.last = (f.progress.write_units, f.progress.throttled);
+        self.last = (
+            f.progress.write_units,
+            f.progress.throttled,
+            f.progress.unprocessed_resent,
+        );
     }
 
     fn grow(&mut self, len: usize) {
         if self.wcu.len() < len {
             self.wcu.resize(len, 0.0);
             self.throttled.resize(len, 0);
+            self.unprocessed.resize(len, 0);
         }
     }
 
@@ -74,10 +85,11 @@ impl FlowSeries {
             .collect()
     }
 
-    /// `(second's midpoint, WCU/s)` of the seconds with throttled calls, marked on the line.
+    /// `(second's midpoint, WCU/s)` of the seconds in which the limits pushed back (throttled
+    /// calls or unprocessed items), marked on the line.
     pub fn throttle_points(&self) -> Vec<(f64, f64)> {
         (0..self.complete_seconds())
-            .filter(|&i| self.throttled[i] > 0)
+            .filter(|&i| self.throttled[i] > 0 || self.unprocessed[i] > 0)
             .map(|i| (i as f64 + 0.5, self.wcu[i]))
             .collect()
     }
@@ -90,6 +102,11 @@ impl FlowSeries {
     /// Throttled calls so far.
     pub fn throttled_total(&self) -> u64 {
         self.last.1
+    }
+
+    /// Items handed back unprocessed so far.
+    pub fn unprocessed_total(&self) -> u64 {
+        self.last.2
     }
 }
 
@@ -111,6 +128,15 @@ mod tests {
     use crate::store::BatchProgress;
 
     fn update(secs: f64, write_units: f64, throttled: u64) -> FlowProgress {
+        with_unprocessed(secs, write_units, throttled, 0)
+    }
+
+    fn with_unprocessed(
+        secs: f64,
+        write_units: f64,
+        throttled: u64,
+        unprocessed: u64,
+    ) -> FlowProgress {
         FlowProgress {
             progress: BatchProgress {
                 done: 0,
@@ -118,7 +144,7 @@ mod tests {
                 write_units,
                 retries: 0,
                 throttled,
-                unprocessed_resent: 0,
+                unprocessed_resent: unprocessed,
                 elapsed: Duration::from_secs_f64(secs),
             },
             in_flight_limit: 3,
@@ -160,6 +186,17 @@ mod tests {
         // The second still filling has its throttle counted but not marked yet.
         assert_eq!(s.throttled, vec![0, 4, 0, 1]);
         assert_eq!(s.throttled_total(), 5);
+    }
+
+    #[test]
+    fn unprocessed_items_mark_their_second_too() {
+        let mut s = FlowSeries::default();
+        s.push(&with_unprocessed(1.0, 1000.0, 0, 0));
+        s.push(&with_unprocessed(1.5, 1500.0, 0, 25));
+        s.push(&with_unprocessed(2.0, 2000.0, 0, 25));
+        s.push(&with_unprocessed(3.0, 3000.0, 0, 25));
+        assert_eq!(s.throttle_points(), vec![(1.5, 1000.0)]);
+        assert_eq!((s.throttled_total(), s.unprocessed_total()), (0, 25));
     }
 
     #[test]

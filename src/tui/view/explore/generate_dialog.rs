@@ -245,7 +245,7 @@ fn flow_chart(frame: &mut Frame, area: Rect, job: &LongJob) {
     if !marks.is_empty() {
         datasets.push(
             Dataset::default()
-                .name("throttled")
+                .name("pushed back")
                 .marker(Marker::Dot)
                 .graph_type(GraphType::Scatter)
                 .style(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD))
@@ -257,18 +257,16 @@ fn flow_chart(frame: &mut Frame, area: Rect, job: &LongJob) {
         None => "WCU/s from the first second".to_owned(),
     };
     let limit = match job.limit_wcu {
-        Some(l) => format!(" · limit {} simulated", thousands(l.round() as u64)),
+        Some(l) => format!(" · limit {} (simulated)", thousands(l.round() as u64)),
         None => String::new(),
     };
     let in_flight = if flow.max_in_flight > 0 {
-        format!(" · in flight {}/{}", flow.in_flight, flow.max_in_flight)
+        format!(" · in flight {} of {}", flow.in_flight, flow.max_in_flight)
     } else {
         String::new()
     };
-    let title = format!(
-        " {now}{limit}{in_flight} · {} throttled ",
-        thousands(flow.throttled_total())
-    );
+    // The counts of throttled calls and unprocessed items are on the line above.
+    let title = format!(" {now}{limit}{in_flight} ");
     let axis = Style::new().fg(Color::DarkGray);
     frame.render_widget(
         Chart::new(datasets)
