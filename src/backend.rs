@@ -4,6 +4,11 @@
 //!   memory), and the client talks to it over loopback like to any endpoint.
 //! - endpoint: DynamoDB Local, LocalStack, Alternator; dummy credentials unless some are set.
 //! - aws: the standard credential chain (env, profiles, SSO). Never chosen implicitly.
+//!
+//! A database file has one engine: the first process to open it serves it, later ones join
+//! that engine ([`owner`]).
+
+mod owner;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -20,6 +25,8 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use self::owner::{Claim, OwnerLock};
+pub use self::owner::{Holder, lock_path};
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, TableCheck, TableInfo};
 
@@ -86,16 +93,75 @@ pub struct EmbeddedServer {
     addr: SocketAddr,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
+    /// A database file's claim, released when the server goes.
+    _owner: Option<OwnerLock>,
+}
+
+/// The embedded engine of a database: this process's own, or the one another process runs on
+/// the same file.
+pub enum Embedded {
+    /// This process serves the database.
+    Own(EmbeddedServer),
+    /// Another process does; connect to its engine.
+    Joined(Holder),
+}
+
+/// Holds `path`, or finds the process that does (a blocking wait of a few seconds at most).
+async fn claim_file(path: &Path) -> Result<Claim> {
+    ensure_parent(path)?;
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || owner::claim(&path))
+        .await
+        .map_err(|e| eyre!("internal error claiming the database file: {e}"))?
 }
 
 impl EmbeddedServer {
-    /// Opens the database and serves it on `bind` (port 0: any free port).
+    /// Serves the database on a free loopback port, or joins the process already serving its
+    /// file (see [`owner`]).
+    pub async fn open_or_join(db: &DbLocation) -> Result<Embedded> {
+        let owner = match db {
+            DbLocation::Memory => None,
+            DbLocation::File(path) => match claim_file(path).await? {
+                Claim::Owner(lock) => Some(lock),
+                Claim::Held(holder) => return Ok(Embedded::Joined(holder)),
+            },
+        };
+        let loopback = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+        Ok(Embedded::Own(Self::serve(db, loopback, owner).await?))
+    }
+
+    /// Opens the database and serves it on `bind` (port 0: any free port). A file another
+    /// process serves is refused, naming that process (only one engine per file).
     pub async fn start(db: &DbLocation, bind: SocketAddr) -> Result<Self> {
+        let owner = match db {
+            DbLocation::Memory => None,
+            DbLocation::File(path) => match claim_file(path).await? {
+                Claim::Owner(lock) => Some(lock),
+                Claim::Held(h) => bail!(
+                    "{} is already served by process {} at {}: point your client there, or stop                      that process first (only one engine may open a database file)",
+                    path.display(),
+                    h.pid,
+                    h.url
+                ),
+            },
+        };
+        Self::serve(db, bind, owner).await
+    }
+
+    async fn serve(
+        db: &DbLocation,
+        bind: SocketAddr,
+        mut owner: Option<OwnerLock>,
+    ) -> Result<Self> {
         let database = open_database(db)?;
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .wrap_err_with(|| format!("cannot listen on {bind} for the embedded engine"))?;
         let addr = listener.local_addr()?;
+        if let Some(lock) = owner.as_mut() {
+            lock.publish(&format!("http://{addr}"))
+                .wrap_err("cannot say where the embedded engine listens in its lock file")?;
+        }
         let (tx, rx) = oneshot::channel::<()>();
         let task = tokio::spawn(dynoxide::server::serve_with_shutdown(
             listener,
@@ -108,6 +174,7 @@ impl EmbeddedServer {
             addr,
             shutdown: Some(tx),
             task: Some(task),
+            _owner: owner,
         })
     }
 
@@ -152,19 +219,25 @@ impl Drop for EmbeddedServer {
     }
 }
 
+/// Creates the directory a database file goes in.
+fn ensure_parent(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).wrap_err_with(|| {
+            format!(
+                "cannot create {} for the embedded database",
+                parent.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
 fn open_database(db: &DbLocation) -> Result<dynoxide::Database> {
     match db {
         DbLocation::Memory => dynoxide::Database::memory()
             .map_err(|e| eyre!("cannot start the in-memory engine: {e}")),
         DbLocation::File(path) => {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).wrap_err_with(|| {
-                    format!(
-                        "cannot create {} for the embedded database",
-                        parent.display()
-                    )
-                })?;
-            }
+            ensure_parent(path)?;
             let text = path
                 .to_str()
                 .ok_or_else(|| eyre!("the database path {} is not valid UTF-8", path.display()))?;
@@ -367,14 +440,17 @@ pub async fn open_with_limits(
     let mut layer = None;
     let (client, info, server) = match backend {
         Backend::Embedded(db) => {
-            let server =
-                EmbeddedServer::start(db, SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0))
-                    .await?;
-            let label = match db {
+            let mut label = match db {
                 DbLocation::Memory => "embedded (in memory)".to_owned(),
                 DbLocation::File(p) => format!("embedded {}", p.display()),
             };
-            let url = server.url();
+            let (url, server) = match EmbeddedServer::open_or_join(db).await? {
+                Embedded::Own(server) => (server.url(), Some(server)),
+                Embedded::Joined(holder) => {
+                    label.push_str(&format!(", shared with pid {}", holder.pid));
+                    (holder.url, None)
+                }
+            };
             let (client_url, l) = layer_for(&url, limits).await?;
             layer = l;
             let info = BackendInfo {
@@ -383,7 +459,7 @@ pub async fn open_with_limits(
                 endpoint: url,
                 limits: limits.label(false),
             };
-            (local_client(&client_url), info, Some(server))
+            (local_client(&client_url), info, server)
         }
         Backend::Endpoint {
             url,
