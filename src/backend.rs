@@ -25,7 +25,8 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use self::owner::{Claim, OwnerLock};
+use self::owner::Claim;
+pub use self::owner::OwnerLock;
 pub use self::owner::{Holder, lock_path};
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, TableCheck, TableInfo};
@@ -113,6 +114,20 @@ async fn claim_file(path: &Path) -> Result<Claim> {
     tokio::task::spawn_blocking(move || owner::claim(&path))
         .await
         .map_err(|e| eyre!("internal error claiming the database file: {e}"))?
+}
+
+/// Holds `path` for this process alone (no engine is started): for work on the file itself,
+/// such as `compact`. Refused, naming the holder, while another process has it open.
+pub async fn hold_exclusively(path: &Path) -> Result<OwnerLock> {
+    match claim_file(path).await? {
+        Claim::Owner(lock) => Ok(lock),
+        Claim::Held(h) => bail!(
+            "{} is open in process {} (engine at {}): close it first, this needs the file to itself",
+            path.display(),
+            h.pid,
+            h.url
+        ),
+    }
 }
 
 impl EmbeddedServer {
@@ -512,6 +527,18 @@ pub async fn connect_with_limits(
     };
     check_gsi_names(&client, table, limits).await?;
     let mut store = Store::new(client, table, &info.endpoint)?;
+    if let Backend::Embedded(DbLocation::File(path)) = backend {
+        let file = crate::store::DbFile::new(path);
+        // Off the runtime: 8 MB written once per database, usually already there.
+        let made = {
+            let file = file.clone();
+            tokio::task::spawn_blocking(move || file.ensure_reserve())
+                .await
+                .unwrap_or(false)
+        };
+        tracing::info!(reserve = made, "disk reserve for deletes");
+        store = store.on_file(file);
+    }
     if let Some(layer) = layer {
         store = store.keeping(Arc::new(layer)).patient_under_throttling();
     }

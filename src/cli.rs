@@ -72,6 +72,10 @@ pub enum Command {
     Cost(Box<crate::cli_cost::CostArgs>),
     /// Labs: experiments on scratch tables that show how DynamoDB behaves, measured.
     Lab(crate::labs::cli::LabArgs),
+    /// Give the space of deleted records back to the disk (VACUUM of the embedded database).
+    Compact,
+    /// Delete the table to start over (asks first; on AWS also needs --confirm NAME).
+    DropTable(crate::cli_admin::DropTableArgs),
 }
 
 /// `generate` flags.
@@ -224,6 +228,10 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Serve(args) => return serve(&cli.conn, args).await,
         Command::Cost(args) => return crate::cli_cost::run(&cli.conn, cli.json, args).await,
         Command::Lab(args) => return crate::labs::cli::run(&cli.conn, cli.json, args).await,
+        Command::Compact => return crate::cli_admin::compact(&cli.conn, cli.json).await,
+        Command::DropTable(args) => {
+            return crate::cli_admin::drop_table(&cli.conn, cli.json, args).await;
+        }
     };
     let limits = cli.conn.limits()?;
     let backend = cli.conn.backend()?;

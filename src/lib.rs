@@ -6,6 +6,7 @@
 
 pub mod backend;
 pub mod cli;
+pub mod cli_admin;
 pub mod cli_cost;
 pub mod cost;
 pub mod fmt;

@@ -71,6 +71,14 @@ pub enum StoreError {
     /// Refused before anything was sent.
     #[error("{0}")]
     InvalidInput(String),
+    /// The engine's disk is full. Not retried: waiting does not free space.
+    #[error("the engine's disk is full ({detail}){hint}")]
+    DiskFull {
+        /// What the engine said.
+        detail: String,
+        /// `: <file> is on a full disk (0 B free) ...`, when the store knows its file.
+        hint: String,
+    },
     /// Some records (or deletes) did not land; the report counts what did.
     #[error(
         "{confirmed} of {total} {what} confirmed; {} failed{}{}: {cause}",
@@ -181,6 +189,12 @@ where
                     message,
                     reasons,
                 }
+            } else if status >= 500 && message.to_ascii_lowercase().contains("disk is full") {
+                // SQLite's "database or disk is full": retrying only spends the time.
+                Failure::Final(StoreError::DiskFull {
+                    detail: message,
+                    hint: String::new(),
+                })
             } else if status >= 500 {
                 let code = if code.is_empty() {
                     format!("HTTP {status}")

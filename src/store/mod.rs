@@ -9,6 +9,7 @@
 pub mod aimd;
 mod batch;
 mod delete;
+pub mod disk;
 pub mod error;
 mod read;
 pub mod report;
@@ -32,6 +33,7 @@ pub use batch::{
     BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, ProgressSink, WithFlow, WriteOptions,
 };
 
+pub use disk::DbFile;
 pub use error::StoreError;
 use error::{Failure, classify};
 pub use read::{
@@ -55,6 +57,9 @@ pub struct Store {
     patient: bool,
     /// What the client talks through and must outlive it (the `--limits` layer), if anything.
     _transport: Option<Arc<dyn Any + Send + Sync>>,
+    /// The embedded engine's database file, to name it (and release its reserve) when the
+    /// disk is full.
+    db_file: Option<DbFile>,
 }
 
 impl std::fmt::Debug for Store {
@@ -116,7 +121,15 @@ impl Store {
             retry: RetryPolicy::default(),
             patient: false,
             _transport: None,
+            db_file: None,
         })
+    }
+
+    /// The engine keeps the table in `file` (the embedded engine): a full disk is then
+    /// reported with the file, the space left, and the reserve released for deletes.
+    pub fn on_file(mut self, file: DbFile) -> Self {
+        self.db_file = Some(file);
+        self
     }
 
     /// Under sustained throttling (simulated `--limits`, where riding the limit is the
@@ -185,6 +198,16 @@ impl Store {
             attempts += 1;
             let mut reasons_seen = String::new();
             let (code, message) = match classify(&err, &self.endpoint, &self.table) {
+                Failure::Final(StoreError::DiskFull { detail, .. }) => {
+                    let hint = self
+                        .db_file
+                        .as_ref()
+                        .map(|f| format!(": {}", f.full_disk_hint()))
+                        .unwrap_or_default();
+                    let err = StoreError::DiskFull { detail, hint };
+                    tracing::warn!(api, error = %err, "call failed, not retryable");
+                    return Err(CallError::Failed { err, maybe_applied });
+                }
                 Failure::Final(err) => {
                     tracing::warn!(api, error = %err, "call failed, not retryable");
                     return Err(CallError::Failed { err, maybe_applied });
