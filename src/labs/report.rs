@@ -138,10 +138,10 @@ pub fn units(u: f64) -> String {
     if u != 0.0 && u.abs() < 0.1 {
         format!("{u:.3}")
     } else if u.abs() >= 1_000.0 {
-        // Thousands apart, as every other count in the reports.
-        let tenths = (u.abs() * 10.0).round() as u64;
+        // Whole units, thousands apart, as every other count in the reports (a tenth is
+        // noise at this size, and the tables keep their width).
         let sign = if u < 0.0 { "-" } else { "" };
-        format!("{sign}{}.{}", thousands(tenths / 10), tenths % 10)
+        format!("{sign}{}", thousands(u.abs().round() as u64))
     } else {
         format!("{u:.1}")
     }
@@ -261,8 +261,9 @@ mod tests {
         assert_eq!(thousands(409_601), "409,601");
         assert_eq!(units(0.5), "0.5");
         assert_eq!(units(0.05), "0.050");
-        assert_eq!(units(3000.0), "3,000.0");
-        assert_eq!(units(12345.67), "12,345.7");
+        assert_eq!(units(999.5), "999.5");
+        assert_eq!(units(3000.0), "3,000");
+        assert_eq!(units(12345.67), "12,346");
         assert_eq!(ratio(2.0, 1.0), "2.0x");
         assert_eq!(ratio(1.0, 0.0), "-");
     }
