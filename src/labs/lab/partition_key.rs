@@ -181,17 +181,22 @@ fn throttles(v: &Variant) -> String {
     let reasons: Vec<String> = v
         .throttling_reasons
         .iter()
-        .map(|(r, n)| format!("{r} on {} calls", thousands(*n)))
+        .map(|(r, n)| format!("{r} on {}", count(*n, "call")))
         .collect();
     let mut text = format!(
-        "{} calls throttled and {} items handed back unprocessed",
-        thousands(v.throttled),
-        thousands(v.unprocessed)
+        "{} throttled and {} handed back unprocessed",
+        count(v.throttled, "call"),
+        count(v.unprocessed, "item")
     );
     if !reasons.is_empty() {
         text.push_str(&format!(" ({})", reasons.join(", ")));
     }
     text
+}
+
+/// `1 call`, `2,000 calls`.
+fn count(n: u64, what: &str) -> String {
+    format!("{} {what}{}", thousands(n), if n == 1 { "" } else { "s" })
 }
 
 /// The model's least time, in words.
