@@ -21,8 +21,8 @@ use ratatui::backend::TestBackend;
 
 const RECORDS: u32 = 100_000;
 
-/// The app after querying a request of `n` records (200-byte payloads, like `generate`).
-pub fn loaded_app(n: u32) -> App {
+/// The app at 120x40 on a table said to hold `n` records, started.
+fn started_app(n: u32) -> App {
     let table = TableInfo {
         name: "requests".into(),
         status: "ACTIVE".into(),
@@ -37,6 +37,12 @@ pub fn loaded_app(n: u32) -> App {
         (120, 40),
     );
     let _ = app.init();
+    app
+}
+
+/// The app after querying a request of `n` records (200-byte payloads, like `generate`).
+pub fn loaded_app(n: u32) -> App {
+    let mut app = started_app(n);
     let id = RequestId::new_random();
     press(&mut app, KeyCode::Char('/'));
     typed(&mut app, id.as_str());
@@ -108,20 +114,7 @@ fn partition_key_result() -> LabResult {
 
 /// The Labs tab: `partition-key`'s result on screen while `gsi` runs.
 pub fn labs_app() -> App {
-    let table = TableInfo {
-        name: "requests".into(),
-        status: "ACTIVE".into(),
-        key_schema: "request_id (S, HASH) + seq (N, RANGE)".into(),
-        billing_mode: "PAY_PER_REQUEST".into(),
-        item_count: 0,
-        size_bytes: 0,
-        created: false,
-    };
-    let mut app = App::new(
-        ConnInfo::new("embedded (in memory)", false, &table),
-        (120, 40),
-    );
-    let _ = app.init();
+    let mut app = started_app(0);
     press(&mut app, KeyCode::Char('2'));
     let at = |app: &App, lab| LabId::ALL.iter().position(|l| *l == lab) != Some(app.labs.selected);
     while at(&app, LabId::PartitionKey) {
