@@ -319,6 +319,16 @@ async fn a_heavy_customer_throttles_a_table_keyed_by_customer_and_not_one_keyed_
             .map(|b| b.1)
             .fold(0.0, f64::max);
         assert!(hottest > 1_000.0, "{engine}: a key above 1,000 WCU: {r:#?}");
+        // The chart's per-key WCU (item sizes by the 1 KB rule) add up to what the engine
+        // reported: every customer is in the chart.
+        let customers: f64 = r
+            .chart
+            .bars
+            .iter()
+            .filter(|(label, _)| label.starts_with("customer-"))
+            .map(|b| b.1)
+            .sum();
+        assert_eq!(customers, c.write_units, "{engine}: {r:#?}");
         let bound = LimitsConfig::parse("on-demand", &[])
             .expect("on-demand")
             .min_write_time(WritePlan {
