@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::labs::scratch::list_scratch_tables;
 use dynamo_explorer::labs::{LabConn, LabId, LabResult, RunOptions, Scale, Variant, run_lab};
+use dynamo_explorer::limits::{LimitsConfig, WritePlan};
+use dynamo_explorer::size::write_units;
 use dynamo_explorer::store::CancellationToken;
 
 /// The embedded engine every test of this binary shares: served from its own thread and
@@ -289,6 +291,103 @@ async fn filters_and_projections_return_less_for_the_same_rcu() {
     .await;
 }
 
+#[tokio::test]
+async fn a_heavy_customer_throttles_a_table_keyed_by_customer_and_not_one_keyed_by_request() {
+    on_every_engine(LabId::PartitionKey, |engine, r| {
+        let (c, q) = (v(r, "keyed by customer id"), v(r, "keyed by request id"));
+        assert_eq!(
+            (c.items, c.write_units),
+            (q.items, q.write_units),
+            "{engine}: the same workload"
+        );
+        assert!(c.write_units > 0.0, "{engine}");
+        // Keyed by customer: the heavy customer's key meets its partition's limit.
+        let key_range = "TableWriteKeyRangeThroughputExceeded";
+        assert!(c.throttled + c.unprocessed > 0, "{engine}: {c:#?}");
+        assert!(
+            c.throttling_reasons.get(key_range).is_some_and(|n| *n > 0)
+                && c.throttling_reasons.len() == 1,
+            "{engine}: {:?}",
+            c.throttling_reasons
+        );
+        // No faster than the model allows for its busiest key (a lower bound only).
+        let hottest = r
+            .chart
+            .bars
+            .iter()
+            .filter(|(label, _)| label.starts_with("customer-"))
+            .map(|b| b.1)
+            .fold(0.0, f64::max);
+        assert!(hottest > 1_000.0, "{engine}: a key above 1,000 WCU: {r:#?}");
+        // The chart's per-key WCU (item sizes by the 1 KB rule) add up to what the engine
+        // reported: every customer is in the chart.
+        let customers: f64 = r
+            .chart
+            .bars
+            .iter()
+            .filter(|(label, _)| label.starts_with("customer-"))
+            .map(|b| b.1)
+            .sum();
+        assert_eq!(customers, c.write_units, "{engine}: {r:#?}");
+        let bound = LimitsConfig::parse("on-demand", &[])
+            .expect("on-demand")
+            .min_write_time(WritePlan {
+                total_wcu: c.write_units,
+                partition_keys: 1,
+                largest_key_wcu: hottest,
+            })
+            .expect("simulated");
+        assert!(bound.seconds > 0.0, "{engine}: {bound}");
+        assert!(
+            c.elapsed_ms as f64 >= bound.seconds * 1_000.0 - 2.0,
+            "{engine}: {} ms, but {bound}",
+            c.elapsed_ms
+        );
+        // Keyed by request: the same load spread out never throttles.
+        assert_eq!((q.throttled, q.unprocessed), (0, 0), "{engine}: {q:#?}");
+        assert!(q.throttling_reasons.is_empty(), "{engine}: {q:#?}");
+        assert!(r.conclusion.contains(key_range), "{}", r.conclusion);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_gsi_adds_its_write_units_and_a_slow_one_throttles_the_table() {
+    on_every_engine(LabId::Gsi, |engine, r| {
+        let (none, keys, all) = (v(r, "no index"), v(r, "KEYS_ONLY GSI"), v(r, "ALL GSI"));
+        let per_write = write_units(none.item_bytes.expect("item size") as usize) as f64;
+        assert!(none.items > 0, "{engine}");
+        assert_eq!(none.write_units, per_write * none.items as f64, "{engine}");
+        // Both engines report the index's share under INDEXES: a KEYS_ONLY entry (keys alone,
+        // under 1 KB) costs one more unit per write, an ALL entry the whole item again.
+        assert_eq!(
+            keys.write_units,
+            none.write_units + keys.items as f64,
+            "{engine}: {r:#?}"
+        );
+        assert_eq!(all.write_units, 2.0 * none.write_units, "{engine}: {r:#?}");
+        // Back-pressure: base-table puts refused for the index, and only for it.
+        let bp = v(r, "GSI at 10 WCU/s");
+        assert!(bp.throttled > 0, "{engine}: {bp:#?}");
+        assert!(bp.items > 0, "{engine}: the first puts fit: {bp:#?}");
+        assert_eq!(bp.items + bp.throttled, bp.calls, "{engine}: {bp:#?}");
+        assert!(
+            bp.throttling_reasons
+                .keys()
+                .eq(["IndexWriteProvisionedThroughputExceeded"]),
+            "{engine}: {:?}",
+            bp.throttling_reasons
+        );
+        assert!(
+            r.conclusion
+                .contains("IndexWriteProvisionedThroughputExceeded"),
+            "{}",
+            r.conclusion
+        );
+    })
+    .await;
+}
+
 /// A private engine, so ListTables before and after is this test's alone.
 async fn private() -> (EmbeddedServer, LabConn) {
     let server = start_embedded().await;
@@ -377,6 +476,27 @@ async fn no_scratch_table_is_left_after_a_run_a_cancel_or_a_failure_midway() {
         Vec::<String>::new(),
         "after a failure"
     );
+
+    // A failure in a lab with three tables and a limits layer of its own.
+    let opts = RunOptions {
+        fail_at_step: Some("GSI at 10 WCU/s".into()),
+    };
+    let err = run_lab(
+        &c,
+        LabId::Gsi,
+        Scale::Small,
+        &opts,
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
+    .expect_err("forced failure");
+    assert_eq!(err.step, "GSI at 10 WCU/s", "{err}");
+    assert_eq!(
+        scratch_tables(&c).await,
+        Vec::<String>::new(),
+        "after a failure in gsi"
+    );
 }
 
 #[tokio::test]
@@ -406,7 +526,7 @@ async fn an_endpoint_that_cannot_create_tables_says_so() {
 
 #[tokio::test]
 async fn labs_not_built_yet_say_why() {
-    for lab in [LabId::PartitionKey, LabId::Gsi, LabId::TtlVsDelete] {
+    for lab in LabId::ALL.into_iter().filter(|l| l.availability().is_err()) {
         let err = run_lab(
             &conn(&shared_embedded()),
             lab,

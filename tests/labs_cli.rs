@@ -75,7 +75,10 @@ fn bad_lab_input_is_refused_with_a_clear_message() {
         &["huge", "small", "full"],
     );
     fails_with(&["--memory", "lab", "run"], &["--all"]);
-    fails_with(&["--memory", "lab", "run", "gsi"], &["not available yet"]);
+    fails_with(
+        &["--memory", "lab", "run", "ttl-vs-delete"],
+        &["not available yet"],
+    );
     fails_with(
         &["--memory", "--json", "lab", "run", "reads", "--markdown"],
         &["pick one"],

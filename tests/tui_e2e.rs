@@ -3,6 +3,8 @@
 //! them, quit; then check the terminal was restored and, with the library, that the file
 //! holds exactly the 148 records left.
 //!
+//! Also the Labs tab: run `reads` on the in-memory engine and see its table and chart.
+//!
 //! Every step waits for the screen to show its result (polling, with a deadline), never for
 //! a fixed time.
 
@@ -138,28 +140,7 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
     assert!(screen.contains("48 records · 0 selected"), "{screen}");
 
     // Quit: the terminal is put back.
-    let before_quit = tui.raw_len();
-    tui.send("q");
-    let status = tui.wait_exit(STEP);
-    assert!(status.success(), "exit status {status:?}");
-    // Everything the app printed last is read before looking at it.
-    tui.wait_drained(Duration::from_secs(5));
-    let after = tui.raw_since(before_quit);
-    assert!(
-        contains(&after, b"\x1b[?1049l"),
-        "left the alternate screen"
-    );
-    assert!(contains(&after, b"\x1b[?25h"), "showed the cursor");
-    assert!(
-        contains(&after, b"\x1b[?2004l"),
-        "turned bracketed paste off"
-    );
-    tui.with_screen(|screen| {
-        assert!(!screen.alternate_screen());
-        assert!(!screen.hide_cursor());
-        assert!(!screen.bracketed_paste());
-        assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
-    });
+    quit_and_check_the_terminal(&mut tui);
 
     // The data, read back with the library from the same file.
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -200,6 +181,82 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
         assert!(seqs.contains(&0) && seqs.contains(&2) && seqs.contains(&49));
         server.stop().await;
     });
+}
+
+/// Presses q, then checks the app exited and put the terminal back as it found it.
+fn quit_and_check_the_terminal(tui: &mut Pty) {
+    let before_quit = tui.raw_len();
+    tui.send("q");
+    let status = tui.wait_exit(STEP);
+    assert!(status.success(), "exit status {status:?}");
+    // Everything the app printed last is read before looking at it.
+    tui.wait_drained(Duration::from_secs(5));
+    let after = tui.raw_since(before_quit);
+    assert!(
+        contains(&after, b"\x1b[?1049l"),
+        "left the alternate screen"
+    );
+    assert!(contains(&after, b"\x1b[?25h"), "showed the cursor");
+    assert!(
+        contains(&after, b"\x1b[?2004l"),
+        "turned bracketed paste off"
+    );
+    tui.with_screen(|screen| {
+        assert!(!screen.alternate_screen());
+        assert!(!screen.hide_cursor());
+        assert!(!screen.bracketed_paste());
+        assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+    });
+}
+
+#[test]
+fn labs_tab_runs_reads_and_shows_its_table_and_chart() {
+    let mut cmd = pty::command(["--memory"]);
+    cmd.env("NO_COLOR", "1");
+    let mut tui = Pty::spawn_command(cmd, Size::LARGE);
+    tui.wait_for("end of table: empty", STEP);
+    tui.settle = Duration::from_millis(30);
+
+    // Tab 2, then pick `reads` (down to the next lab and back up).
+    tui.send("2");
+    tui.wait_for("Labs (small scale)", STEP);
+    tui.send("j");
+    tui.wait_for("┌ query-vs-scan ─", STEP);
+    tui.send("k");
+    let screen = tui.wait_for("┌ reads ─", STEP);
+    assert!(screen.contains("Not run yet"), "{screen}");
+    assert!(!screen.contains("get transactional"), "{screen}");
+
+    // Enter runs it; the result replaces "Not run yet" once it is over.
+    tui.send("\r");
+    let screen = tui.wait_for("RCU per 3,000 B item read", STEP);
+    for text in [
+        // The table: its headings and every variant.
+        "$/M calls",
+        "get eventual",
+        "get strong",
+        "get transactional",
+        "query eventual",
+        "query strong",
+        // The conclusion, with a ratio computed from the measured units.
+        "Per 3,000 B item, GetItem cost",
+        "(2.0x eventual)",
+        // The list: the lab's last result.
+        "✓ small scale",
+    ] {
+        assert!(screen.contains(text), "{text:?} on screen:\n{screen}");
+    }
+    // The chart: one bar per variant, each with its measured RCU per item; a strong GetItem
+    // of a 3,000 B item is 1.0 RCU.
+    let strong_bar = screen
+        .lines()
+        .filter(|l| l.contains("get strong"))
+        .find(|l| l.contains('█'))
+        .unwrap_or_else(|| panic!("a bar for get strong:\n{screen}"));
+    assert!(strong_bar.contains("1.0"), "{strong_bar}");
+    assert!(!screen.contains("Not run yet"), "{screen}");
+
+    quit_and_check_the_terminal(&mut tui);
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

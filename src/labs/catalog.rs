@@ -121,9 +121,6 @@ impl LabId {
     /// `Err(why)` for a lab that cannot run in this build yet.
     pub fn availability(self) -> Result<(), &'static str> {
         match self {
-            LabId::PartitionKey | LabId::Gsi => Err(
-                "needs the simulated throughput limits (--limits), which are not in this build yet",
-            ),
             LabId::TtlVsDelete => {
                 Err("needs TTL sweeping on the embedded engine, which is not built yet")
             }

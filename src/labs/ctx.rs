@@ -2,6 +2,7 @@
 //! cancellation) and [`Meter`] (calls, items, ConsumedCapacity, throttles and time of one
 //! variant, turned into a [`Variant`]).
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
@@ -12,7 +13,9 @@ use super::catalog::{LabId, Scale};
 use super::report::Variant;
 use super::scratch::{CreateError, Design, Scratch};
 use crate::store::report::ConsumedDetail;
-use crate::store::{Attempts, CallError, CancellationToken, OpReport, Store, StoreError, UnitKind};
+use crate::store::{
+    Attempts, CallError, CancellationToken, OpReport, RetryPolicy, Store, StoreError, UnitKind,
+};
 
 /// A lab moved on to a new step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +143,8 @@ pub struct Meter {
     items: u64,
     consumed: ConsumedDetail,
     throttled: u64,
+    unprocessed: u64,
+    reasons: BTreeMap<String, u64>,
     started: Instant,
     item_bytes: Option<u64>,
     returned_bytes: Option<u64>,
@@ -159,6 +164,8 @@ impl Meter {
             items: 0,
             consumed: ConsumedDetail::default(),
             throttled: 0,
+            unprocessed: 0,
+            reasons: BTreeMap::new(),
             started: Instant::now(),
             item_bytes: None,
             returned_bytes: None,
@@ -184,8 +191,47 @@ impl Meter {
             .send(api, 0, Some(ctx.cancel()), &mut attempts, call)
             .await;
         self.calls += 1 + attempts.failed.len() as u64;
-        self.throttled += attempts.throttled;
+        self.note_throttles(&attempts);
         Ok(result?.0)
+    }
+
+    /// Sends one call once, without retrying a throttle: `None` when it was throttled (counted,
+    /// with its reasons). For showing refusals, where a retry would hide them.
+    pub async fn attempt<T, E, Fut>(
+        &mut self,
+        ctx: &Ctx<'_>,
+        store: &Store,
+        api: &'static str,
+        call: impl FnMut() -> Fut,
+    ) -> Result<Option<T>, StepError>
+    where
+        Fut: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        ctx.check()?;
+        let once = store.clone().with_retry(RetryPolicy {
+            max_attempts: 1,
+            ..RetryPolicy::default()
+        });
+        let mut attempts = Attempts::default();
+        let result = once
+            .send(api, 0, Some(ctx.cancel()), &mut attempts, call)
+            .await;
+        // Every failed attempt was logged; a success is one more call.
+        self.calls += attempts.failed.len() as u64 + u64::from(result.is_ok());
+        self.note_throttles(&attempts);
+        match result {
+            Ok((out, _)) => Ok(Some(out)),
+            Err(CallError::Failed { err, .. }) if err.is_throttling() => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn note_throttles(&mut self, attempts: &Attempts) {
+        self.throttled += attempts.throttled;
+        for (reason, n) in &attempts.reasons {
+            *self.reasons.entry(reason.clone()).or_default() += n;
+        }
     }
 
     /// Counts a call made outside [`Meter::send`] (one whose failure is the point).
@@ -204,7 +250,16 @@ impl Meter {
         self.calls += report.calls;
         self.items += report.items;
         self.throttled += report.throttled;
+        self.unprocessed += report.unprocessed_resent;
+        for (reason, n) in &report.throttling_reasons {
+            *self.reasons.entry(reason.clone()).or_default() += n;
+        }
         self.consumed.merge(&report.consumed);
+    }
+
+    /// What ConsumedCapacity said so far, table and indexes apart.
+    pub fn detail(&self) -> &ConsumedDetail {
+        &self.consumed
     }
 
     /// Notes the size of the item the variant is about.
@@ -227,6 +282,8 @@ impl Meter {
             write_units: self.consumed.total.write,
             elapsed_ms: self.started.elapsed().as_millis() as u64,
             throttled: self.throttled,
+            unprocessed: self.unprocessed,
+            throttling_reasons: self.reasons,
             item_bytes: self.item_bytes,
             returned_bytes: self.returned_bytes,
             rule: None,

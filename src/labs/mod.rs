@@ -4,6 +4,7 @@
 //! computed from those numbers.
 //!
 //! - `catalog.rs`: the labs by name, their questions, which are available.
+//! - `limited.rs`: scratch tables behind throughput limits (labs 6 and 7).
 //! - `runner.rs`: runs labs; scratch tables are deleted afterwards whatever happened.
 //! - `scratch.rs`: creating and deleting `lab-NAME-xxxxxx` tables.  `ctx.rs`: what a lab
 //!   measures with (steps, cancellation, the [`ctx::Meter`] of calls and capacity).
@@ -14,6 +15,7 @@ pub mod catalog;
 pub mod cli;
 pub mod ctx;
 mod lab;
+mod limited;
 pub mod report;
 pub mod runner;
 pub mod scratch;

@@ -1,6 +1,7 @@
 //! What a lab measured: [`LabResult`] (Serialize: the `--json` shape the issue spells out),
 //! and the markdown report with its charts drawn as text bars.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -9,7 +10,7 @@ use super::catalog::Scale;
 use crate::store::Capacity;
 
 /// One way of doing the thing a lab compares, as measured.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Variant {
     /// What differs, e.g. `get strong`, `scan 100`.
     pub name: String,
@@ -25,6 +26,14 @@ pub struct Variant {
     pub elapsed_ms: u64,
     /// Throttling errors seen.
     pub throttled: u64,
+    /// Batch items handed back unprocessed (a batch's way of being throttled) and resent.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unprocessed: u64,
+    /// Throttling reasons, with how many calls each refused or cut short: as the simulated
+    /// limits layer counted them where one runs (it sees batches cut short too), else as the
+    /// throttling errors the client got named them.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub throttling_reasons: BTreeMap<String, u64>,
     /// Size of the item written or read, where the lab is about size.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item_bytes: Option<u64>,
@@ -64,6 +73,10 @@ impl Variant {
         }
         self.capacity().on_demand_usd() / self.calls as f64 * 1e6
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// Headings of [`Variant::cells`].
@@ -124,6 +137,11 @@ pub struct LabsReport {
 pub fn units(u: f64) -> String {
     if u != 0.0 && u.abs() < 0.1 {
         format!("{u:.3}")
+    } else if u.abs() >= 1_000.0 {
+        // Whole units, thousands apart, as every other count in the reports (a tenth is
+        // noise at this size, and the tables keep their width).
+        let sign = if u < 0.0 { "-" } else { "" };
+        format!("{sign}{}", thousands(u.abs().round() as u64))
     } else {
         format!("{u:.1}")
     }
@@ -146,7 +164,12 @@ const BAR_WIDTH: f64 = 40.0;
 /// The chart as text bars, one line each: `scan 100  ████████ 12.5`.
 pub fn text_bars(chart: &Chart) -> String {
     let max = chart.bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
-    let label_width = chart.bars.iter().map(|b| b.0.len()).max().unwrap_or(0);
+    let label_width = chart
+        .bars
+        .iter()
+        .map(|b| b.0.chars().count())
+        .max()
+        .unwrap_or(0);
     let mut out = String::new();
     for (label, value) in &chart.bars {
         let len = if max > 0.0 {
@@ -238,6 +261,9 @@ mod tests {
         assert_eq!(thousands(409_601), "409,601");
         assert_eq!(units(0.5), "0.5");
         assert_eq!(units(0.05), "0.050");
+        assert_eq!(units(999.5), "999.5");
+        assert_eq!(units(3000.0), "3,000");
+        assert_eq!(units(12345.67), "12,346");
         assert_eq!(ratio(2.0, 1.0), "2.0x");
         assert_eq!(ratio(1.0, 0.0), "-");
     }

@@ -29,12 +29,14 @@ pub struct GsiDesign {
     pub projection: ProjectionType,
 }
 
-/// How a scratch table is built. Always the request table's keys (`request_id` S + `seq` N),
-/// so the store's reads and writes work on it; on-demand billing.
+/// How a scratch table is built: the request table's keys (`request_id` S + `seq` N), so the
+/// store's reads and writes work on it, unless `key` names others; on-demand billing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Design {
     /// Global secondary indexes.
     pub gsis: Vec<GsiDesign>,
+    /// Other keys: (partition key, sort key), both strings (`partition-key` keys by customer).
+    pub key: Option<(&'static str, &'static str)>,
 }
 
 /// Why a scratch table could not be made.
@@ -97,10 +99,11 @@ impl Scratch {
                 .key_type(t)
                 .build()
         };
-        let mut defs = vec![
-            string(PARTITION_KEY, ScalarAttributeType::S),
-            string(SORT_KEY, ScalarAttributeType::N),
-        ];
+        let (pk, sk, sk_type) = match design.key {
+            Some((pk, sk)) => (pk, sk, ScalarAttributeType::S),
+            None => (PARTITION_KEY, SORT_KEY, ScalarAttributeType::N),
+        };
+        let mut defs = vec![string(pk, ScalarAttributeType::S), string(sk, sk_type)];
         let mut gsis = Vec::new();
         for g in &design.gsis {
             if !defs
@@ -130,8 +133,8 @@ impl Scratch {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| fail(e.to_string()))?;
         let keys = vec![
-            key(PARTITION_KEY, KeyType::Hash).map_err(|e| fail(e.to_string()))?,
-            key(SORT_KEY, KeyType::Range).map_err(|e| fail(e.to_string()))?,
+            key(pk, KeyType::Hash).map_err(|e| fail(e.to_string()))?,
+            key(sk, KeyType::Range).map_err(|e| fail(e.to_string()))?,
         ];
         self.client
             .create_table()

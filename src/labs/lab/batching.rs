@@ -1,7 +1,7 @@
 //! Lab 5, `batching`: the same records by PutItem one at a time and by BatchWriteItem (25 per
 //! call, one call in flight): the same WCU (a batch rounds per item), far fewer calls.
 
-use super::{Ctx, Item, Meter, StepError, get, put_item, records, result};
+use super::{Ctx, Meter, StepError, get, put_item, records, result, to_item};
 use crate::labs::report::{Chart, LabResult, ratio, thousands, units};
 use crate::labs::scratch::Design;
 use crate::store::WriteOptions;
@@ -19,8 +19,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
     let (_, recs) = records(1, count, ITEM_BYTES, |_, _| "customer-00001".into())?;
     let mut meter = Meter::new();
     for rec in &recs {
-        let item: Item = serde_dynamo::to_item(rec)
-            .map_err(|e| StepError::Failed(format!("record does not convert: {e}")))?;
+        let item = to_item(rec)?;
         put_item(ctx, &mut meter, &store, &item).await?;
     }
     let mut variants = vec![meter.variant(ONE_AT_A_TIME)];

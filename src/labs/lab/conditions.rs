@@ -113,6 +113,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         item_bytes: Some(ITEM_BYTES as u64),
         returned_bytes: None,
         rule: Some(RULE_SOURCE.into()),
+        ..Default::default()
     };
     variants.push(failed_rule);
 

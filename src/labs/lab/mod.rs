@@ -4,13 +4,16 @@
 mod batching;
 mod conditions;
 mod filters;
+mod gsi;
 mod item_size;
 mod paging;
+mod partition_key;
 mod query_vs_scan;
 mod reads;
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
@@ -35,7 +38,9 @@ pub(crate) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         LabId::Batching => batching::run(ctx).await,
         LabId::ConditionsAndTransactions => conditions::run(ctx).await,
         LabId::FiltersAndProjections => filters::run(ctx).await,
-        LabId::PartitionKey | LabId::Gsi | LabId::TtlVsDelete => Err(StepError::Failed(
+        LabId::PartitionKey => partition_key::run(ctx).await,
+        LabId::Gsi => gsi::run(ctx).await,
+        LabId::TtlVsDelete => Err(StepError::Failed(
             ctx.lab
                 .availability()
                 .err()
@@ -67,11 +72,14 @@ fn result(
     }
 }
 
+/// A record as an item.
+fn to_item(r: &Record) -> Result<Item, StepError> {
+    serde_dynamo::to_item(r).map_err(|e| StepError::Failed(format!("record does not convert: {e}")))
+}
+
 /// Size of a record as DynamoDB counts it.
 fn record_size(r: &Record) -> Result<usize, StepError> {
-    let item: Item = serde_dynamo::to_item(r)
-        .map_err(|e| StepError::Failed(format!("record does not convert: {e}")))?;
-    Ok(item_size(&item))
+    Ok(item_size(&to_item(r)?))
 }
 
 /// Records of `requests` requests with `per_request` records each, every item exactly
@@ -198,17 +206,21 @@ async fn put_item(
 ) -> Result<(), StepError> {
     let out = meter
         .send(ctx, store, "PutItem", || {
-            store
-                .client()
-                .put_item()
-                .table_name(store.table())
-                .set_item(Some(item.clone()))
-                .return_consumed_capacity(ReturnConsumedCapacity::Total)
-                .send()
+            put(store, item, ReturnConsumedCapacity::Total).send()
         })
         .await?;
     meter.consumed(UnitKind::Write, one(out.consumed_capacity()), 1);
     Ok(())
+}
+
+/// A PutItem of `item` on `store`'s table, asking for `capacity`.
+fn put(store: &Store, item: &Item, capacity: ReturnConsumedCapacity) -> PutItemFluentBuilder {
+    store
+        .client()
+        .put_item()
+        .table_name(store.table())
+        .set_item(Some(item.clone()))
+        .return_consumed_capacity(capacity)
 }
 
 /// GetItem of `key`, measured (its RCU); whether the item was there.

@@ -24,6 +24,7 @@ fn variant(name: &str, calls: u64, items: u64, read: f64, ms: u64) -> Variant {
         item_bytes: Some(3_000),
         returned_bytes: None,
         rule: None,
+        ..Default::default()
     }
 }
 
@@ -177,7 +178,7 @@ fn a_lab_not_built_yet_says_why_and_starts_nothing() {
     let mut a = on_labs();
     a.labs.selected = LabId::ALL
         .iter()
-        .position(|l| *l == LabId::Gsi)
+        .position(|l| l.availability().is_err())
         .expect("listed");
     assert!(press(&mut a, KeyCode::Enter).is_empty());
     let status = format!("{:?}", a.session.status);
