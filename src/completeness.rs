@@ -164,12 +164,40 @@ impl Completeness {
     /// The CLI's line: `complete: 1,000 of 1,000` or
     /// `incomplete: 34,107 of 100,000; missing 34,207..99,999 and 12 gaps`.
     pub fn summary(&self) -> String {
-        self.summary_within(DEFAULT_SUMMARY_CHARS)
+        self.full(DEFAULT_SUMMARY_CHARS)
     }
 
-    /// The summary in about `max_chars`: the missing ranges listed are the largest that fit
-    /// (always at least one), the rest counted as gaps.
+    /// The summary in `max_chars` for a pane title: as much of [`Completeness::summary`] as
+    /// fits, else `incomplete: 34,107 of 100,000; …`, else the verdict alone. Numbers are
+    /// never cut.
     pub fn summary_within(&self, max_chars: usize) -> String {
+        let full = self.full(max_chars);
+        if full.chars().count() <= max_chars {
+            return full;
+        }
+        let Some(n) = self.record_count else {
+            return "no records".into();
+        };
+        let verdict = if self.is_complete() {
+            "complete"
+        } else {
+            "incomplete"
+        };
+        let head = format!(
+            "{verdict}: {} of {}; …",
+            thousands(self.found),
+            thousands(n.into())
+        );
+        if head.chars().count() <= max_chars {
+            head
+        } else {
+            verdict.into()
+        }
+    }
+
+    /// Every part of the summary; the missing ranges listed are the largest that fit in
+    /// about `max_chars` (always at least one), the rest counted as gaps.
+    fn full(&self, max_chars: usize) -> String {
         let Some(n) = self.record_count else {
             return "no records: nothing says how many there should be".into();
         };
@@ -329,11 +357,13 @@ mod tests {
             c.summary(),
             "incomplete: 34,107 of 100,000; missing 1,000..1,008, 34,207..99,999 and 11 gaps"
         );
-        // However narrow, the largest range is listed and the count stays right.
+        // In a pane title: the largest range that fits, then less, never a cut number.
         assert_eq!(
-            c.summary_within(10),
+            c.summary_within(70),
             "incomplete: 34,107 of 100,000; missing 34,207..99,999 and 12 gaps"
         );
+        assert_eq!(c.summary_within(40), "incomplete: 34,107 of 100,000; …");
+        assert_eq!(c.summary_within(20), "incomplete");
         let line = c.summary_within(120);
         assert!(line.chars().count() <= 120, "{line}");
         assert!(line.ends_with(" gaps"), "{line}");
@@ -391,6 +421,7 @@ mod tests {
         assert_eq!(c.record_count, None);
         assert_eq!(c.found, 0);
         assert!(c.summary().starts_with("no records"));
+        assert_eq!(c.summary_within(12), "no records");
     }
 
     #[test]
