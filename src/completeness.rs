@@ -171,8 +171,7 @@ impl Completeness {
     /// fits, else `incomplete: 34,107 of 100,000; …`, else the verdict alone. Numbers are
     /// never cut.
     pub fn summary_within(&self, max_chars: usize) -> String {
-        let full = self.full(max_chars);
-        if full.chars().count() <= max_chars {
+        if let Some(full) = self.summary_fitting(max_chars) {
             return full;
         }
         let Some(n) = self.record_count else {
@@ -193,6 +192,12 @@ impl Completeness {
         } else {
             verdict.into()
         }
+    }
+
+    /// The whole summary (at least the largest missing range) if it fits in `max_chars`.
+    pub fn summary_fitting(&self, max_chars: usize) -> Option<String> {
+        let full = self.full(max_chars);
+        (full.chars().count() <= max_chars).then_some(full)
     }
 
     /// Every part of the summary; the missing ranges listed are the largest that fit in

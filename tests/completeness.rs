@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
+use common::pty::{self, Pty, Size};
 use common::spawn;
 use dynamo_explorer::store::{ScanOptions, Store};
 use serde_json::Value;
@@ -155,6 +156,31 @@ async fn a_generate_killed_mid_write_queries_as_incomplete_with_the_right_counts
     assert_eq!(out.status.code(), Some(3), "{out:?}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.lines().last().unwrap().starts_with(&head), "{text}");
+
+    // And the TUI, on the same file: Enter on the request (the startup scan lists it).
+    let mut cmd = pty::command(["--db", &db]);
+    cmd.env("NO_COLOR", "1");
+    let mut tui = Pty::spawn_command(cmd, Size::LARGE);
+    let step = Duration::from_secs(30);
+    tui.wait_for(&id[..18], step);
+    // Whole frames from here on, never one read half drawn.
+    tui.settle = Duration::from_millis(30);
+    tui.send("\r");
+    // The whole line, ranges and all, in the status line; the title as much as fits.
+    let screen = tui.wait_for(line, step);
+    let found = dynamo_explorer::fmt::thousands(on_engine);
+    let title = screen.lines().find(|l| l.contains("Items ")).unwrap_or("");
+    assert!(
+        title.contains(&format!("incomplete: {found} of 100,000")),
+        "the Items title:\n{screen}"
+    );
+    assert!(
+        screen.contains(&format!("{on_engine}/{RECORDS}✗")),
+        "the Requests row is marked:\n{screen}"
+    );
+    assert!(screen.contains("1 incomplete"), "{screen}");
+    tui.send("q");
+    assert!(tui.wait_exit(step).success());
 }
 
 /// The backends this run can test on: an embedded file always, DynamoDB Local if set.

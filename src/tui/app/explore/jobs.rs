@@ -290,6 +290,14 @@ impl Explore {
                     session.info_from_worker(format!(
                         "no records for {request_id}: deleted, expired, or not an id in this table"
                     ));
+                } else if !self.items.completeness.is_complete() {
+                    // The whole line, which a pane title has no room for.
+                    session.info_from_worker(format!(
+                        "{}; {pages} page(s), {:.1} RCU ({})",
+                        self.items.completeness.summary(),
+                        report.consumed.total.read,
+                        read_mode(consistent)
+                    ));
                 } else {
                     session.info_from_worker(format!(
                         "{n} records in {pages} page(s), {:.1} RCU ({}): Space selects, d deletes",

@@ -163,8 +163,10 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     }
 }
 
-/// The title's request id and completeness in `room` characters: the whole id when the
-/// completeness loses nothing by it, else the id's first 8 characters.
+/// The title's request id and completeness in `room` characters. What is missing matters
+/// more than the id (the Requests pane and Detail show it): the whole id, else its first 8
+/// characters, else none, as long as the completeness then fits whole; if it never does,
+/// the short id and as much of it as fits.
 fn id_and_verdict(
     items: &ItemsState,
     id: &RequestId,
@@ -180,12 +182,14 @@ fn id_and_verdict(
     } else {
         Color::LightRed
     };
-    let verdict = |id: &str| c.summary_within(room.saturating_sub(id.chars().count() + 1)) + " ";
     let short = format!("{} ", short_id(id));
-    let (with_whole, with_short) = (verdict(&whole), verdict(&short));
-    if with_whole == with_short {
-        (whole, Some((with_whole, color)))
-    } else {
-        (short, Some((with_short, color)))
-    }
+    let fits = |id: &str| c.summary_fitting(room.saturating_sub(id.chars().count() + 1));
+    let (id, verdict) = [whole, short.clone(), String::new()]
+        .into_iter()
+        .find_map(|id| fits(&id).map(|v| (id, v)))
+        .unwrap_or_else(|| {
+            let v = c.summary_within(room.saturating_sub(short.chars().count() + 1));
+            (short, v)
+        });
+    (id, Some((verdict + " ", color)))
 }
