@@ -27,6 +27,7 @@ pub use output::warn_plain_http;
 pub use output::{process_cpu_seconds, summary_line};
 
 use crate::backend::{self, Backend, Connection};
+use crate::completeness::Completeness;
 use crate::generate::{GenerateSpec, Mix, build_records};
 use crate::limits::LimitsLayer;
 use crate::schema::{RecordKey, RequestId};
@@ -115,6 +116,27 @@ pub struct QueryArgs {
     #[arg(long, value_name = "N", default_value_t = crate::store::DEFAULT_QUERY_PARALLEL,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub parallel: u32,
+    /// Exit with code 3 unless the request is complete: exactly seqs 0..record_count-1,
+    /// all saying the same record_count (no records at all is not complete either).
+    #[arg(long)]
+    pub require_complete: bool,
+}
+
+/// Exit code of `query --require-complete` when the request is not complete.
+pub const EXIT_INCOMPLETE: u8 = 3;
+
+/// The command ran, but its request is not complete and the user required it.
+#[derive(Debug, thiserror::Error)]
+#[error("--require-complete: {0}")]
+pub struct NotComplete(String);
+
+/// The process exit code for a command's error: 3 for [`NotComplete`], 1 for the rest.
+pub fn exit_code(err: &color_eyre::eyre::Report) -> u8 {
+    if err.downcast_ref::<NotComplete>().is_some() {
+        EXIT_INCOMPLETE
+    } else {
+        1
+    }
 }
 
 /// `scan` flags.
@@ -337,8 +359,14 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) ->
     let cpu = CpuMeter::start();
     let out = conn.store.query_request(&id, &opts).await?;
     let cpu_ms = cpu.ms();
+    let completeness = Completeness::of(&out.records);
     if cli.json {
-        print_json(&QueryJson::new(&out, args.consistent, cpu_ms))?;
+        print_json(&QueryJson::new(
+            &out,
+            args.consistent,
+            cpu_ms,
+            &completeness,
+        ))?;
     } else {
         say!(
             "{:>6}  {:<24}  {:>6}  payload",
@@ -365,6 +393,12 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) ->
                 ""
             }
         );
+        if !out.records.is_empty() {
+            say!("{}", completeness.summary());
+        }
+    }
+    if args.require_complete && !completeness.is_complete() {
+        return Err(NotComplete(completeness.summary()).into());
     }
     Ok(())
 }

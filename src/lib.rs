@@ -8,6 +8,7 @@ pub mod backend;
 pub mod cli;
 pub mod cli_admin;
 pub mod cli_cost;
+pub mod completeness;
 pub mod cost;
 pub mod fmt;
 pub mod generate;

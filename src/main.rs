@@ -67,7 +67,7 @@ fn main() -> ExitCode {
                 .replace('\n', " ");
             tracing::error!(error = %line, "failed");
             eprintln!("dynamo-explorer: {line}");
-            ExitCode::FAILURE
+            ExitCode::from(dynamo_explorer::cli::exit_code(&err))
         }
     }
 }

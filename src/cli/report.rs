@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::completeness::{Claim, Completeness, SeqRange};
 use crate::schema::{Record, RecordKey, RequestId};
 use crate::store::{
     Capacity, ConsumedDetail, OpReport, QueryOutput, RequestSummary, ScanPage, TableInfo,
@@ -117,11 +118,53 @@ pub struct QueryJson<'a> {
     /// Calls and capacity.
     #[serde(flatten)]
     pub calls: CallsJson<'a>,
+    /// Whether the records found are the whole request.
+    #[serde(flatten)]
+    pub completeness: CompletenessJson<'a>,
+}
+
+/// Part of `query --json`: is the request complete, and if not, what is missing.
+#[derive(Debug, Serialize)]
+pub struct CompletenessJson<'a> {
+    /// The `record_count` most of the records say; null when none was found.
+    pub record_count: Option<u32>,
+    /// Exactly seqs 0..record_count-1 found, each once, all saying the same record_count.
+    pub complete: bool,
+    /// Missing seq ranges `{first, last}` (inclusive): the largest
+    /// [`crate::completeness::KEPT_MISSING_RANGES`], in seq order.
+    pub missing: &'a [SeqRange],
+    /// Seqs missing in all.
+    pub missing_records: u64,
+    /// Missing ranges in all (more than `missing` lists when it was capped).
+    pub missing_ranges: usize,
+    /// Records that say another record_count: `{record_count, records}`.
+    pub record_count_disagreements: &'a [Claim],
+    /// The line the text output prints: `incomplete: 34,107 of 100,000; missing ...`.
+    pub completeness: String,
+}
+
+impl<'a> From<&'a Completeness> for CompletenessJson<'a> {
+    fn from(c: &'a Completeness) -> Self {
+        CompletenessJson {
+            record_count: c.record_count,
+            complete: c.is_complete(),
+            missing: &c.missing,
+            missing_records: c.missing_records,
+            missing_ranges: c.missing_ranges,
+            record_count_disagreements: &c.disagreements,
+            completeness: c.summary(),
+        }
+    }
 }
 
 impl<'a> QueryJson<'a> {
     /// The JSON of a finished query.
-    pub fn new(out: &'a QueryOutput, consistent: bool, client_cpu_ms: u64) -> Self {
+    pub fn new(
+        out: &'a QueryOutput,
+        consistent: bool,
+        client_cpu_ms: u64,
+        completeness: &'a Completeness,
+    ) -> Self {
         QueryJson {
             request_id: &out.request_id,
             count: out.count,
@@ -131,6 +174,7 @@ impl<'a> QueryJson<'a> {
             client_cpu_ms,
             items: &out.records,
             calls: (&out.report).into(),
+            completeness: completeness.into(),
         }
     }
 }

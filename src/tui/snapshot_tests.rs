@@ -127,6 +127,71 @@ fn main_screen_with_the_log_focused_shows_the_operation_detail() {
     }
 }
 
+/// What a killed generate looks like: a query of request 1 found 35 of its 50 records (the
+/// Items title says which are missing, the Requests row is marked), and the scan, having read
+/// past request 3 at the end of the table, counted 30 of its 50.
+#[test]
+fn incomplete_requests_are_marked() {
+    for size in SIZES {
+        let mut a = main_screen(size);
+        let scan = job_id(&key(&mut a, 's'));
+        let page = ScanPage {
+            count: 10,
+            scanned_count: 10,
+            requests: vec![RequestSummary {
+                request_id: rid(3),
+                records: 10,
+                record_count: Some(50),
+                created_at: Some("2026-11-24T14:13:03.512Z".into()),
+            }],
+            last_evaluated_key: None,
+            report: report("scan", "Scan", 10, 0.5, 0.0),
+        };
+        event(&mut a, scan, T0 + 6, EventKind::Scanned(page));
+        let query = job_id(&key(&mut a, 'r'));
+        let mut out = generated(&rid(1), 50);
+        let kept = |seq: u32| !(10..15).contains(&seq) && seq < 40;
+        out.sizes = (0..50).filter(|&s| kept(s)).map(|s| 348 + s % 3).collect();
+        out.records.retain(|r| kept(r.seq));
+        event(&mut a, query, T0 + 8, EventKind::Queried(out));
+        snapshot("incomplete", &a, size);
+    }
+}
+
+/// The log's operation column never cuts a number into another: a generate of 1×100,000
+/// once read "generate 1×10000". Wide, the column widens; narrow, the cut shows an ellipsis.
+#[test]
+fn the_log_never_cuts_a_number_into_another() {
+    for size in SIZES {
+        let mut a = main_screen(size);
+        key(&mut a, 'g');
+        press(&mut a, KeyCode::Tab);
+        press(&mut a, KeyCode::Backspace);
+        press(&mut a, KeyCode::Backspace);
+        for c in "100000".chars() {
+            key(&mut a, c);
+        }
+        let id = job_id(&press(&mut a, KeyCode::Enter));
+        let done = report("generate", "BatchWriteItem", 100_000, 0.0, 100_000.0);
+        event(&mut a, id, T0 + 20, EventKind::Generated(done));
+        let terminal = render(&a, size);
+        let buffer = terminal.backend().buffer();
+        let lines: Vec<String> = (0..size.1)
+            .map(|y| (0..size.0).map(|x| buffer[(x, y)].symbol()).collect())
+            .collect();
+        let row = lines
+            .iter()
+            .find(|l| l.contains("BatchWriteItem×"))
+            .expect("the generate's log row");
+        let shown = if size.0 >= 120 {
+            "generate 1×100,000 "
+        } else {
+            "generate 1×100,… "
+        };
+        assert!(row.contains(shown), "{size:?}: {row}");
+    }
+}
+
 #[test]
 fn generate_dialog_while_running() {
     for size in SIZES {

@@ -2,6 +2,7 @@
 //! selected for deletion. Selection is a flag per row plus a count, so "select all" and the
 //! "are all selected?" check stay cheap at 100,000 records.
 
+use crate::completeness::Completeness;
 use crate::schema::{Record, RecordKey, RequestId};
 use crate::size::write_units;
 use crate::store::QueryOutput;
@@ -22,6 +23,8 @@ pub struct ItemsState {
     pub cursor: ListCursor,
     /// Whether the records were read with a strongly consistent query.
     pub consistent: bool,
+    /// Whether they are the whole request (computed once per query: 100,000 records).
+    pub completeness: Completeness,
 }
 
 impl ItemsState {
@@ -30,6 +33,7 @@ impl ItemsState {
         let same_request = self.request_id.as_ref() == Some(&out.request_id);
         self.selected = vec![false; out.records.len()];
         self.selected_count = 0;
+        self.completeness = Completeness::of(&out.records);
         self.request_id = Some(out.request_id);
         self.records = out.records;
         self.sizes = out.sizes;

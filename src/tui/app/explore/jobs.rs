@@ -2,6 +2,7 @@
 //! answer does to the panes, the log and the status line.
 
 use super::{ConfirmDelete, DeleteTarget, Explore, Modal};
+use crate::fmt::thousands;
 use crate::generate::{GenerateSpec, Mix};
 use crate::schema::RequestId;
 use crate::store::{DEFAULT_QUERY_PARALLEL, OpReport, QueryOptions, ScanOptions, StoreError};
@@ -106,8 +107,12 @@ impl Explore {
             return refused;
         }
         let label = match spec.mix {
-            Mix::Fixed => format!("generate {}×{}", spec.requests, spec.records),
-            Mix::Realistic => format!("generate {} realistic", spec.requests),
+            Mix::Fixed => format!(
+                "generate {}×{}",
+                thousands(spec.requests.into()),
+                thousands(spec.records.into())
+            ),
+            Mix::Realistic => format!("generate {} realistic", thousands(spec.requests.into())),
         };
         session.info("generating: Esc cancels (what was written stays)");
         vec![session.start(
@@ -162,7 +167,7 @@ impl Explore {
                     request_id: confirm.request_id.clone(),
                     keys,
                 },
-                format!("delete {count} of {short}"),
+                format!("delete {} of {short}", thousands(count as u64)),
                 false,
             ),
             DeleteTarget::Request { .. } => (
@@ -266,6 +271,8 @@ impl Explore {
                 let n = out.records.len();
                 let pages = out.pages;
                 self.items.load(out, consistent, session.page(Pane::Items));
+                self.requests
+                    .record_query(&request_id, &self.items.completeness);
                 if focus {
                     self.focus = Pane::Items;
                 }
@@ -282,6 +289,14 @@ impl Explore {
                 } else if n == 0 {
                     session.info_from_worker(format!(
                         "no records for {request_id}: deleted, expired, or not an id in this table"
+                    ));
+                } else if !self.items.completeness.is_complete() {
+                    // The whole line, which a pane title has no room for.
+                    session.info_from_worker(format!(
+                        "{}; {pages} page(s), {:.1} RCU ({})",
+                        self.items.completeness.summary(),
+                        report.consumed.total.read,
+                        read_mode(consistent)
                     ));
                 } else {
                     session.info_from_worker(format!(

@@ -130,7 +130,13 @@ impl Explore {
         },
         HelpSection {
             title: "Requests",
-            keys: &[("Enter", "query the highlighted request")],
+            keys: &[
+                ("Enter", "query the highlighted request"),
+                (
+                    "✓ ✗",
+                    "every record found / some missing (by a query or a scan)",
+                ),
+            ],
         },
         HelpSection {
             title: "Items",

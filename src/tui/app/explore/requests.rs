@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use crate::completeness::Completeness;
 use crate::schema::{RecordKey, RequestId};
 use crate::store::RequestSummary;
 use crate::tui::app::list::ListCursor;
@@ -22,6 +23,42 @@ pub struct RequestRow {
     pub record_count: Option<u32>,
     /// Its `created_at`, if known.
     pub created_at: Option<String>,
+    /// Whether it is complete, as far as scans and queries have found out.
+    pub verdict: Verdict,
+}
+
+/// What is known about whether a request has all its records: the newest finding.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Verdict {
+    /// Nothing beyond the counts.
+    #[default]
+    Unknown,
+    /// The scan read past every record of it and saw another number than its
+    /// `record_count`: it cannot be complete. (A Scan returns the records of one request
+    /// together, in seq order, so once a page moves on to another request, or the table
+    /// ends, the count seen in this pass is all there is.)
+    ScanMismatch,
+    /// A query read all of it.
+    Queried {
+        /// Exactly seqs 0..record_count-1, agreeing.
+        complete: bool,
+        /// Records it found.
+        found: u64,
+    },
+}
+
+impl Verdict {
+    /// Known not to be complete.
+    pub fn incomplete(self) -> bool {
+        matches!(
+            self,
+            Verdict::ScanMismatch
+                | Verdict::Queried {
+                    complete: false,
+                    ..
+                }
+        )
+    }
 }
 
 /// Where the scan stands.
@@ -56,6 +93,20 @@ impl Default for RequestsState {
             cursor: ListCursor::default(),
             scan: ScanState::NotStarted,
             pages: 0,
+        }
+    }
+}
+
+impl RequestRow {
+    /// The scan has read every record of it in this pass: a count other than its
+    /// `record_count` proves it incomplete, newer than any query. A matching count proves
+    /// nothing (a seq could be missing and another beyond the end), so an earlier verdict
+    /// stays, except a scan's own mismatch, which the records no longer show.
+    fn scan_passed(&mut self) {
+        match self.record_count {
+            Some(n) if self.scanned != u64::from(n) => self.verdict = Verdict::ScanMismatch,
+            _ if self.verdict == Verdict::ScanMismatch => self.verdict = Verdict::Unknown,
+            _ => {}
         }
     }
 }
@@ -103,6 +154,20 @@ impl RequestsState {
             }
             self.pages = 0;
         }
+        // Read to its end: every request on the page but the one the next page continues in,
+        // and the one the previous page ended in, unless this page still is in it.
+        let continues_in = next.as_ref().map(|k| &k.request_id);
+        let mut passed: Vec<RequestId> = summaries
+            .iter()
+            .map(|s| s.request_id.clone())
+            .filter(|id| Some(id) != continues_in)
+            .collect();
+        if let (ScanState::More(prev), false) = (&self.scan, started_new_pass)
+            && Some(&prev.request_id) != continues_in
+            && !passed.contains(&prev.request_id)
+        {
+            passed.push(prev.request_id.clone());
+        }
         for s in summaries {
             match self.rows.get_mut(&s.request_id) {
                 Some(row) => {
@@ -121,9 +186,15 @@ impl RequestsState {
                             scanned: s.records,
                             record_count: s.record_count,
                             created_at: s.created_at,
+                            verdict: Verdict::Unknown,
                         },
                     );
                 }
+            }
+        }
+        for id in &passed {
+            if let Some(row) = self.rows.get_mut(id) {
+                row.scan_passed();
             }
         }
         self.pages += 1;
@@ -148,6 +219,7 @@ impl RequestsState {
                     scanned: 0,
                     record_count: Some(g.records),
                     created_at: Some(g.created_at.clone()),
+                    verdict: Verdict::Unknown,
                 },
             );
         }
@@ -155,6 +227,25 @@ impl RequestsState {
         self.order = order;
         self.cursor = ListCursor::default();
         self.cursor.clamp(self.len(), height);
+    }
+
+    /// What a query of `id` found out (a request not listed stays unlisted).
+    pub fn record_query(&mut self, id: &RequestId, found: &Completeness) {
+        if let Some(row) = self.rows.get_mut(id) {
+            row.record_count = found.record_count.or(row.record_count);
+            row.verdict = Verdict::Queried {
+                complete: found.is_complete(),
+                found: found.found,
+            };
+        }
+    }
+
+    /// Requests known to be incomplete.
+    pub fn incomplete(&self) -> usize {
+        self.rows
+            .values()
+            .filter(|r| r.verdict.incomplete())
+            .count()
     }
 
     /// Drops a request whose records were all deleted.

@@ -9,7 +9,9 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
 };
 
-use crate::tui::app::{App, read_mode};
+use crate::schema::RequestId;
+use crate::tui::app::explore::items::ItemsState;
+use crate::tui::app::{App, read_mode, short_id};
 use crate::tui::layout::{Areas, Pane};
 use crate::tui::view::{fit, heading, highlight, pane_block, thousands};
 
@@ -21,19 +23,24 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let area = areas.items;
     let is_focused = app.explore.focused(&app.session, Pane::Items);
     let items = &app.explore.items;
-    let mut title = vec![Span::raw(" Items ")];
-    if let Some(id) = &items.request_id {
-        title.push(Span::styled(
-            format!("{id} "),
-            Style::new().add_modifier(Modifier::BOLD),
-        ));
-    }
-    if let Some(id) = app.explore.querying(&app.session) {
-        let note = if items.request_id.as_ref() == Some(id) {
+    let note = app.explore.querying(&app.session).map(|id| {
+        if items.request_id.as_ref() == Some(id) {
             "refreshing… ".to_owned()
         } else {
             format!("loading {}… ", fit(id.as_str(), 13))
-        };
+        }
+    });
+    let mut title = vec![Span::raw(" Items ")];
+    if let Some(id) = &items.request_id {
+        let room = usize::from(area.width.saturating_sub(2))
+            .saturating_sub(7 + note.as_ref().map_or(0, |n| n.chars().count()));
+        let (id, verdict) = id_and_verdict(items, id, room);
+        title.push(Span::styled(id, Style::new().add_modifier(Modifier::BOLD)));
+        if let Some((text, color)) = verdict {
+            title.push(Span::styled(text, Style::new().fg(color)));
+        }
+    }
+    if let Some(note) = note {
         title.push(Span::styled(note, Style::new().fg(Color::Yellow)));
     }
     let mut block = pane_block(Line::from(title), is_focused);
@@ -154,4 +161,35 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             &mut bar,
         );
     }
+}
+
+/// The title's request id and completeness in `room` characters. What is missing matters
+/// more than the id (the Requests pane and Detail show it): the whole id, else its first 8
+/// characters, else none, as long as the completeness then fits whole; if it never does,
+/// the short id and as much of it as fits.
+fn id_and_verdict(
+    items: &ItemsState,
+    id: &RequestId,
+    room: usize,
+) -> (String, Option<(String, Color)>) {
+    let whole = format!("{id} ");
+    if items.is_empty() {
+        return (whole, None);
+    }
+    let c = &items.completeness;
+    let color = if c.is_complete() {
+        Color::Green
+    } else {
+        Color::LightRed
+    };
+    let short = format!("{} ", short_id(id));
+    let fits = |id: &str| c.summary_fitting(room.saturating_sub(id.chars().count() + 1));
+    let (id, verdict) = [whole, short.clone(), String::new()]
+        .into_iter()
+        .find_map(|id| fits(&id).map(|v| (id, v)))
+        .unwrap_or_else(|| {
+            let v = c.summary_within(room.saturating_sub(short.chars().count() + 1));
+            (short, v)
+        });
+    (id, Some((verdict + " ", color)))
 }

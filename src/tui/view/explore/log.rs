@@ -13,10 +13,16 @@ use ratatui::widgets::{
 use crate::tui::app::App;
 use crate::tui::app::oplog::{LogRow, Outcome};
 use crate::tui::layout::{Areas, Pane};
-use crate::tui::view::{duration, heading, highlight, pane_block, units, usd};
+use crate::tui::view::{duration, fit, heading, highlight, pane_block, units, usd};
 
 /// Below this inner width the items and retries columns are left out.
 const WIDE: u16 = 100;
+
+/// The operation column: as wide as the widest label shown, from `LABEL_W` up to
+/// `LABEL_W_WIDE` when wide. A longer label is cut with an ellipsis: cut silently,
+/// "generate 1×100,000" read as "generate 1×10000", another number.
+const LABEL_W: u16 = 16;
+const LABEL_W_WIDE: u16 = 24;
 
 /// How an outcome reads in the result column.
 pub(super) fn outcome_text(o: &Outcome) -> String {
@@ -123,6 +129,11 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             .unwrap_or(0) as u16
     };
     let col_width: Vec<u16> = (0..names.len()).map(width).collect();
+    let label_w = texts
+        .iter()
+        .map(|(i, _)| log.rows[*i].label.chars().count() as u16)
+        .fold(LABEL_W, u16::max)
+        .min(if wide { LABEL_W_WIDE } else { LABEL_W });
     // Columns shown: items and r/u/t only when wide.
     let numeric: Vec<usize> = if wide {
         vec![0, 1, 2, 3, 4]
@@ -140,7 +151,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             };
             let mut cells = vec![
                 Cell::from(row.at.hms()),
-                Cell::from(row.label.clone()),
+                Cell::from(fit(&row.label, label_w.into())),
                 Cell::from(calls_text(row)),
             ];
             for &k in &numeric {
@@ -163,7 +174,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         .collect();
     let mut widths = vec![
         Constraint::Length(8),
-        Constraint::Length(16),
+        Constraint::Length(label_w),
         Constraint::Length(if wide { 19 } else { 17 }),
     ];
     let mut header = vec![

@@ -10,7 +10,7 @@ use ratatui::widgets::{
 };
 
 use crate::tui::app::App;
-use crate::tui::app::explore::requests::{RequestRow, ScanState};
+use crate::tui::app::explore::requests::{RequestRow, ScanState, Verdict};
 use crate::tui::layout::{Areas, Pane};
 use crate::tui::view::{fit, heading, highlight, pane_block};
 
@@ -22,7 +22,14 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let area = areas.requests;
     let is_focused = app.explore.focused(&app.session, Pane::Requests);
     let state = &app.explore.requests;
+    let incomplete = state.incomplete();
     let mut title = vec![Span::raw(format!(" Requests ({}) ", state.len()))];
+    if incomplete > 0 {
+        title.push(Span::styled(
+            format!("{incomplete} incomplete "),
+            Style::new().fg(Color::LightRed),
+        ));
+    }
     if app.explore.scanning(&app.session) {
         title.push(Span::styled("scanning… ", Style::new().fg(Color::Yellow)));
     }
@@ -32,13 +39,22 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     if inner.height == 0 {
         return;
     }
-    let id_w = inner.width.saturating_sub(RECORDS_W + CREATED_W + 2);
     let rows_area = areas.rows(Pane::Requests);
     let window = state.cursor.window(state.len(), rows_area.height.into());
-    let rows: Vec<Row> = window
+    let visible: Vec<(usize, &RequestRow, String)> = window
         .clone()
         .filter_map(|i| Some((i, state.row(i)?)))
-        .map(|(i, row)| {
+        .map(|(i, row)| (i, row, records_text(row)))
+        .collect();
+    // As wide as the widest count shown ("34107/100000") and its mark, so no count is cut.
+    let records_w = visible
+        .iter()
+        .map(|(_, _, t)| t.chars().count() as u16 + 1)
+        .fold(RECORDS_W, u16::max);
+    let id_w = inner.width.saturating_sub(records_w + CREATED_W + 2);
+    let rows: Vec<Row> = visible
+        .into_iter()
+        .map(|(i, row, records)| {
             let style = if i == state.cursor.selected {
                 highlight(is_focused)
             } else {
@@ -46,7 +62,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             };
             Row::new(vec![
                 Cell::from(fit(row.request_id.as_str(), id_w.into())),
-                Cell::from(Line::from(records_text(row)).right_aligned()),
+                Cell::from(Line::from(vec![Span::raw(records), mark(row.verdict)]).right_aligned()),
                 Cell::from(created_time(row)),
             ])
             .style(style)
@@ -54,7 +70,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         .collect();
     let widths = [
         Constraint::Length(id_w),
-        Constraint::Length(RECORDS_W),
+        Constraint::Length(records_w),
         Constraint::Length(CREATED_W),
     ];
     let header = Row::new(vec![
@@ -100,10 +116,26 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     }
 }
 
-/// `50`, or `30/50` while the scan has seen only part of the request.
+/// `✓` a query found every record; `✗` records are missing (a query found it incomplete,
+/// or the scan read all of it and counted another number than its `record_count`).
+fn mark(verdict: Verdict) -> Span<'static> {
+    match verdict {
+        Verdict::Queried { complete: true, .. } => Span::styled("✓", Style::new().fg(Color::Green)),
+        v if v.incomplete() => Span::styled("✗", Style::new().fg(Color::LightRed)),
+        _ => Span::raw(" "),
+    }
+}
+
+/// `50`; `30/50` while the scan has seen only part of the request, or after a query found
+/// 30 of its 50.
 fn records_text(row: &RequestRow) -> String {
+    if let (Verdict::Queried { found, .. }, Some(total)) = (row.verdict, row.record_count)
+        && found != u64::from(total)
+    {
+        return format!("{found}/{total}");
+    }
     match row.record_count {
-        Some(total) if row.scanned > 0 && row.scanned < u64::from(total) => {
+        Some(total) if row.scanned > 0 && row.scanned != u64::from(total) => {
             format!("{}/{total}", row.scanned)
         }
         Some(total) => total.to_string(),

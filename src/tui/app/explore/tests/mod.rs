@@ -440,5 +440,6 @@ fn r_re_runs_the_last_query() {
     assert!(matches!(job, Job::Query { request_id, .. } if request_id == rid(1)));
 }
 
+mod completeness;
 mod dialogs;
 mod panes;
