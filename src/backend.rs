@@ -9,6 +9,7 @@
 //! that engine ([`owner`]).
 
 mod owner;
+mod relay;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -103,8 +104,14 @@ pub struct EmbeddedServer {
 pub enum Embedded {
     /// This process serves the database.
     Own(EmbeddedServer),
-    /// Another process does; connect to its engine.
-    Joined(Holder),
+    /// Another process does: `relay` forwards to its engine, and takes the file over if
+    /// that process exits first.
+    Joined {
+        /// The process serving the file when we joined.
+        holder: Holder,
+        /// Our loopback relay to it.
+        relay: EmbeddedServer,
+    },
 }
 
 /// Holds `path`, or finds the process that does (a blocking wait of a few seconds at most).
@@ -138,7 +145,19 @@ impl EmbeddedServer {
             DbLocation::Memory => None,
             DbLocation::File(path) => match claim_file(path).await? {
                 Claim::Owner(lock) => Some(lock),
-                Claim::Held(holder) => return Ok(Embedded::Joined(holder)),
+                Claim::Held(holder) => {
+                    let (tx, rx) = oneshot::channel::<()>();
+                    let (addr, task) = relay::start(path.clone(), &holder.url, rx)
+                        .await
+                        .wrap_err("cannot start the relay to the shared engine")?;
+                    let relay = EmbeddedServer {
+                        addr,
+                        shutdown: Some(tx),
+                        task: Some(task),
+                        _owner: None,
+                    };
+                    return Ok(Embedded::Joined { holder, relay });
+                }
             },
         };
         let loopback = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
@@ -461,9 +480,9 @@ pub async fn open_with_limits(
             };
             let (url, server) = match EmbeddedServer::open_or_join(db).await? {
                 Embedded::Own(server) => (server.url(), Some(server)),
-                Embedded::Joined(holder) => {
+                Embedded::Joined { holder, relay } => {
                     label.push_str(&format!(", shared with pid {}", holder.pid));
-                    (holder.url, None)
+                    (relay.url(), Some(relay))
                 }
             };
             let (client_url, l) = layer_for(&url, limits).await?;

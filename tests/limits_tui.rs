@@ -48,7 +48,7 @@ fn a_hot_key_generate_rides_the_simulated_limit_on_the_live_chart() {
     let done = tui.wait_for("wrote 5000 records in 1 request(s)", STEP);
     let row = done
         .lines()
-        .find(|l| l.contains("generate 1×5000"))
+        .find(|l| l.contains("generate 1×5,000"))
         .unwrap_or_else(|| panic!("the generate is logged:\n{done}"));
     assert!(
         row.contains("TableWriteKeyRange×"),

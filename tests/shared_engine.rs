@@ -1,8 +1,10 @@
-//! One engine per database file, with real processes: the TUI opens a file and serves it; a
-//! CLI `generate` and `query` on the same file join the TUI's engine (and say so) instead of
-//! opening the file a second time; the TUI's next scan shows what the CLI wrote. Then the TUI
-//! is killed with SIGKILL, and a new process opens the file cleanly, as its only engine, with
-//! every record there. `serve` on a held file is refused, naming the holder.
+//! One engine per database file, with real processes: a TUI opens a file and serves it; a
+//! second TUI and a CLI `generate` and `query` on the same file join its engine (and say so)
+//! instead of opening the file a second time; the second TUI's next scan shows what the CLI
+//! wrote. Then the first TUI is killed with SIGKILL: the second one takes the file over and
+//! goes on working, later CLI commands join it, and once it quits a new process opens the
+//! file cleanly, as its only engine, with every record there. `serve` on a held file is
+//! refused, naming the holder.
 
 mod common;
 
@@ -24,6 +26,15 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
+/// The count in the log's title, `Operations (N)`.
+fn operations(screen: &str) -> u32 {
+    screen
+        .split_once("Operations (")
+        .and_then(|(_, rest)| rest.split(')').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 #[test]
 fn a_second_process_joins_the_engine_of_the_first_and_takes_over_when_it_dies() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -35,6 +46,10 @@ fn a_second_process_joins_the_engine_of_the_first_and_takes_over_when_it_dies() 
     let mut tui = Pty::spawn_command(cmd, Size::LARGE);
     tui.wait_for("end of table: empty", STEP);
     let holder = tui.pid();
+    let mut cmd = pty::command(["--db", db_arg]);
+    cmd.env("NO_COLOR", "1");
+    let mut second = Pty::spawn_command(cmd, Size::LARGE);
+    second.wait_for(&format!("shared with pid {holder}"), STEP);
 
     // The CLI joins the TUI's engine and says whose it is.
     let described = json(&["--db", db_arg, "describe", "--json"]);
@@ -63,9 +78,9 @@ fn a_second_process_joins_the_engine_of_the_first_and_takes_over_when_it_dies() 
     let queried = json(&["--db", db_arg, "query", ids[0], "--json"]);
     assert_eq!(queried["count"], 7, "{queried}");
 
-    // The TUI scans again (s at the end of the table) and lists the CLI's requests.
-    tui.send("s");
-    let screen = tui.wait_for("Requests (2)", STEP);
+    // The joined TUI scans again (s at the end of the table) and lists the CLI's requests.
+    second.send("s");
+    let screen = second.wait_for("Requests (2)", STEP);
     for id in &ids {
         assert!(screen.contains(id), "{id} listed:\n{screen}");
     }
@@ -77,6 +92,25 @@ fn a_second_process_joins_the_engine_of_the_first_and_takes_over_when_it_dies() 
         .expect("kill runs");
     assert!(killed.success());
     tui.wait_exit(STEP);
+    // The joined TUI takes over: its next call finds the engine gone, claims the file and
+    // serves it; its scan still lists both requests, and the CLI now joins it.
+    let before = operations(&second.screen_text());
+    second.send("s");
+    let screen = second.wait_until("a scan after the takeover", STEP, |s| {
+        operations(s) > before
+    });
+    assert!(
+        screen.contains("Requests (2)") && !screen.contains("error"),
+        "the survivor's scan works:\n{screen}"
+    );
+    let described = json(&["--db", db_arg, "describe", "--json"]);
+    let backend = described["backend"].as_str().expect("backend label");
+    assert!(
+        backend.ends_with(&format!(", shared with pid {}", second.pid())),
+        "the survivor holds the file now: {backend}"
+    );
+    second.send("q");
+    second.wait_exit(STEP);
     let described = json(&["--db", db_arg, "describe", "--json"]);
     let backend = described["backend"].as_str().expect("backend label");
     assert!(

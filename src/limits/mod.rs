@@ -58,5 +58,6 @@ pub use config::{
     DEFAULT_BURST_SECONDS, LimitsConfig, LimitsLabel, Mode, ON_DEMAND_READ_UNITS,
     ON_DEMAND_WRITE_UNITS, PARTITION_READ_UNITS, PARTITION_WRITE_UNITS, Rates, TABLE_QUOTA_UNITS,
 };
+pub(crate) use proxy::forward_to;
 pub use proxy::{LayerStats, LimitsLayer};
 pub use throttle::{LimitType, Throttle, ThrottleReason};

@@ -348,17 +348,29 @@ async fn forward(
     path: &str,
     body: Bytes,
 ) -> Option<(Answer, Bytes)> {
-    let mut req = Request::post(format!("http://{}{path}", shared.upstream));
+    forward_to(&shared.client, &shared.upstream, headers, path, body).await
+}
+
+/// A POST of `body` to `upstream` (`host:port`) with the client's headers (hop-by-hop ones
+/// left out); the answer whole, and its body. `None` when the upstream did not answer.
+pub(crate) async fn forward_to(
+    client: &Client<HttpConnector, Full<Bytes>>,
+    upstream: &str,
+    headers: &HeaderMap,
+    path: &str,
+    body: Bytes,
+) -> Option<(Answer, Bytes)> {
+    let mut req = Request::post(format!("http://{upstream}{path}"));
     for (name, value) in headers {
         if !hop_by_hop(name) {
             req = req.header(name, value);
         }
     }
     let req = req.body(Full::new(body)).ok()?;
-    let resp = match shared.client.request(req).await {
+    let resp = match client.request(req).await {
         Ok(r) => r,
         Err(e) => {
-            tracing::warn!(error = %e, "limits layer: the engine did not answer");
+            tracing::warn!(error = %e, upstream, "proxy: the engine did not answer");
             return None;
         }
     };
