@@ -22,6 +22,7 @@ use tokio::task::JoinHandle;
 
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, TableCheck, TableInfo};
+use crate::ttl::Sweeper;
 
 /// Region for local engines when none is configured (they accept any).
 const LOCAL_REGION: &str = "us-east-1";
@@ -84,6 +85,8 @@ pub struct BackendInfo {
 /// Dynoxide serving on loopback; stops when dropped.
 pub struct EmbeddedServer {
     addr: SocketAddr,
+    /// The database it serves, for TTL sweeps (Dynoxide never sweeps by itself).
+    sweeper: Sweeper,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
 }
@@ -92,6 +95,7 @@ impl EmbeddedServer {
     /// Opens the database and serves it on `bind` (port 0: any free port).
     pub async fn start(db: &DbLocation, bind: SocketAddr) -> Result<Self> {
         let database = open_database(db)?;
+        let sweeper = Sweeper::new(database.clone());
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .wrap_err_with(|| format!("cannot listen on {bind} for the embedded engine"))?;
@@ -106,6 +110,7 @@ impl EmbeddedServer {
         ));
         Ok(EmbeddedServer {
             addr,
+            sweeper,
             shutdown: Some(tx),
             task: Some(task),
         })
@@ -119,6 +124,11 @@ impl EmbeddedServer {
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Runs TTL sweeps on the database it serves.
+    pub fn sweeper(&self) -> Sweeper {
+        self.sweeper.clone()
     }
 
     /// Stops serving and waits for requests in progress to finish.

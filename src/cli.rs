@@ -20,14 +20,16 @@ macro_rules! say {
 pub mod args;
 pub mod output;
 mod report;
+mod ttl;
 
 pub use args::ConnectionArgs;
 pub use output::warn_plain_http;
 
 pub use output::{process_cpu_seconds, summary_line};
+pub use ttl::sweep_before;
 
 use crate::backend::{self, Backend, Connection};
-use crate::generate::{GenerateSpec, Mix, build_records};
+use crate::generate::{GenerateSpec, Mix, build_records_expiring};
 use crate::limits::LimitsLayer;
 use crate::schema::{RecordKey, RequestId};
 use crate::store::{
@@ -92,6 +94,9 @@ pub struct GenerateArgs {
     /// BatchWriteItem calls in flight at once (1 to 256).
     #[arg(long, default_value_t = crate::store::DEFAULT_CONCURRENCY, allow_hyphen_values = true, value_parser = whole::<usize>)]
     pub concurrency: usize,
+    /// How long the records live before TTL deletes them, free: 90s, 15m, 2h, 30d.
+    #[arg(long, value_name = "DURATION", default_value_t = crate::ttl::Ttl::DEFAULT.to_string(), allow_hyphen_values = true)]
+    pub ttl: String,
 }
 
 /// `query` flags.
@@ -209,7 +214,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     // cannot run, and each command gets them parsed.
     let ready = match command {
         Command::Generate(args) => {
-            let spec = spec_of(args);
+            let spec = spec_of(args)?;
             spec.validate().map_err(|e| eyre!(e))?;
             Ready::Generate(spec, validate_concurrency(args.concurrency)?)
         }
@@ -232,6 +237,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     let conn =
         backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create_table, &limits)
             .await?;
+    ttl::sweep_before(conn.server.as_ref(), cli.json).await;
     let result = match ready {
         Ready::Generate(spec, opts) => generate(cli, &conn, spec, opts).await,
         Ready::Query(args, id) => query(cli, &conn, args, id).await,
@@ -245,13 +251,14 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     result
 }
 
-fn spec_of(args: &GenerateArgs) -> GenerateSpec {
-    GenerateSpec {
+fn spec_of(args: &GenerateArgs) -> Result<GenerateSpec> {
+    Ok(GenerateSpec {
         requests: args.requests,
         records: args.records,
         payload_bytes: args.payload_bytes,
         mix: args.mix,
-    }
+        ttl: args.ttl.parse().map_err(|e| eyre!("--ttl {e}"))?,
+    })
 }
 
 fn parse_start(start: Option<&str>) -> Result<Option<RecordKey>> {
@@ -272,7 +279,7 @@ async fn generate(
 ) -> Result<()> {
     let mut rng = fastrand::Rng::new();
     let counts = spec.plan(&mut rng);
-    let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
+    let (ids, records) = build_records_expiring(&counts, spec.payload_bytes, spec.ttl, &mut rng);
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
     let progress = ProgressLine::start(!cli.json && std::io::stderr().is_terminal());
@@ -476,10 +483,12 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
         .as_ref()
         .map_or_else(|| server.url(), LimitsLayer::url);
     eprintln!(
-        "serving the embedded engine ({}) at {url}\n  {}\n  e.g. aws dynamodb list-tables --endpoint-url {url}\n  dynamo-explorer --endpoint {url}\nCtrl-C to stop",
+        "serving the embedded engine ({}) at {url}\n  {}\n  e.g. aws dynamodb list-tables --endpoint-url {url}\n  dynamo-explorer --endpoint {url}\n  {}\nCtrl-C to stop",
         backend::describe_db(&db),
         limits.label(false),
+        ttl::SWEEP_NOTE,
     );
+    let _sweeps = ttl::sweep_while_serving(&server);
     tokio::select! {
         r = server.wait() => r,
         _ = tokio::signal::ctrl_c() => {

@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use super::msg::{ClockTime, EventKind, GeneratedRequest, Job, JobId, WorkerCommand, WorkerEvent};
-use crate::generate::{GenerateSpec, build_records};
+use crate::generate::{GenerateSpec, build_records_expiring};
 use crate::store::{CancellationToken, FlowProgress, Store, StoreError, WithFlow, WriteOptions};
 
 /// Most progress events per job per second is 1 / this.
@@ -209,7 +209,8 @@ async fn generate(
     let built = tokio::task::spawn_blocking(move || {
         let mut rng = fastrand::Rng::new();
         let counts = spec.plan(&mut rng);
-        let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
+        let (ids, records) =
+            build_records_expiring(&counts, spec.payload_bytes, spec.ttl, &mut rng);
         (counts, ids, records)
     })
     .await;
