@@ -488,13 +488,15 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
         limits.label(false),
         ttl::SWEEP_NOTE,
     );
-    let _sweeps = ttl::sweep_while_serving(&server);
-    tokio::select! {
+    let sweeps = ttl::sweep_while_serving(&server);
+    let result = tokio::select! {
         r = server.wait() => r,
         _ = tokio::signal::ctrl_c() => {
             server.stop().await;
             eprintln!("stopped");
             Ok(())
         }
-    }
+    };
+    sweeps.abort();
+    result
 }

@@ -10,18 +10,20 @@ use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::labs::scratch::list_scratch_tables;
 use dynamo_explorer::labs::{LabConn, LabId, LabResult, RunOptions, Scale, Variant, run_lab};
 use dynamo_explorer::store::CancellationToken;
+use dynamo_explorer::ttl::Sweeper;
 
 /// The embedded engine every test of this binary shares: served from its own thread and
-/// runtime, so it outlives each test's runtime.
-fn shared_embedded() -> String {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
+/// runtime, so it outlives each test's runtime. Its URL, and its TTL sweeper.
+fn embedded() -> &'static (String, Sweeper) {
+    static ENGINE: OnceLock<(String, Sweeper)> = OnceLock::new();
+    ENGINE.get_or_init(|| {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
             rt.block_on(async move {
                 let server = start_embedded().await;
-                tx.send(server.url()).expect("test waits for the url");
+                tx.send((server.url(), server.sweeper()))
+                    .expect("test waits for the url");
                 // Serve until the test process exits.
                 std::future::pending::<()>().await;
                 drop(server);
@@ -29,7 +31,10 @@ fn shared_embedded() -> String {
         });
         rx.recv().expect("embedded engine starts")
     })
-    .clone()
+}
+
+fn shared_embedded() -> String {
+    embedded().0.clone()
 }
 
 async fn start_embedded() -> EmbeddedServer {
@@ -57,6 +62,10 @@ fn conn(url: &str) -> LabConn {
     LabConn {
         client: local_client(url),
         endpoint: url.to_owned(),
+        // The shared embedded engine's sweeps, for `ttl-vs-delete`.
+        sweeper: Some(embedded())
+            .filter(|(u, _)| u == url)
+            .map(|(_, s)| s.clone()),
     }
 }
 

@@ -5,8 +5,7 @@
 use std::time::Duration;
 
 use crate::backend::EmbeddedServer;
-use crate::fmt::thousands;
-use crate::ttl::{BackgroundSweeps, SweepReport};
+use crate::ttl::SweepReport;
 
 /// How long a command waits for its sweep before starting anyway. A sweep reads every item
 /// (~4 µs of CPU each here: 100,000 items in about 0.4-0.6 s, 1,000,000 in several seconds;
@@ -21,13 +20,8 @@ pub const SWEEP_NOTE: &str =
     "TTL: expired items are deleted (free) every 10 to 30 s, each sweep that deletes any said here";
 
 /// "TTL expired 1,000 records, 0 WCU (a sweep of 12 ms)".
-pub fn describe_sweep(r: &SweepReport) -> String {
-    format!(
-        "TTL expired {} record{}, 0 WCU (a sweep of {} ms)",
-        thousands(r.deleted),
-        if r.deleted == 1 { "" } else { "s" },
-        r.elapsed.as_millis()
-    )
+fn describe_sweep(r: &SweepReport) -> String {
+    format!("{r} (a sweep of {} ms)", r.elapsed.as_millis())
 }
 
 /// Sweeps the embedded engine before a command (nothing for other backends); says on stderr
@@ -49,13 +43,18 @@ pub async fn sweep_before(server: Option<&EmbeddedServer>, quiet: bool) {
     }
 }
 
-/// `serve`'s background sweeps, each that expired something said on stderr.
-pub fn sweep_while_serving(server: &EmbeddedServer) -> BackgroundSweeps {
-    server
-        .sweeper()
-        .every(Duration::ZERO, |result| match result {
-            Ok(r) if r.deleted > 0 => eprintln!("{}", describe_sweep(&r)),
-            Ok(_) => {}
-            Err(e) => eprintln!("warning: {e}"),
-        })
+/// `serve`'s background sweeps, each that expired something said on stderr; they stop when
+/// the returned task is aborted (or the process ends).
+pub fn sweep_while_serving(server: &EmbeddedServer) -> tokio::task::JoinHandle<()> {
+    let (sweeps, mut results) = server.sweeper().every(Duration::ZERO);
+    tokio::spawn(async move {
+        let _sweeps = sweeps;
+        while let Some(result) = results.recv().await {
+            match result {
+                Ok(r) if r.deleted > 0 => eprintln!("{}", describe_sweep(&r)),
+                Ok(_) => {}
+                Err(e) => eprintln!("warning: {e}"),
+            }
+        }
+    })
 }

@@ -150,6 +150,7 @@ async fn run_labs(flags: &ConnectionArgs, json: bool, args: &LabRunArgs) -> Resu
     let conn = LabConn {
         client,
         endpoint: info.endpoint.clone(),
+        sweeper: server.as_ref().map(|s| s.sweeper()),
     };
     let cancel = CancellationToken::new();
     let ctrl_c = cancel.clone();
@@ -221,6 +222,7 @@ async fn estimate(labs: &[LabId], scale: Scale) -> Result<Capacity> {
     let conn = LabConn {
         client,
         endpoint: info.endpoint,
+        sweeper: server.as_ref().map(|s| s.sweeper()),
     };
     let mut total = Capacity::default();
     let cancel = CancellationToken::new();

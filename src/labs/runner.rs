@@ -18,6 +18,8 @@ pub struct LabConn {
     pub client: Client,
     /// The endpoint, for messages.
     pub endpoint: String,
+    /// The embedded engine's TTL sweeps (`None` on other backends): `ttl-vs-delete` runs one.
+    pub sweeper: Option<crate::ttl::Sweeper>,
 }
 
 /// How to run.

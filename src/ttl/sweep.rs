@@ -15,7 +15,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use tokio::sync::oneshot;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 /// The TUI and `serve` start a sweep at least this often. Issue 14 asks for every 30 s or
@@ -53,6 +53,19 @@ pub struct SweepReport {
     pub deleted: u64,
     /// Wall time of the sweep.
     pub elapsed: Duration,
+}
+
+impl fmt::Display for SweepReport {
+    /// `TTL expired 1,000 records, 0 WCU`: TTL deletes consume no capacity on DynamoDB
+    /// (developer guide, "Time to Live"), and the engine's sweep sends no request at all.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TTL expired {} record{}, 0 WCU",
+            crate::fmt::thousands(self.deleted),
+            if self.deleted == 1 { "" } else { "s" }
+        )
+    }
 }
 
 /// Why a sweep did not finish.
@@ -105,12 +118,16 @@ impl Sweeper {
     }
 
     /// Sweeps after `first`, then again and again ([`sweep_interval`] from each start, never
-    /// two at once), telling `on_sweep` each result, until the returned handle is dropped.
+    /// two at once), each result sent on the returned channel, until the handle or the
+    /// receiver is dropped. A receiver that does not read holds the next sweep back.
     pub fn every(
         &self,
         first: Duration,
-        mut on_sweep: impl FnMut(Result<SweepReport, SweepError>) + Send + 'static,
-    ) -> BackgroundSweeps {
+    ) -> (
+        BackgroundSweeps,
+        mpsc::Receiver<Result<SweepReport, SweepError>>,
+    ) {
+        let (tx, rx) = mpsc::channel(1);
         let sweeper = self.clone();
         let task = tokio::spawn(async move {
             tokio::time::sleep(first).await;
@@ -118,11 +135,13 @@ impl Sweeper {
                 let started = tokio::time::Instant::now();
                 let result = sweeper.sweep().await;
                 let took = result.as_ref().map_or(Duration::ZERO, |r| r.elapsed);
-                on_sweep(result);
+                if tx.send(result).await.is_err() {
+                    return;
+                }
                 tokio::time::sleep_until(started + sweep_interval(took)).await;
             }
         });
-        BackgroundSweeps { task }
+        (BackgroundSweeps { task }, rx)
     }
 }
 

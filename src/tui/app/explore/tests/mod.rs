@@ -442,3 +442,4 @@ fn r_re_runs_the_last_query() {
 
 mod dialogs;
 mod panes;
+mod ttl;
