@@ -116,6 +116,10 @@ pub struct QueryArgs {
     #[arg(long, value_name = "N", default_value_t = crate::store::DEFAULT_QUERY_PARALLEL,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub parallel: u32,
+    /// Hide records past their expires_at (a FilterExpression: the same RCU, as DynamoDB
+    /// bills what a Query reads before filtering).
+    #[arg(long)]
+    pub exclude_expired: bool,
 }
 
 /// `scan` flags.
@@ -334,20 +338,39 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) ->
         parallel: args.parallel,
     };
     let cpu = CpuMeter::start();
-    let out = conn.store.query_request(&id, &opts).await?;
+    let now = crate::ttl::now_epoch();
+    let out = if args.exclude_expired {
+        conn.store.query_request_unexpired(&id, &opts, now).await?
+    } else {
+        conn.store.query_request(&id, &opts).await?
+    };
     let cpu_ms = cpu.ms();
     if cli.json {
         print_json(&QueryJson::new(&out, args.consistent, cpu_ms))?;
     } else {
         say!(
-            "{:>6}  {:<24}  {:>6}  payload",
+            "{:>6}  {:<24}  {:>6}  {:<7}  payload",
             "seq",
             "created_at",
-            "bytes"
+            "bytes",
+            "ttl"
         );
         for (r, size) in out.records.iter().zip(&out.sizes) {
             let preview: String = r.payload.chars().take(40).collect();
-            say!("{:>6}  {:<24}  {:>6}  {preview}", r.seq, r.created_at, size);
+            let ttl = if crate::ttl::is_expired(r.expires_at, now) {
+                "expired"
+            } else {
+                "-"
+            };
+            say!(
+                "{:>6}  {:<24}  {:>6}  {ttl:<7}  {preview}",
+                r.seq,
+                r.created_at,
+                size
+            );
+        }
+        if let Some(note) = ttl::expired_note(&out, now, args.exclude_expired) {
+            say!("{note}");
         }
         say!(
             "{} ({} pages, {} read{})",

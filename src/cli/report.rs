@@ -114,6 +114,9 @@ pub struct QueryJson<'a> {
     pub client_cpu_ms: u64,
     /// The records, as plain JSON objects.
     pub items: &'a [Record],
+    /// Records read that are past their `expires_at` (TTL has not deleted them yet; 0 with
+    /// `--exclude-expired`, whose filter hid them: `scanned_count - count`).
+    pub expired: u64,
     /// Calls and capacity.
     #[serde(flatten)]
     pub calls: CallsJson<'a>,
@@ -130,6 +133,7 @@ impl<'a> QueryJson<'a> {
             consistent,
             client_cpu_ms,
             items: &out.records,
+            expired: crate::ttl::count_expired(&out.records, crate::ttl::now_epoch()),
             calls: (&out.report).into(),
         }
     }

@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use crate::backend::EmbeddedServer;
+use crate::fmt::thousands;
+use crate::store::QueryOutput;
 use crate::ttl::SweepReport;
 
 /// How long a command waits for its sweep before starting anyway. A sweep reads every item
@@ -56,5 +58,30 @@ pub fn sweep_while_serving(server: &EmbeddedServer) -> tokio::task::JoinHandle<(
                 Err(e) => eprintln!("warning: {e}"),
             }
         }
+    })
+}
+
+/// What `query` says about expired records, if anything: how many of those read are past
+/// their `expires_at`, or with `--exclude-expired` how many the filter hid, at the same RCU.
+pub fn expired_note(out: &QueryOutput, now: i64, excluded: bool) -> Option<String> {
+    if excluded {
+        let hidden = out.scanned_count.saturating_sub(out.count);
+        return (hidden > 0).then(|| {
+            format!(
+                "--exclude-expired hid {} expired record(s); the RCU is the same: DynamoDB bills \
+                 what a Query reads before its FilterExpression",
+                thousands(hidden)
+            )
+        });
+    }
+    let expired = crate::ttl::count_expired(&out.records, now);
+    (expired > 0).then(|| {
+        format!(
+            "{} of {} records are past their expires_at: TTL has not deleted them yet (the \
+             embedded engine sweeps every few seconds, AWS within about two days; DynamoDB Local \
+             never: see README). --exclude-expired hides them, for the same RCU",
+            thousands(expired),
+            thousands(out.records.len() as u64)
+        )
     })
 }
