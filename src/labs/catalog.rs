@@ -124,9 +124,6 @@ impl LabId {
             LabId::PartitionKey | LabId::Gsi => Err(
                 "needs the simulated throughput limits (--limits), which are not in this build yet",
             ),
-            LabId::TtlVsDelete => {
-                Err("needs TTL sweeping on the embedded engine, which is not built yet")
-            }
             _ => Ok(()),
         }
     }

@@ -109,6 +109,7 @@ pub async fn run_lab(
         progress,
         opts.fail_at_step.as_deref(),
     );
+    ctx.sweeper = conn.sweeper.clone();
     let result = lab::run(&mut ctx).await;
     progress(LabProgress {
         lab,

@@ -8,6 +8,7 @@ mod item_size;
 mod paging;
 mod query_vs_scan;
 mod reads;
+mod ttl_vs_delete;
 
 use std::collections::HashMap;
 
@@ -35,7 +36,8 @@ pub(crate) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         LabId::Batching => batching::run(ctx).await,
         LabId::ConditionsAndTransactions => conditions::run(ctx).await,
         LabId::FiltersAndProjections => filters::run(ctx).await,
-        LabId::PartitionKey | LabId::Gsi | LabId::TtlVsDelete => Err(StepError::Failed(
+        LabId::TtlVsDelete => ttl_vs_delete::run(ctx).await,
+        LabId::PartitionKey | LabId::Gsi => Err(StepError::Failed(
             ctx.lab
                 .availability()
                 .err()
