@@ -3,7 +3,8 @@
 //! table with nothing expired, how long when everything is, and how long a GetItem waits
 //! while a sweep runs (Dynoxide hands its lock to waiting requests between 25-row pages).
 //!
-//! `cargo bench --bench ttl_sweep` (100,000 records); `TTL_SWEEP_ITEMS=1000000` for more.
+//! `cargo bench --bench ttl_sweep` (release), or `cargo test --bench ttl_sweep -- --bench` (the
+//! dev profile, as README's figures); 100,000 records, `TTL_SWEEP_ITEMS=1000000` for more.
 
 #[path = "../tests/common/embedded.rs"]
 mod embedded;

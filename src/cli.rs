@@ -346,7 +346,9 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) ->
     };
     let cpu_ms = cpu.ms();
     if cli.json {
-        print_json(&QueryJson::new(&out, args.consistent, cpu_ms))?;
+        let mut json = QueryJson::new(&out, args.consistent, cpu_ms);
+        json.expired = crate::ttl::count_expired(&out.records, now);
+        print_json(&json)?;
     } else {
         say!(
             "{:>6}  {:<24}  {:>6}  {:<7}  payload",

@@ -133,7 +133,8 @@ impl<'a> QueryJson<'a> {
             consistent,
             client_cpu_ms,
             items: &out.records,
-            expired: crate::ttl::count_expired(&out.records, crate::ttl::now_epoch()),
+            // The caller sets it, at the time it judged expiry by (the filter's `:now`).
+            expired: 0,
             calls: (&out.report).into(),
         }
     }
