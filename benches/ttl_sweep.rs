@@ -1,5 +1,5 @@
 //! The embedded engine's TTL sweep (`Database::sweep_ttl`, which the app runs before each CLI
-//! command and every `ttl::SWEEP_EVERY` in the TUI and `serve`): how long one takes on a
+//! command and every 10 to 30 s in the TUI and `serve`): how long one takes on a
 //! table with nothing expired, how long when everything is, and how long a GetItem waits
 //! while a sweep runs (Dynoxide hands its lock to waiting requests between 25-row pages).
 //!
