@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use dynamo_explorer::generate::build_records;
 use dynamo_explorer::schema::RequestId;
-use dynamo_explorer::store::{BatchProgress, CancellationToken, TableCheck, WriteOptions};
+use dynamo_explorer::store::TableCheck;
 use pty::{Pty, Size};
 
 /// The app on the SQLite file `db`, 120x40, logging beside it.
@@ -61,16 +61,7 @@ fn database(path: &Path, n: u32) -> RequestId {
             .await
             .expect("table");
         let (ids, records) = build_records(&[n], 200, &mut fastrand::Rng::with_seed(1));
-        let progress = |_: BatchProgress| {};
-        store
-            .write_records(
-                records,
-                WriteOptions::default(),
-                &progress,
-                &CancellationToken::new(),
-            )
-            .await
-            .expect("written");
+        embedded::write_all(&store, records).await;
         server.stop().await;
         ids[0].clone()
     })

@@ -31,6 +31,7 @@ pub use self::owner::OwnerLock;
 pub use self::owner::{Holder, lock_path};
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, TableCheck, TableInfo};
+use crate::ttl::Sweeper;
 
 /// Region for local engines when none is configured (they accept any).
 const LOCAL_REGION: &str = "us-east-1";
@@ -93,6 +94,10 @@ pub struct BackendInfo {
 /// Dynoxide serving on loopback; stops when dropped.
 pub struct EmbeddedServer {
     addr: SocketAddr,
+    /// The database it serves, for TTL sweeps (Dynoxide never sweeps by itself).
+    /// TTL sweeps of the database served; none for a relay to another process's engine
+    /// (that process sweeps).
+    sweeper: Option<Sweeper>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
     /// A database file's claim, released when the server goes.
@@ -152,6 +157,7 @@ impl EmbeddedServer {
                         .wrap_err("cannot start the relay to the shared engine")?;
                     let relay = EmbeddedServer {
                         addr,
+                        sweeper: None,
                         shutdown: Some(tx),
                         task: Some(task),
                         _owner: None,
@@ -188,6 +194,7 @@ impl EmbeddedServer {
         mut owner: Option<OwnerLock>,
     ) -> Result<Self> {
         let database = open_database(db)?;
+        let sweeper = Some(Sweeper::new(database.clone()));
         let listener = tokio::net::TcpListener::bind(bind)
             .await
             .wrap_err_with(|| format!("cannot listen on {bind} for the embedded engine"))?;
@@ -206,6 +213,7 @@ impl EmbeddedServer {
         ));
         Ok(EmbeddedServer {
             addr,
+            sweeper,
             shutdown: Some(tx),
             task: Some(task),
             _owner: owner,
@@ -220,6 +228,12 @@ impl EmbeddedServer {
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// Runs TTL sweeps on the database it serves; `None` for a relay to another process's
+    /// engine, which sweeps it.
+    pub fn sweeper(&self) -> Option<Sweeper> {
+        self.sweeper.clone()
     }
 
     /// Stops serving and waits for requests in progress to finish.

@@ -20,15 +20,17 @@ macro_rules! say {
 pub mod args;
 pub mod output;
 mod report;
+mod ttl;
 
 pub use args::ConnectionArgs;
 pub use output::warn_plain_http;
 
 pub use output::{process_cpu_seconds, summary_line};
+pub use ttl::sweep_before;
 
 use crate::backend::{self, Backend, Connection};
 use crate::completeness::Completeness;
-use crate::generate::{GenerateSpec, Mix, build_records};
+use crate::generate::{GenerateSpec, Mix, build_records_expiring};
 use crate::limits::LimitsLayer;
 use crate::schema::{RecordKey, RequestId};
 use crate::store::{
@@ -97,6 +99,9 @@ pub struct GenerateArgs {
     /// BatchWriteItem calls in flight at once (1 to 256).
     #[arg(long, default_value_t = crate::store::DEFAULT_CONCURRENCY, allow_hyphen_values = true, value_parser = whole::<usize>)]
     pub concurrency: usize,
+    /// How long the records live before TTL deletes them, free: 90s, 15m, 2h, 30d.
+    #[arg(long, value_name = "DURATION", default_value_t = crate::ttl::Ttl::DEFAULT.to_string(), allow_hyphen_values = true)]
+    pub ttl: String,
 }
 
 /// `query` flags.
@@ -116,6 +121,10 @@ pub struct QueryArgs {
     #[arg(long, value_name = "N", default_value_t = crate::store::DEFAULT_QUERY_PARALLEL,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub parallel: u32,
+    /// Hide records past their expires_at (a FilterExpression: the same RCU, as DynamoDB
+    /// bills what a Query reads before filtering).
+    #[arg(long)]
+    pub exclude_expired: bool,
     /// Exit with code 3 unless the request is complete: exactly seqs 0..record_count-1,
     /// all saying the same record_count (no records at all is not complete either).
     #[arg(long)]
@@ -235,7 +244,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     // cannot run, and each command gets them parsed.
     let ready = match command {
         Command::Generate(args) => {
-            let spec = spec_of(args);
+            let spec = spec_of(args)?;
             spec.validate().map_err(|e| eyre!(e))?;
             Ready::Generate(spec, validate_concurrency(args.concurrency)?)
         }
@@ -262,6 +271,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     let conn =
         backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create_table, &limits)
             .await?;
+    ttl::sweep_before(conn.server.as_ref(), cli.json).await;
     let result = match ready {
         Ready::Generate(spec, opts) => generate(cli, &conn, spec, opts).await,
         Ready::Query(args, id) => query(cli, &conn, args, id).await,
@@ -275,13 +285,14 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     result
 }
 
-fn spec_of(args: &GenerateArgs) -> GenerateSpec {
-    GenerateSpec {
+fn spec_of(args: &GenerateArgs) -> Result<GenerateSpec> {
+    Ok(GenerateSpec {
         requests: args.requests,
         records: args.records,
         payload_bytes: args.payload_bytes,
         mix: args.mix,
-    }
+        ttl: args.ttl.parse().map_err(|e| eyre!("--ttl {e}"))?,
+    })
 }
 
 fn parse_start(start: Option<&str>) -> Result<Option<RecordKey>> {
@@ -302,7 +313,7 @@ async fn generate(
 ) -> Result<()> {
     let mut rng = fastrand::Rng::new();
     let counts = spec.plan(&mut rng);
-    let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
+    let (ids, records) = build_records_expiring(&counts, spec.payload_bytes, spec.ttl, &mut rng);
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
     let progress = ProgressLine::start(!cli.json && std::io::stderr().is_terminal());
@@ -357,26 +368,42 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) ->
         parallel: args.parallel,
     };
     let cpu = CpuMeter::start();
-    let out = conn.store.query_request(&id, &opts).await?;
+    let now = crate::ttl::now_epoch();
+    let out = if args.exclude_expired {
+        conn.store.query_request_unexpired(&id, &opts, now).await?
+    } else {
+        conn.store.query_request(&id, &opts).await?
+    };
     let cpu_ms = cpu.ms();
     let completeness = Completeness::of(&out.records);
     if cli.json {
-        print_json(&QueryJson::new(
-            &out,
-            args.consistent,
-            cpu_ms,
-            &completeness,
-        ))?;
+        let mut json = QueryJson::new(&out, args.consistent, cpu_ms, &completeness);
+        json.expired = crate::ttl::count_expired(&out.records, now);
+        print_json(&json)?;
     } else {
         say!(
-            "{:>6}  {:<24}  {:>6}  payload",
+            "{:>6}  {:<24}  {:>6}  {:<7}  payload",
             "seq",
             "created_at",
-            "bytes"
+            "bytes",
+            "ttl"
         );
         for (r, size) in out.records.iter().zip(&out.sizes) {
             let preview: String = r.payload.chars().take(40).collect();
-            say!("{:>6}  {:<24}  {:>6}  {preview}", r.seq, r.created_at, size);
+            let ttl = if crate::ttl::is_expired(r.expires_at, now) {
+                "expired"
+            } else {
+                "-"
+            };
+            say!(
+                "{:>6}  {:<24}  {:>6}  {ttl:<7}  {preview}",
+                r.seq,
+                r.created_at,
+                size
+            );
+        }
+        if let Some(note) = ttl::expired_note(&out, now, args.exclude_expired) {
+            say!("{note}");
         }
         say!(
             "{} ({} pages, {} read{})",
@@ -518,16 +545,20 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
         .as_ref()
         .map_or_else(|| server.url(), LimitsLayer::url);
     eprintln!(
-        "serving the embedded engine ({}) at {url}\n  {}\n  e.g. aws dynamodb list-tables --endpoint-url {url}\n  dynamo-explorer --endpoint {url}\nCtrl-C to stop",
+        "serving the embedded engine ({}) at {url}\n  {}\n  e.g. aws dynamodb list-tables --endpoint-url {url}\n  dynamo-explorer --endpoint {url}\n  {}\nCtrl-C to stop",
         backend::describe_db(&db),
         limits.label(false),
+        ttl::SWEEP_NOTE,
     );
-    tokio::select! {
+    let sweeps = ttl::sweep_while_serving(&server);
+    let result = tokio::select! {
         r = server.wait() => r,
         _ = tokio::signal::ctrl_c() => {
             server.stop().await;
             eprintln!("stopped");
             Ok(())
         }
-    }
+    };
+    sweeps.abort();
+    result
 }

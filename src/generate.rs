@@ -6,6 +6,7 @@ use aws_sdk_dynamodb::primitives::{DateTime, DateTimeFormat};
 
 use crate::schema::{MAX_ITEM_BYTES, Record, RequestId};
 use crate::size::item_size;
+use crate::ttl::Ttl;
 
 /// Most records one request may have here: ~40 s of writes at a real partition's 1,000 WCU/s.
 pub const MAX_RECORDS_PER_REQUEST: u32 = 100_000;
@@ -13,7 +14,7 @@ pub const MAX_RECORDS_PER_REQUEST: u32 = 100_000;
 pub const MAX_REQUESTS: u32 = 100_000;
 /// Most records one generate may write in all.
 pub const MAX_TOTAL_RECORDS: u64 = 1_000_000;
-/// How long generated records live before TTL deletes them (free).
+/// How long generated records live before TTL deletes them (free), unless `--ttl` says.
 pub const DEFAULT_TTL_DAYS: u32 = 30;
 /// Payload bytes of a generated record unless asked otherwise.
 pub const DEFAULT_PAYLOAD_BYTES: usize = 200;
@@ -43,6 +44,8 @@ pub struct GenerateSpec {
     pub payload_bytes: usize,
     /// Fixed or realistic.
     pub mix: Mix,
+    /// How long the records live: `expires_at` is the write time plus this.
+    pub ttl: Ttl,
 }
 
 impl GenerateSpec {
@@ -168,10 +171,20 @@ fn customer_id(n: u32) -> String {
     format!("customer-{n:05}")
 }
 
-/// Builds the records of requests with `counts[i]` records each.
+/// Builds the records of requests with `counts[i]` records each, living the default 30 days.
 pub fn build_records(
     counts: &[u32],
     payload_bytes: usize,
+    rng: &mut fastrand::Rng,
+) -> (Vec<RequestId>, Vec<Record>) {
+    build_records_expiring(counts, payload_bytes, Ttl::DEFAULT, rng)
+}
+
+/// Builds the records of requests with `counts[i]` records each, expiring `ttl` from now.
+pub fn build_records_expiring(
+    counts: &[u32],
+    payload_bytes: usize,
+    ttl: Ttl,
     rng: &mut fastrand::Rng,
 ) -> (Vec<RequestId>, Vec<Record>) {
     let now = SystemTime::now();
@@ -181,7 +194,7 @@ pub fn build_records(
     let epoch = now
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let expires_at = epoch + i64::from(DEFAULT_TTL_DAYS) * 86_400;
+    let expires_at = ttl.expires_at(epoch);
     let total: usize = counts.iter().map(|&c| c as usize).sum();
     let mut ids = Vec::with_capacity(counts.len());
     let mut records = Vec::with_capacity(total);
@@ -224,6 +237,7 @@ mod tests {
             records,
             payload_bytes,
             mix,
+            ttl: Ttl::DEFAULT,
         }
     }
 
@@ -326,6 +340,24 @@ mod tests {
             (drawn_low - exact_low).abs() < 0.0006,
             "{drawn_low} vs {exact_low}"
         );
+    }
+
+    #[test]
+    fn records_expire_their_ttl_after_the_write() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let ttl: Ttl = "90s".parse().unwrap();
+        let before = crate::ttl::now_epoch();
+        let (_, recs) = build_records_expiring(&[2], 10, ttl, &mut rng);
+        let after = crate::ttl::now_epoch();
+        for r in &recs {
+            assert!(
+                (before + 90..=after + 90).contains(&r.expires_at),
+                "{}",
+                r.expires_at
+            );
+        }
+        let (_, default) = build_records(&[1], 10, &mut rng);
+        assert!(default[0].expires_at >= before + 30 * 86_400);
     }
 
     #[test]

@@ -18,4 +18,5 @@ pub mod logging;
 pub mod schema;
 pub mod size;
 pub mod store;
+pub mod ttl;
 pub mod tui;

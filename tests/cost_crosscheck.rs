@@ -116,6 +116,7 @@ async fn model_units_match_the_engines_for_a_scaled_day() {
         records: 0,
         payload_bytes: 200,
         mix: Mix::Realistic,
+        ttl: Default::default(),
     }
     .plan(&mut fastrand::Rng::with_seed(10));
     let heavy = realistic.iter().filter(|&&c| c > 1).count();

@@ -12,18 +12,20 @@ use dynamo_explorer::labs::{LabConn, LabId, LabResult, RunOptions, Scale, Varian
 use dynamo_explorer::limits::{LimitsConfig, WritePlan};
 use dynamo_explorer::size::write_units;
 use dynamo_explorer::store::CancellationToken;
+use dynamo_explorer::ttl::Sweeper;
 
 /// The embedded engine every test of this binary shares: served from its own thread and
-/// runtime, so it outlives each test's runtime.
-fn shared_embedded() -> String {
-    static URL: OnceLock<String> = OnceLock::new();
-    URL.get_or_init(|| {
+/// runtime, so it outlives each test's runtime. Its URL, and its TTL sweeper.
+fn embedded() -> &'static (String, Sweeper) {
+    static ENGINE: OnceLock<(String, Sweeper)> = OnceLock::new();
+    ENGINE.get_or_init(|| {
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
             rt.block_on(async move {
                 let server = start_embedded().await;
-                tx.send(server.url()).expect("test waits for the url");
+                tx.send((server.url(), server.sweeper().expect("its own engine")))
+                    .expect("test waits for the url");
                 // Serve until the test process exits.
                 std::future::pending::<()>().await;
                 drop(server);
@@ -31,7 +33,10 @@ fn shared_embedded() -> String {
         });
         rx.recv().expect("embedded engine starts")
     })
-    .clone()
+}
+
+fn shared_embedded() -> String {
+    embedded().0.clone()
 }
 
 async fn start_embedded() -> EmbeddedServer {
@@ -59,6 +64,10 @@ fn conn(url: &str) -> LabConn {
     LabConn {
         client: local_client(url),
         endpoint: url.to_owned(),
+        // The shared embedded engine's sweeps, for `ttl-vs-delete`.
+        sweeper: Some(embedded())
+            .filter(|(u, _)| u == url)
+            .map(|(_, s)| s.clone()),
     }
 }
 
@@ -261,6 +270,47 @@ async fn transactions_cost_twice_and_failed_conditions_show_the_rule() {
                 .is_some_and(|s| s.contains("docs.aws.amazon.com"))
         );
         assert_eq!(rule.write_units, put.write_units, "{engine}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ttl_expiry_costs_no_wcu_and_expired_records_are_read_until_the_sweep() {
+    on_every_engine(LabId::TtlVsDelete, |engine, r| {
+        let delete = v(r, "delete");
+        assert_eq!(delete.items, 100, "{engine}");
+        assert!(delete.write_units >= 100.0, "{engine}: {r:#?}");
+        let ttl = v(r, "ttl expiry");
+        assert_eq!((ttl.calls, ttl.write_units), (0, 0.0), "{engine}");
+        assert!(
+            ttl.rule
+                .as_deref()
+                .is_some_and(|s| s.contains("docs.aws.amazon.com"))
+        );
+        let (before, filtered) = (
+            v(r, "query before sweep"),
+            v(r, "query + filter before sweep"),
+        );
+        assert_eq!(
+            before.items, 100,
+            "{engine}: expired records are still read"
+        );
+        assert_eq!(filtered.items, 0, "{engine}: the filter hides them all");
+        assert!(before.read_units > 0.0, "{engine}");
+        assert_eq!(filtered.read_units, before.read_units, "{engine}: {r:#?}");
+        let after = v(r, "query after sweep");
+        if engine == "embedded" {
+            assert_eq!((after.items, ttl.items), (0, 100), "{engine}: swept");
+            assert!(r.conclusion.contains("TTL sweep ran"), "{}", r.conclusion);
+        } else {
+            // The finding README reports: DynamoDB Local does not delete expired items.
+            assert_eq!((after.items, ttl.items), (100, 0), "{engine}: {r:#?}");
+            assert!(
+                r.conclusion.contains("deleted 0 of them"),
+                "{}",
+                r.conclusion
+            );
+        }
     })
     .await;
 }
@@ -522,21 +572,4 @@ async fn an_endpoint_that_cannot_create_tables_says_so() {
     );
     assert!(text.contains(&url), "{text}");
     assert_eq!(err.step, "create table");
-}
-
-#[tokio::test]
-async fn labs_not_built_yet_say_why() {
-    for lab in LabId::ALL.into_iter().filter(|l| l.availability().is_err()) {
-        let err = run_lab(
-            &conn(&shared_embedded()),
-            lab,
-            Scale::Small,
-            &RunOptions::default(),
-            &CancellationToken::new(),
-            &|_| {},
-        )
-        .await
-        .expect_err("not available");
-        assert!(err.to_string().contains("not available"), "{err}");
-    }
 }

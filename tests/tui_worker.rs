@@ -75,6 +75,7 @@ async fn generate_reports_plan_progress_and_done_then_query_reads_it_back() {
             records: 400,
             payload_bytes: 200,
             mix: Mix::Fixed,
+            ttl: Default::default(),
         };
         let started = Instant::now();
         start(&w, 1, Job::Generate(spec)).await;
@@ -163,6 +164,7 @@ async fn a_newer_query_replaces_a_stale_one() {
                 records: 2000,
                 payload_bytes: 100,
                 mix: Mix::Fixed,
+                ttl: Default::default(),
             }),
         )
         .await;
@@ -232,6 +234,7 @@ async fn delete_keys_and_delete_request_report_done_and_remove_exactly_that() {
                 records: 30,
                 payload_bytes: 1500,
                 mix: Mix::Fixed,
+                ttl: Default::default(),
             }),
         )
         .await;
@@ -300,6 +303,7 @@ async fn cancelling_a_generate_reports_truthfully_what_was_written() {
                 records: 10_000,
                 payload_bytes: 50,
                 mix: Mix::Fixed,
+                ttl: Default::default(),
             }),
         )
         .await;
@@ -393,6 +397,7 @@ async fn a_failing_job_reports_the_store_error() {
                 records: 1,
                 payload_bytes: 1,
                 mix: Mix::Fixed,
+                ttl: Default::default(),
             }),
         )
         .await;

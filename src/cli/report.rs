@@ -115,6 +115,9 @@ pub struct QueryJson<'a> {
     pub client_cpu_ms: u64,
     /// The records, as plain JSON objects.
     pub items: &'a [Record],
+    /// Records read that are past their `expires_at` (TTL has not deleted them yet; 0 with
+    /// `--exclude-expired`, whose filter hid them: `scanned_count - count`).
+    pub expired: u64,
     /// Calls and capacity.
     #[serde(flatten)]
     pub calls: CallsJson<'a>,
@@ -173,6 +176,8 @@ impl<'a> QueryJson<'a> {
             consistent,
             client_cpu_ms,
             items: &out.records,
+            // The caller sets it, at the time it judged expiry by (the filter's `:now`).
+            expired: 0,
             calls: (&out.report).into(),
             completeness: completeness.into(),
         }

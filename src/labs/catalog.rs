@@ -118,24 +118,9 @@ impl LabId {
         }
     }
 
-    /// `Err(why)` for a lab that cannot run in this build yet.
-    pub fn availability(self) -> Result<(), &'static str> {
-        match self {
-            LabId::TtlVsDelete => {
-                Err("needs TTL sweeping on the embedded engine, which is not built yet")
-            }
-            _ => Ok(()),
-        }
-    }
-
     /// The lab of this name.
     pub fn parse(name: &str) -> Option<LabId> {
         LabId::ALL.into_iter().find(|l| l.name() == name)
-    }
-
-    /// The labs that can run, in order.
-    pub fn available() -> impl Iterator<Item = LabId> {
-        LabId::ALL.into_iter().filter(|l| l.availability().is_ok())
     }
 
     /// `reads, query-vs-scan, ...`: for messages about unknown names.

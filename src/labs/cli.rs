@@ -70,8 +70,6 @@ fn list(json: bool) {
                 json!({
                     "name": l.name(),
                     "question": l.question(),
-                    "available": l.availability().is_ok(),
-                    "unavailable_reason": l.availability().err(),
                 })
             })
             .collect();
@@ -80,15 +78,7 @@ fn list(json: bool) {
     }
     let width = LabId::ALL.iter().map(|l| l.name().len()).max().unwrap_or(0);
     for (i, l) in LabId::ALL.iter().enumerate() {
-        let line = match l.availability() {
-            Ok(()) => format!("{:>2}. {:<width$}  {}", i + 1, l.name(), l.question()),
-            Err(why) => format!(
-                "{:>2}. {:<width$}  {} (not available yet: {why})",
-                i + 1,
-                l.name(),
-                l.question()
-            ),
-        };
+        let line = format!("{:>2}. {:<width$}  {}", i + 1, l.name(), l.question());
         write_line(format_args!("{line}"));
     }
 }
@@ -96,7 +86,7 @@ fn list(json: bool) {
 /// The labs named, or all available ones; a clear message for a name that is not a lab.
 pub fn choose(names: &[String], all: bool) -> Result<Vec<LabId>> {
     if all {
-        return Ok(LabId::available().collect());
+        return Ok(LabId::ALL.to_vec());
     }
     if names.is_empty() {
         bail!(
@@ -112,9 +102,6 @@ pub fn choose(names: &[String], all: bool) -> Result<Vec<LabId>> {
                 LabId::known_names()
             )
         })?;
-        if let Err(why) = lab.availability() {
-            bail!("lab {name} is not available yet: {why}");
-        }
         if !labs.contains(&lab) {
             labs.push(lab);
         }
@@ -150,6 +137,7 @@ async fn run_labs(flags: &ConnectionArgs, json: bool, args: &LabRunArgs) -> Resu
     let conn = LabConn {
         client,
         endpoint: info.endpoint.clone(),
+        sweeper: server.as_ref().and_then(|s| s.sweeper()),
     };
     let cancel = CancellationToken::new();
     let ctrl_c = cancel.clone();
@@ -221,6 +209,7 @@ async fn estimate(labs: &[LabId], scale: Scale) -> Result<Capacity> {
     let conn = LabConn {
         client,
         endpoint: info.endpoint,
+        sweeper: server.as_ref().and_then(|s| s.sweeper()),
     };
     let mut total = Capacity::default();
     let cancel = CancellationToken::new();

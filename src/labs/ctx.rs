@@ -65,6 +65,8 @@ pub struct Ctx<'a> {
     pub(crate) step: String,
     /// Capacity spent on setup (writing the data a lab reads), outside every variant.
     pub(crate) setup: crate::store::Capacity,
+    /// The embedded engine's TTL sweeps (`None` on other backends).
+    pub(crate) sweeper: Option<crate::ttl::Sweeper>,
     cancel: CancellationToken,
     progress: &'a (dyn Fn(LabProgress) + Send + Sync),
     fail_at: Option<&'a str>,
@@ -85,6 +87,7 @@ impl<'a> Ctx<'a> {
             scratch,
             step: "start".to_owned(),
             setup: crate::store::Capacity::default(),
+            sweeper: None,
             cancel,
             progress,
             fail_at,

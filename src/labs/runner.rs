@@ -18,6 +18,8 @@ pub struct LabConn {
     pub client: Client,
     /// The endpoint, for messages.
     pub endpoint: String,
+    /// The embedded engine's TTL sweeps (`None` on other backends): `ttl-vs-delete` runs one.
+    pub sweeper: Option<crate::ttl::Sweeper>,
 }
 
 /// How to run.
@@ -35,8 +37,6 @@ pub enum LabErrorKind {
     Failed(String),
     /// The user cancelled.
     Cancelled,
-    /// The lab cannot run in this build: why.
-    Unavailable(&'static str),
 }
 
 /// A lab that gave no result, and whether its scratch tables are gone.
@@ -59,7 +59,6 @@ impl LabError {
         let what = match &self.kind {
             LabErrorKind::Failed(why) => format!("lab {lab} failed at step {step:?}: {why}"),
             LabErrorKind::Cancelled => format!("lab {lab} was cancelled at step {step:?}"),
-            LabErrorKind::Unavailable(why) => return format!("lab {lab} is not available: {why}"),
         };
         if self.left_tables.is_empty() {
             return format!("{what}; its scratch tables were deleted");
@@ -90,14 +89,6 @@ pub async fn run_lab(
     cancel: &CancellationToken,
     progress: &(dyn Fn(LabProgress) + Send + Sync),
 ) -> Result<LabResult, LabError> {
-    if let Err(why) = lab.availability() {
-        return Err(LabError {
-            lab: lab.name(),
-            step: "start".into(),
-            kind: LabErrorKind::Unavailable(why),
-            left_tables: Vec::new(),
-        });
-    }
     let scratch = Scratch::new(conn.client.clone(), &conn.endpoint, lab.name());
     let mut ctx = Ctx::new(
         lab,
@@ -107,6 +98,7 @@ pub async fn run_lab(
         progress,
         opts.fail_at_step.as_deref(),
     );
+    ctx.sweeper = conn.sweeper.clone();
     let result = lab::run(&mut ctx).await;
     progress(LabProgress {
         lab,

@@ -203,20 +203,25 @@ impl Store {
     /// TTL on `expires_at`: records go away for free. Best effort: some local engines do not
     /// implement UpdateTimeToLive, and the table is usable without it.
     async fn enable_ttl(&self) {
+        if let Err(e) = self.turn_on_ttl().await {
+            tracing::warn!(table = %self.table, error = %e, "could not enable TTL");
+        }
+    }
+
+    /// UpdateTimeToLive: TTL on `expires_at` for this table; what went wrong, if anything.
+    pub(crate) async fn turn_on_ttl(&self) -> Result<(), String> {
         let spec = TimeToLiveSpecification::builder()
             .attribute_name(TTL_ATTRIBUTE)
             .enabled(true)
-            .build();
-        let Ok(spec) = spec else { return };
-        if let Err(e) = self
-            .client
+            .build()
+            .map_err(|e| e.to_string())?;
+        self.client
             .update_time_to_live()
             .table_name(&self.table)
             .time_to_live_specification(spec)
             .send()
             .await
-        {
-            tracing::warn!(table = %self.table, error = %aws_sdk_dynamodb::error::DisplayErrorContext(&e), "could not enable TTL");
-        }
+            .map(|_| ())
+            .map_err(|e| aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string())
     }
 }

@@ -16,6 +16,11 @@ use crate::store::{FlowProgress, OpReport, QueryOptions, QueryOutput, ScanOption
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct JobId(pub u64);
 
+impl JobId {
+    /// Tags what the worker reports of its own accord (TTL sweeps): jobs are numbered from 1.
+    pub const BACKGROUND: JobId = JobId(0);
+}
+
 impl fmt::Display for JobId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.0)
@@ -154,6 +159,8 @@ pub enum EventKind {
     LabStep(crate::labs::LabProgress),
     /// A lab's result, or why it has none (its scratch tables are deleted either way).
     LabDone(Result<Box<crate::labs::LabResult>, crate::labs::LabError>),
+    /// A background TTL sweep of the embedded engine ended (not a job: `JobId::BACKGROUND`).
+    TtlSwept(Result<crate::ttl::SweepReport, crate::ttl::SweepError>),
 }
 
 /// Everything `App::update` reacts to.

@@ -560,3 +560,25 @@ fn labs_with_a_result_and_with_a_lab_running() {
         snapshot("labs_running", &a, size);
     }
 }
+
+/// A TTL sweep's log row (free: the totals do not move) and, once the clock of the worker's
+/// events is past the records' `expires_at`, the Items pane marking them expired.
+#[test]
+fn ttl_expired_items_and_the_sweep_s_log_row() {
+    use crate::ttl::SweepReport;
+    for size in SIZES {
+        let mut a = main_screen(size);
+        let expired = Ok(SweepReport {
+            deleted: 1_000,
+            elapsed: Duration::from_millis(40),
+        });
+        // The generated records expire at 1_766_592_000 (super::app::explore::tests::records).
+        event(
+            &mut a,
+            JobId::BACKGROUND,
+            1_766_592_030,
+            EventKind::TtlSwept(expired),
+        );
+        snapshot("ttl_expired", &a, size);
+    }
+}

@@ -9,6 +9,8 @@
 //! - Progress is coalesced through a watch channel and forwarded at most every
 //!   [`PROGRESS_INTERVAL`], always the latest, so a 100,000-record job cannot flood the UI.
 //! - A job that panics becomes a `Failed` event; the worker itself keeps going.
+//! - On the embedded engine it also runs the TTL sweeps (every 10 to 30 s) and reports each
+//!   as a `TtlSwept` event of its own accord.
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -19,8 +21,9 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use super::msg::{ClockTime, EventKind, GeneratedRequest, Job, JobId, WorkerCommand, WorkerEvent};
-use crate::generate::{GenerateSpec, build_records};
+use crate::generate::{GenerateSpec, build_records_expiring};
 use crate::store::{CancellationToken, FlowProgress, Store, StoreError, WithFlow, WriteOptions};
+use crate::ttl::Sweeper;
 
 /// Most progress events per job per second is 1 / this.
 pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
@@ -28,6 +31,8 @@ pub const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
 pub const CHANNEL_CAPACITY: usize = 64;
 /// How long shutdown waits for cancelled jobs to stop before abandoning them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+/// The first TTL sweep waits this long, so the first scan page is not queued behind it.
+const FIRST_SWEEP_AFTER: Duration = Duration::from_secs(1);
 
 /// The UI's side of a running worker.
 pub struct WorkerHandle {
@@ -41,9 +46,15 @@ pub struct WorkerHandle {
 
 /// Starts the worker on the current tokio runtime.
 pub fn spawn(store: Store) -> WorkerHandle {
+    spawn_sweeping(store, None)
+}
+
+/// Starts the worker, with TTL sweeps by `sweeper` (the embedded engine's) in the background;
+/// labs get it too, to expire their records on demand.
+pub fn spawn_sweeping(store: Store, sweeper: Option<Sweeper>) -> WorkerHandle {
     let (cmd_tx, cmd_rx) = mpsc::channel(CHANNEL_CAPACITY);
     let (evt_tx, evt_rx) = mpsc::channel(CHANNEL_CAPACITY);
-    let join = tokio::spawn(run(store, cmd_rx, evt_tx));
+    let join = tokio::spawn(run(store, sweeper, cmd_rx, evt_tx));
     WorkerHandle {
         commands: cmd_tx,
         events: evt_rx,
@@ -61,9 +72,18 @@ struct Running {
 
 async fn run(
     store: Store,
+    sweeper: Option<Sweeper>,
     mut commands: mpsc::Receiver<WorkerCommand>,
     events: mpsc::Sender<WorkerEvent>,
 ) {
+    // Stopped when this function returns (the handle is dropped with it).
+    let (_sweeps, mut swept) = match &sweeper {
+        Some(s) => {
+            let (handle, results) = s.every(FIRST_SWEEP_AFTER);
+            (Some(handle), Some(results))
+        }
+        None => (None, None),
+    };
     // Each task returns its final event and this loop sends it: so a job has exactly one
     // last word, its answer or `Superseded`, whichever way a race between them goes.
     let mut tasks: JoinSet<EventKind> = JoinSet::new();
@@ -81,7 +101,13 @@ async fn run(
                         }
                     }
                     let cancel = job.is_cancellable().then(CancellationToken::new);
-                    let fut = run_job(store.clone(), id, job, events.clone(), cancel.clone());
+                    let fut = run_job(
+                        (store.clone(), sweeper.clone()),
+                        id,
+                        job,
+                        events.clone(),
+                        cancel.clone(),
+                    );
                     let abort = tasks.spawn(fut);
                     running.insert(abort.id(), Running { id, abort, cancel, is_query });
                 }
@@ -105,6 +131,9 @@ async fn run(
                 if let Some(r) = running.remove(&task) {
                     send(&events, r.id, kind).await;
                 }
+            }
+            Some(result) = async { swept.as_mut()?.recv().await }, if swept.is_some() => {
+                send(&events, JobId::BACKGROUND, EventKind::TtlSwept(result)).await;
             }
         }
     }
@@ -131,13 +160,13 @@ async fn run(
 
 /// Runs one job to its final event. A panic inside it becomes a `Failed` event.
 async fn run_job(
-    store: Store,
+    (store, sweeper): (Store, Option<Sweeper>),
     id: JobId,
     job: Job,
     events: mpsc::Sender<WorkerEvent>,
     cancel: Option<CancellationToken>,
 ) -> EventKind {
-    let result = AssertUnwindSafe(job_body(&store, id, job, &events, cancel))
+    let result = AssertUnwindSafe(job_body((&store, sweeper), id, job, &events, cancel))
         .catch_unwind()
         .await;
     match result {
@@ -150,7 +179,7 @@ async fn run_job(
 }
 
 async fn job_body(
-    store: &Store,
+    (store, sweeper): (&Store, Option<Sweeper>),
     id: JobId,
     job: Job,
     events: &mpsc::Sender<WorkerEvent>,
@@ -167,7 +196,14 @@ async fn job_body(
             Err(e) => EventKind::Failed(e),
         },
         Job::Generate(spec) => generate(store, id, spec, events, &cancel).await,
-        Job::Lab { lab, scale } => run_lab(store, id, lab, scale, events, &cancel).await,
+        Job::Lab { lab, scale } => {
+            let conn = crate::labs::LabConn {
+                client: store.client().clone(),
+                endpoint: store.endpoint().to_owned(),
+                sweeper,
+            };
+            run_lab(&conn, id, lab, scale, events, &cancel).await
+        }
         Job::DeleteKeys { keys, .. } => {
             let result = with_progress(id, events, |progress| async move {
                 store
@@ -209,7 +245,8 @@ async fn generate(
     let built = tokio::task::spawn_blocking(move || {
         let mut rng = fastrand::Rng::new();
         let counts = spec.plan(&mut rng);
-        let (ids, records) = build_records(&counts, spec.payload_bytes, &mut rng);
+        let (ids, records) =
+            build_records_expiring(&counts, spec.payload_bytes, spec.ttl, &mut rng);
         (counts, ids, records)
     })
     .await;
@@ -250,17 +287,13 @@ async fn generate(
 /// Runs a lab on the store's client; each step it starts is reported (a step is seconds apart
 /// at most, so no coalescing; dropped if the channel is full).
 async fn run_lab(
-    store: &Store,
+    conn: &crate::labs::LabConn,
     id: JobId,
     lab: crate::labs::LabId,
     scale: crate::labs::Scale,
     events: &mpsc::Sender<WorkerEvent>,
     cancel: &CancellationToken,
 ) -> EventKind {
-    let conn = crate::labs::LabConn {
-        client: store.client().clone(),
-        endpoint: store.endpoint().to_owned(),
-    };
     let events = events.clone();
     let progress = move |p: crate::labs::LabProgress| {
         let _ = events.try_send(WorkerEvent {
@@ -270,7 +303,7 @@ async fn run_lab(
         });
     };
     let opts = crate::labs::RunOptions::default();
-    let result = crate::labs::run_lab(&conn, lab, scale, &opts, cancel, &progress).await;
+    let result = crate::labs::run_lab(conn, lab, scale, &opts, cancel, &progress).await;
     EventKind::LabDone(result.map(Box::new))
 }
 

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::schema::DEFAULT_TABLE_NAME;
-use dynamo_explorer::store::Store;
+use dynamo_explorer::schema::Record;
+use dynamo_explorer::store::{BatchProgress, CancellationToken, Store, WriteOptions};
 
 /// The engine serving `path` on a free loopback port, and a store on the app's default
 /// table. Stop the server when done, so the file is closed.
@@ -26,4 +27,18 @@ pub async fn file_store(path: &Path) -> (EmbeddedServer, Store) {
     )
     .expect("store");
     (server, store)
+}
+
+/// Writes `records` with the default options; panics (a failed test or bench) if any is not.
+pub async fn write_all(store: &Store, records: Vec<Record>) {
+    let progress = |_: BatchProgress| {};
+    store
+        .write_records(
+            records,
+            WriteOptions::default(),
+            &progress,
+            &CancellationToken::new(),
+        )
+        .await
+        .expect("written");
 }

@@ -10,6 +10,7 @@ mod paging;
 mod partition_key;
 mod query_vs_scan;
 mod reads;
+mod ttl_vs_delete;
 
 use std::collections::HashMap;
 
@@ -40,13 +41,7 @@ pub(crate) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         LabId::FiltersAndProjections => filters::run(ctx).await,
         LabId::PartitionKey => partition_key::run(ctx).await,
         LabId::Gsi => gsi::run(ctx).await,
-        LabId::TtlVsDelete => Err(StepError::Failed(
-            ctx.lab
-                .availability()
-                .err()
-                .unwrap_or("not built")
-                .to_owned(),
-        )),
+        LabId::TtlVsDelete => ttl_vs_delete::run(ctx).await,
     }
 }
 

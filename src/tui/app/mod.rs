@@ -246,8 +246,13 @@ impl App {
 
     fn on_worker(&mut self, event: WorkerEvent) -> Vec<Command> {
         let WorkerEvent { id, at, kind } = event;
+        self.explore.items.set_clock(at);
         let s = &mut self.session;
         match kind {
+            EventKind::TtlSwept(result) => {
+                self.explore.ttl_swept(s, at, result);
+                Vec::new()
+            }
             EventKind::Planned(planned) => {
                 if let Some(InFlight {
                     what: What::Generate { planned: p, .. },

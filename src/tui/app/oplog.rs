@@ -20,6 +20,8 @@ pub enum Outcome {
     Cancelled(String),
     /// Failed; the text says why (and how much was done, for partial failures).
     Error(String),
+    /// Not a user's operation but something the engine did (a TTL sweep): what.
+    Note(String),
 }
 
 /// One operation.

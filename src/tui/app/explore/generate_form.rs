@@ -1,8 +1,10 @@
-//! The generate dialog's form: four fields, each opening at its default with the cursor at
-//! its end. Numbers are typed digit by digit; the spec is checked by the same
-//! `GenerateSpec::validate` the CLI uses, and its message shown in the dialog.
+//! The generate dialog's form: five fields, each opening at its default with the cursor at
+//! its end. Numbers are typed digit by digit, the time to live as `generate --ttl` takes it
+//! (`90s`, `2h`, `30d`); the spec is checked by the same `GenerateSpec::validate` and `Ttl`
+//! parser the CLI uses, and their message shown in the dialog.
 
 use crate::generate::{GenerateSpec, Mix};
+use crate::ttl::Ttl;
 
 /// The fields, in tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,13 +15,21 @@ pub enum Field {
     Records,
     /// Payload bytes per record.
     Payload,
+    /// How long the records live (`--ttl`).
+    Ttl,
     /// Fixed or realistic.
     Mix,
 }
 
 impl Field {
     /// All, in tab order.
-    pub const ALL: [Field; 4] = [Field::Requests, Field::Records, Field::Payload, Field::Mix];
+    pub const ALL: [Field; 5] = [
+        Field::Requests,
+        Field::Records,
+        Field::Payload,
+        Field::Ttl,
+        Field::Mix,
+    ];
 
     /// The label the dialog shows.
     pub fn label(self) -> &'static str {
@@ -28,6 +38,7 @@ impl Field {
             Field::Records => "Records per request",
             Field::Payload => "Payload bytes",
             Field::Mix => "Mix",
+            Field::Ttl => "Time to live (TTL)",
         }
     }
 
@@ -50,6 +61,8 @@ pub struct GenerateForm {
     pub payload: String,
     /// Mix.
     pub mix: Mix,
+    /// Time to live field text (`30d`).
+    pub ttl: String,
     /// The field with the cursor.
     pub field: Field,
     /// Why the last Enter was refused.
@@ -64,6 +77,7 @@ impl Default for GenerateForm {
             records: "10".into(),
             payload: "200".into(),
             mix: Mix::Fixed,
+            ttl: Ttl::DEFAULT.to_string(),
             field: Field::Requests,
             error: None,
         }
@@ -77,6 +91,7 @@ impl GenerateForm {
             Field::Requests => Some(&self.requests),
             Field::Records => Some(&self.records),
             Field::Payload => Some(&self.payload),
+            Field::Ttl => Some(&self.ttl),
             Field::Mix => None,
         }
     }
@@ -86,6 +101,7 @@ impl GenerateForm {
             Field::Requests => Some(&mut self.requests),
             Field::Records => Some(&mut self.records),
             Field::Payload => Some(&mut self.payload),
+            Field::Ttl => Some(&mut self.ttl),
             Field::Mix => None,
         }
     }
@@ -100,7 +116,8 @@ impl GenerateForm {
         self.field = Field::ALL[(self.field.index() + Field::ALL.len() - 1) % Field::ALL.len()];
     }
 
-    /// A typed character: digits in number fields; `f`/`r` pick the mix.
+    /// A typed character: digits in number fields, and a unit (`s`, `m`, `h`, `d`) in the
+    /// time to live; `f`/`r` pick the mix.
     pub fn type_char(&mut self, c: char) {
         if self.field == Field::Mix {
             match c.to_ascii_lowercase() {
@@ -111,15 +128,16 @@ impl GenerateForm {
             }
             return;
         }
+        let unit = self.field == Field::Ttl && matches!(c, 's' | 'm' | 'h' | 'd');
         if let Some(text) = self.text_mut()
-            && c.is_ascii_digit()
+            && (c.is_ascii_digit() || unit)
             && text.len() < MAX_DIGITS
         {
             text.push(c);
         }
     }
 
-    /// Backspace: deletes the last digit.
+    /// Backspace: deletes the last character.
     pub fn backspace(&mut self) {
         if let Some(text) = self.text_mut() {
             text.pop();
@@ -154,6 +172,10 @@ impl GenerateForm {
             payload_bytes: usize::try_from(payload)
                 .map_err(|_| too_large(Field::Payload, payload))?,
             mix: self.mix,
+            ttl: self
+                .ttl
+                .parse::<Ttl>()
+                .map_err(|e| format!("{} {e}", Field::Ttl.label()))?,
         };
         spec.validate().map_err(|e| {
             // The validator speaks in CLI flags; the dialog in field names.
@@ -162,5 +184,41 @@ impl GenerateForm {
                 .replace("--payload-bytes", Field::Payload.label())
         })?;
         Ok(spec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_ttl(text: &str) -> GenerateForm {
+        GenerateForm {
+            field: Field::Ttl,
+            ttl: String::new(),
+            ..GenerateForm::default()
+        }
+        .typed(text)
+    }
+
+    impl GenerateForm {
+        fn typed(mut self, text: &str) -> Self {
+            text.chars().for_each(|c| self.type_char(c));
+            self
+        }
+    }
+
+    #[test]
+    fn the_time_to_live_takes_the_cli_s_durations() {
+        assert_eq!(GenerateForm::default().spec().unwrap().ttl, Ttl::DEFAULT);
+        assert_eq!(with_ttl("90s").spec().unwrap().ttl.secs(), 90);
+        assert_eq!(with_ttl("2h").spec().unwrap().ttl.secs(), 7_200);
+        // Letters other than the units are not typed at all.
+        assert_eq!(with_ttl("9x0s").ttl, "90s");
+        let err = with_ttl("90").spec().unwrap_err();
+        assert!(
+            err.starts_with("Time to live (TTL) \"90\" is not a duration"),
+            "{err}"
+        );
+        assert!(with_ttl("0d").spec().unwrap_err().contains("zero"));
     }
 }

@@ -1,12 +1,15 @@
 //! The Items pane's data: the records of the current request, their sizes, and which are
 //! selected for deletion. Selection is a flag per row plus a count, so "select all" and the
-//! "are all selected?" check stay cheap at 100,000 records.
+//! "are all selected?" check stay cheap at 100,000 records. Records past their `expires_at`
+//! are expired: reads return them until TTL deletes them, so the pane marks them, judged at
+//! the clock of the latest worker event (`update` never reads the clock itself).
 
 use crate::completeness::Completeness;
 use crate::schema::{Record, RecordKey, RequestId};
 use crate::size::write_units;
 use crate::store::QueryOutput;
 use crate::tui::app::list::ListCursor;
+use crate::tui::msg::ClockTime;
 
 /// The loaded request.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +28,9 @@ pub struct ItemsState {
     pub consistent: bool,
     /// Whether they are the whole request (computed once per query: 100,000 records).
     pub completeness: Completeness,
+    /// The time expiry is judged at: the latest worker event's.
+    now: ClockTime,
+    expired: usize,
 }
 
 impl ItemsState {
@@ -38,10 +44,40 @@ impl ItemsState {
         self.records = out.records;
         self.sizes = out.sizes;
         self.consistent = consistent;
+        self.count_expired();
         if !same_request {
             self.cursor = ListCursor::default();
         }
         self.cursor.clamp(self.records.len(), height);
+    }
+
+    /// Moves the clock expiry is judged at (to a worker event's time); recounts the expired
+    /// records when it moved (whole seconds: at most once a second).
+    pub fn set_clock(&mut self, now: ClockTime) {
+        if now != self.now {
+            self.now = now;
+            self.count_expired();
+        }
+    }
+
+    fn count_expired(&mut self) {
+        self.expired = crate::ttl::count_expired(&self.records, self.now_epoch()) as usize;
+    }
+
+    fn now_epoch(&self) -> i64 {
+        i64::try_from(self.now.0).unwrap_or(i64::MAX)
+    }
+
+    /// Is row `i` past its `expires_at`?
+    pub fn is_expired(&self, i: usize) -> bool {
+        self.records
+            .get(i)
+            .is_some_and(|r| crate::ttl::is_expired(r.expires_at, self.now_epoch()))
+    }
+
+    /// Loaded records past their `expires_at`.
+    pub fn expired_count(&self) -> usize {
+        self.expired
     }
 
     /// Records loaded.

@@ -196,7 +196,7 @@ impl Explore {
         }
     }
 
-    fn push_log(
+    pub(super) fn push_log(
         &self,
         session: &mut Session,
         at: ClockTime,

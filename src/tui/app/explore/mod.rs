@@ -9,6 +9,7 @@ pub mod query_input;
 pub mod requests;
 #[cfg(test)]
 pub(crate) mod tests;
+mod ttl;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 

@@ -141,13 +141,9 @@ impl Labs {
             }
             KeyCode::Enter => {
                 let lab = self.selected_lab();
-                if let Err(why) = lab.availability() {
-                    session.info(format!("{} is not available yet: {why}", lab.name()));
-                    return Vec::new();
-                }
                 return self.ask_or_run(session, vec![lab]);
             }
-            KeyCode::Char('A') => return self.ask_or_run(session, LabId::available().collect()),
+            KeyCode::Char('A') => return self.ask_or_run(session, LabId::ALL.to_vec()),
             _ => {}
         }
         Vec::new()

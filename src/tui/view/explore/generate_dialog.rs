@@ -22,6 +22,10 @@ const LABEL_W: usize = 22;
 pub const CHART_HEIGHT: u16 = 11;
 /// Below this the chart is left out (small terminals keep the gauge).
 const CHART_MIN_HEIGHT: u16 = 5;
+/// Lines of the fields, a blank, the estimate and the bound (or the error).
+const FORM_LINES: u16 = Field::ALL.len() as u16 + 4;
+/// The dialog's height without the chart: the form, the gauge, its numbers and hints.
+const DIALOG_HEIGHT: u16 = FORM_LINES + 7;
 
 /// Draws the dialog; `running` is the job and the spec it runs, once started.
 pub fn draw(
@@ -35,9 +39,9 @@ pub fn draw(
         area,
         72,
         if running.is_some() {
-            15 + CHART_HEIGHT
+            DIALOG_HEIGHT + CHART_HEIGHT
         } else {
-            15
+            DIALOG_HEIGHT
         },
     );
     frame.render_widget(Clear, popup);
@@ -112,6 +116,7 @@ pub fn draw(
                 records: spec.records.to_string(),
                 payload: spec.payload_bytes.to_string(),
                 mix: spec.mix,
+                ttl: spec.ttl.to_string(),
                 ..GenerateForm::default()
             };
             lines.push(Line::styled(estimate(&shown), Style::new().fg(Color::Cyan)));
@@ -119,10 +124,10 @@ pub fn draw(
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 
-    // Under the fields and the estimate (8 lines): the gauge, and the chart as tall as fits.
+    // Under the fields and the estimate: the gauge, and the chart as tall as fits.
     let bottom = Rect {
-        y: inner.y + 8.min(inner.height),
-        height: inner.height.saturating_sub(8),
+        y: inner.y + FORM_LINES.min(inner.height),
+        height: inner.height.saturating_sub(FORM_LINES),
         ..inner
     };
     match running {

@@ -1,5 +1,7 @@
 //! The Items pane: the records of the current request with their size as DynamoDB counts it.
-//! Only the rows that fit are built, so 100,000 loaded records draw as fast as 10.
+//! Only the rows that fit are built, so 100,000 loaded records draw as fast as 10. Records
+//! past their `expires_at` are dimmed, their expires_at reads "expired", and the footer
+//! counts them: reads return them until TTL deletes them.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Margin, Rect};
@@ -45,8 +47,12 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     }
     let mut block = pane_block(Line::from(title), is_focused);
     if items.request_id.is_some() {
+        let expired = match items.expired_count() {
+            0 => String::new(),
+            n => format!("{} expired · ", thousands(n as u64)),
+        };
         block = block.title_bottom(format!(
-            " {} records · {} selected · {} read ",
+            " {} records · {expired}{} selected · {} read ",
             thousands(items.len() as u64),
             thousands(items.selected_count() as u64),
             read_mode(items.consistent)
@@ -86,10 +92,13 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             let record = &items.records[i];
             let size = items.sizes.get(i).copied().unwrap_or(0);
             let marker = if items.is_selected(i) { "●" } else { " " };
+            let expired = items.is_expired(i);
             let style = if i == items.cursor.selected {
                 highlight(is_focused)
             } else if items.is_selected(i) {
                 Style::new().fg(Color::Yellow)
+            } else if expired {
+                Style::new().fg(Color::DarkGray)
             } else {
                 Style::new()
             };
@@ -103,7 +112,11 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             if wide {
                 cells.push(Cell::from(fit(&record.created_at, 20)));
                 cells.push(Cell::from(preview));
-                cells.push(Cell::from(record.expires_at.to_string()));
+                cells.push(if expired {
+                    Cell::from(Span::styled("expired", Style::new().fg(Color::Red)))
+                } else {
+                    Cell::from(record.expires_at.to_string())
+                });
             } else {
                 cells.push(Cell::from(preview));
             }

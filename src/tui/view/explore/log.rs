@@ -31,6 +31,7 @@ pub(super) fn outcome_text(o: &Outcome) -> String {
         Outcome::Superseded => "ok (superseded by a newer query)".into(),
         Outcome::Cancelled(text) => text.clone(),
         Outcome::Error(text) => format!("error: {text}"),
+        Outcome::Note(text) => text.clone(),
     }
 }
 
@@ -57,6 +58,7 @@ fn outcome_color(o: &Outcome) -> Color {
         Outcome::Superseded => Color::DarkGray,
         Outcome::Cancelled(_) => Color::Yellow,
         Outcome::Error(_) => Color::Red,
+        Outcome::Note(_) => Color::Cyan,
     }
 }
 

@@ -36,12 +36,6 @@ fn status_of(app: &App, lab: LabId) -> Span<'static> {
     if labs.queue.contains(&lab) {
         return Span::styled("queued", Style::new().fg(Color::Cyan));
     }
-    if let Err(why) = lab.availability() {
-        return Span::styled(
-            format!("not available: {why}"),
-            Style::new().fg(Color::DarkGray),
-        );
-    }
     match labs.last.get(&lab) {
         Some(LastRun::Done(r)) => Span::styled(
             format!("✓ {} scale: {}", r.scale.as_str(), r.conclusion),

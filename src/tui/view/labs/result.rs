@@ -25,12 +25,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         other => {
             let text = match other {
                 Some(LastRun::Failed(e)) => e.to_string(),
-                _ if lab.availability().is_err() => {
-                    format!(
-                        "Not available yet: {}",
-                        lab.availability().err().unwrap_or_default()
-                    )
-                }
                 _ => format!(
                     "Not run yet. Enter runs it at {} scale on scratch tables of its own; A runs every lab.",
                     app.labs.scale.as_str()

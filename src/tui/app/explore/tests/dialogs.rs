@@ -99,7 +99,8 @@ fn generate_runs_reports_progress_and_lists_the_new_requests_first() {
             requests: 3,
             records: 50,
             payload_bytes: 200,
-            mix: Mix::Fixed
+            mix: Mix::Fixed,
+            ttl: Default::default(),
         })
     );
     assert!(

@@ -443,3 +443,4 @@ fn r_re_runs_the_last_query() {
 mod completeness;
 mod dialogs;
 mod panes;
+mod ttl;
