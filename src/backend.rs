@@ -8,6 +8,7 @@
 //! A database file has one engine: the first process to open it serves it, later ones join
 //! that engine ([`owner`]).
 
+mod embedded;
 mod owner;
 mod relay;
 
@@ -24,14 +25,14 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
+use self::embedded::claim_file;
+pub use self::embedded::{Embedded, EmbeddedServer, hold_exclusively};
 use self::owner::Claim;
 pub use self::owner::OwnerLock;
 pub use self::owner::{Holder, lock_path};
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, TableCheck, TableInfo};
-use crate::ttl::Sweeper;
 
 /// Region for local engines when none is configured (they accept any).
 const LOCAL_REGION: &str = "us-east-1";
@@ -91,224 +92,27 @@ pub struct BackendInfo {
     pub limits: LimitsLabel,
 }
 
-/// Dynoxide serving on loopback; stops when dropped.
-pub struct EmbeddedServer {
-    addr: SocketAddr,
-    /// The database it serves, for TTL sweeps (Dynoxide never sweeps by itself).
-    /// TTL sweeps of the database served; none for a relay to another process's engine
-    /// (that process sweeps).
-    sweeper: Option<Sweeper>,
-    shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<Result<(), String>>>,
-    /// A database file's claim, released when the server goes.
-    _owner: Option<OwnerLock>,
-}
-
-/// The embedded engine of a database: this process's own, or the one another process runs on
-/// the same file.
-pub enum Embedded {
-    /// This process serves the database.
-    Own(EmbeddedServer),
-    /// Another process does: `relay` forwards to its engine, and takes the file over if
-    /// that process exits first.
-    Joined {
-        /// The process serving the file when we joined.
-        holder: Holder,
-        /// Our loopback relay to it.
-        relay: EmbeddedServer,
-    },
-}
-
-/// Holds `path`, or finds the process that does (a blocking wait of a few seconds at most).
-async fn claim_file(path: &Path) -> Result<Claim> {
-    ensure_parent(path)?;
-    let path = path.to_owned();
-    tokio::task::spawn_blocking(move || owner::claim(&path))
-        .await
-        .map_err(|e| eyre!("internal error claiming the database file: {e}"))?
-}
-
-/// Holds `path` for this process alone (no engine is started): for work on the file itself,
-/// such as `compact`. Refused, naming the holder, while another process has it open.
-pub async fn hold_exclusively(path: &Path) -> Result<OwnerLock> {
-    match claim_file(path).await? {
-        Claim::Owner(lock) => Ok(lock),
-        Claim::Held(h) => bail!(
-            "{} is open in process {} (engine at {}): close it first, this needs the file to itself",
-            path.display(),
-            h.pid,
-            h.url
-        ),
-    }
-}
-
-impl EmbeddedServer {
-    /// Serves the database on a free loopback port, or joins the process already serving its
-    /// file (see [`owner`]).
-    pub async fn open_or_join(db: &DbLocation) -> Result<Embedded> {
-        let owner = match db {
-            DbLocation::Memory => None,
-            DbLocation::File(path) => match claim_file(path).await? {
-                Claim::Owner(lock) => Some(lock),
-                Claim::Held(holder) => {
-                    let (tx, rx) = oneshot::channel::<()>();
-                    let (addr, task) = relay::start(path.clone(), &holder.url, rx)
-                        .await
-                        .wrap_err("cannot start the relay to the shared engine")?;
-                    let relay = EmbeddedServer {
-                        addr,
-                        sweeper: None,
-                        shutdown: Some(tx),
-                        task: Some(task),
-                        _owner: None,
-                    };
-                    return Ok(Embedded::Joined { holder, relay });
-                }
-            },
-        };
-        let loopback = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
-        Ok(Embedded::Own(Self::serve(db, loopback, owner).await?))
-    }
-
-    /// Opens the database and serves it on `bind` (port 0: any free port). A file another
-    /// process serves is refused, naming that process (only one engine per file).
-    pub async fn start(db: &DbLocation, bind: SocketAddr) -> Result<Self> {
-        let owner = match db {
-            DbLocation::Memory => None,
-            DbLocation::File(path) => match claim_file(path).await? {
-                Claim::Owner(lock) => Some(lock),
-                Claim::Held(h) => bail!(
-                    "{} is already served by process {} at {}: point your client there, or stop                      that process first (only one engine may open a database file)",
-                    path.display(),
-                    h.pid,
-                    h.url
-                ),
-            },
-        };
-        Self::serve(db, bind, owner).await
-    }
-
-    async fn serve(
-        db: &DbLocation,
-        bind: SocketAddr,
-        mut owner: Option<OwnerLock>,
-    ) -> Result<Self> {
-        let database = open_database(db)?;
-        let sweeper = Some(Sweeper::new(database.clone()));
-        let listener = tokio::net::TcpListener::bind(bind)
-            .await
-            .wrap_err_with(|| format!("cannot listen on {bind} for the embedded engine"))?;
-        let addr = listener.local_addr()?;
-        if let Some(lock) = owner.as_mut() {
-            lock.publish(&format!("http://{addr}"))
-                .wrap_err("cannot say where the embedded engine listens in its lock file")?;
-        }
-        let (tx, rx) = oneshot::channel::<()>();
-        let task = tokio::spawn(dynoxide::server::serve_with_shutdown(
-            listener,
-            database,
-            async move {
-                let _ = rx.await;
-            },
-        ));
-        Ok(EmbeddedServer {
-            addr,
-            sweeper,
-            shutdown: Some(tx),
-            task: Some(task),
-            _owner: owner,
-        })
-    }
-
-    /// `http://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// Runs TTL sweeps on the database it serves; `None` for a relay to another process's
-    /// engine, which sweeps it.
-    pub fn sweeper(&self) -> Option<Sweeper> {
-        self.sweeper.clone()
-    }
-
-    /// Stops serving and waits for requests in progress to finish.
-    pub async fn stop(mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(task) = self.task.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(5), task).await;
-        }
-    }
-
-    /// Waits until the server stops by itself (it only does on error).
-    pub async fn wait(&mut self) -> Result<()> {
-        match self.task.take() {
-            Some(task) => match task.await {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(eyre!("embedded engine failed: {e}")),
-                Err(e) => Err(eyre!("embedded engine task failed: {e}")),
-            },
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for EmbeddedServer {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-}
-
-/// Creates the directory a database file goes in.
-fn ensure_parent(path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).wrap_err_with(|| {
-            format!(
-                "cannot create {} for the embedded database",
-                parent.display()
-            )
-        })?;
-    }
-    Ok(())
-}
-
-fn open_database(db: &DbLocation) -> Result<dynoxide::Database> {
-    match db {
-        DbLocation::Memory => dynoxide::Database::memory()
-            .map_err(|e| eyre!("cannot start the in-memory engine: {e}")),
-        DbLocation::File(path) => {
-            ensure_parent(path)?;
-            let text = path
-                .to_str()
-                .ok_or_else(|| eyre!("the database path {} is not valid UTF-8", path.display()))?;
-            let db = dynoxide::Database::new(text).map_err(|e| {
-                eyre!(
-                    "cannot open the embedded database {}: {e} (the file was left as it is; \
-                     pass --db OTHER_PATH or --memory to use another)",
-                    path.display()
-                )
-            })?;
-            // SQLite in WAL mode defaults to synchronous=FULL: an fsync per BatchWriteItem,
-            // which made 10,000 records take 3 s. NORMAL (what Dynoxide calls "not bulk
-            // loading") survives a crash of this process; only a power cut can lose the
-            // last writes. Right for a local explorer.
-            db.disable_bulk_loading().map_err(|e| {
-                eyre!(
-                    "cannot configure the embedded database {}: {e}",
-                    path.display()
-                )
-            })?;
-            Ok(db)
-        }
-    }
+/// Serves the database on a free loopback port, or joins the process already serving its
+/// file (see [`owner`]).
+pub async fn open_or_join(db: &DbLocation) -> Result<Embedded> {
+    let owner = match db {
+        DbLocation::Memory => None,
+        DbLocation::File(path) => match claim_file(path).await? {
+            Claim::Owner(lock) => Some(lock),
+            Claim::Held(holder) => {
+                let (tx, rx) = oneshot::channel::<()>();
+                let (addr, task) = relay::start(path.clone(), &holder.url, rx)
+                    .await
+                    .wrap_err("cannot start the relay to the shared engine")?;
+                let relay = EmbeddedServer::relaying(addr, tx, task);
+                return Ok(Embedded::Joined { holder, relay });
+            }
+        },
+    };
+    let loopback = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+    Ok(Embedded::Own(
+        EmbeddedServer::serve(db, loopback, owner).await?,
+    ))
 }
 
 /// An open backend: the store, what to call it, and the embedded server if there is one.
@@ -492,7 +296,7 @@ pub async fn open_with_limits(
                 DbLocation::Memory => "embedded (in memory)".to_owned(),
                 DbLocation::File(p) => format!("embedded {}", p.display()),
             };
-            let (url, server) = match EmbeddedServer::open_or_join(db).await? {
+            let (url, server) = match open_or_join(db).await? {
                 Embedded::Own(server) => (server.url(), Some(server)),
                 Embedded::Joined { holder, relay } => {
                     label.push_str(&format!(", shared with pid {}", holder.pid));

@@ -20,13 +20,12 @@ macro_rules! say {
 pub mod args;
 pub mod output;
 mod report;
-mod ttl;
+pub mod ttl;
 
 pub use args::ConnectionArgs;
 pub use output::warn_plain_http;
 
 pub use output::{process_cpu_seconds, summary_line};
-pub use ttl::sweep_before;
 
 use crate::backend::{self, Backend, Connection};
 use crate::completeness::Completeness;

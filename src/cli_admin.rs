@@ -15,7 +15,8 @@ use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use serde::Serialize;
 
 use crate::backend::{self, Backend, DbLocation};
-use crate::cli::ConnectionArgs;
+use crate::cli::args::ConnectionArgs;
+use crate::cli::output::{warn_plain_http, write_line};
 use crate::store::disk::{DbFile, human_bytes};
 
 /// `drop-table` flags.
@@ -79,7 +80,7 @@ pub async fn compact(flags: &ConnectionArgs, json: bool) -> Result<()> {
     let after = on_disk(&path);
     DbFile::new(&path).ensure_reserve();
     if json {
-        crate::cli::output::write_line(format_args!(
+        write_line(format_args!(
             "{}",
             serde_json::to_string(&CompactJson {
                 path: &path,
@@ -88,7 +89,7 @@ pub async fn compact(flags: &ConnectionArgs, json: bool) -> Result<()> {
             })?
         ));
     } else {
-        crate::cli::output::write_line(format_args!(
+        write_line(format_args!(
             "compacted {}: {} -> {} ({} given back to the disk)",
             path.display(),
             human_bytes(before),
@@ -138,7 +139,7 @@ pub async fn drop_table(flags: &ConnectionArgs, json: bool, args: &DropTableArgs
             None => {}
         }
     }
-    crate::cli::warn_plain_http(&backend);
+    warn_plain_http(&backend);
     let (client, info, server) = backend::open(&backend).await?;
     let described = client.describe_table().table_name(table).send().await;
     let items = match &described {
@@ -196,7 +197,7 @@ pub async fn drop_table(flags: &ConnectionArgs, json: bool, args: &DropTableArgs
             )
         })?;
     if json {
-        crate::cli::output::write_line(format_args!(
+        write_line(format_args!(
             "{}",
             serde_json::to_string(&DropJson {
                 table,
@@ -205,7 +206,7 @@ pub async fn drop_table(flags: &ConnectionArgs, json: bool, args: &DropTableArgs
             })?
         ));
     } else {
-        crate::cli::output::write_line(format_args!(
+        write_line(format_args!(
             "deleted table {table:?} on {} (about {items} items); the next command creates it \
              empty{}",
             info.label,

@@ -134,7 +134,7 @@ async fn measured_sizes(conn_args: &ConnectionArgs) -> Result<Sizes> {
     let conn = backend::connect(&backend, table, conn_args.create_table)
         .await
         .wrap_err("cannot measure the record size (give --record-bytes to skip measuring)")?;
-    crate::cli::sweep_before(conn.server.as_ref(), true).await;
+    crate::cli::ttl::sweep_before(conn.server.as_ref(), true).await;
     let sample = conn.store.sample_items().await;
     if let Some(server) = conn.server {
         server.stop().await;

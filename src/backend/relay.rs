@@ -22,8 +22,9 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use tokio::net::TcpListener;
 use tokio::sync::{Mutex, oneshot};
 
+use super::DbLocation;
+use super::embedded::{EmbeddedServer, claim_file};
 use super::owner::Claim;
-use super::{DbLocation, EmbeddedServer, claim_file};
 use crate::limits::forward_to;
 
 /// Where calls go now, and the engine this process took over, if it did.
