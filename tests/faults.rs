@@ -77,6 +77,24 @@ fn storm(seed: u64) -> FaultConfig {
         .on(&[BATCH_WRITE])
 }
 
+/// A storm with the rare faults (5xx, dropped connections) three times as likely: for a
+/// write of ~100 calls, where at the usual rates one kind or another went unseen about one
+/// run in seven and the test could not show it was exercised. With these, every kind is
+/// missing in well under 1% of runs.
+fn dense_storm(seed: u64) -> FaultConfig {
+    FaultConfig::seeded(seed)
+        .with(Fault::ProvisionedThroughput, 0.15)
+        .with(Fault::Throttling, 0.15)
+        .with(Fault::Partial, 0.30)
+        .with(Fault::InternalErrorBefore, 0.0375)
+        .with(Fault::UnavailableBefore, 0.0375)
+        .with(Fault::InternalErrorAfter, 0.0375)
+        .with(Fault::UnavailableAfter, 0.0375)
+        .with(Fault::ResetBefore, 0.03)
+        .with(Fault::ResetAfter, 0.03)
+        .on(&[BATCH_WRITE])
+}
+
 /// A fresh table on `engine`, a store on it directly (for checking), and one through a
 /// fault proxy (for the operation under test).
 struct Rig {
@@ -270,7 +288,7 @@ async fn generate_under_a_fault_storm_lands_every_record_exactly_once() {
 async fn deletes_under_a_fault_storm_remove_exactly_the_chosen_keys() {
     for engine in engines().await {
         within(&engine, async {
-            let rig = rig(&engine, "delstorm", storm(2), generous()).await;
+            let rig = rig(&engine, "delstorm", dense_storm(2), generous()).await;
             let mut rng = fastrand::Rng::with_seed(12);
             let (_, records) = build_records(&[200; 20], 50, &mut rng);
             rig.direct
@@ -283,7 +301,7 @@ async fn deletes_under_a_fault_storm_remove_exactly_the_chosen_keys() {
                 .await
                 .expect("direct write");
             let all: BTreeSet<RecordKey> = records.iter().map(Record::key).collect();
-            let chosen: Vec<RecordKey> = all.iter().filter(|_| rng.f64() < 0.4).cloned().collect();
+            let chosen: Vec<RecordKey> = all.iter().filter(|_| rng.f64() < 0.6).cloned().collect();
 
             let report = rig
                 .proxied
@@ -312,7 +330,7 @@ async fn deletes_under_a_fault_storm_remove_exactly_the_chosen_keys() {
             );
             print_matrix(
                 &engine,
-                "delete 40% of 20 x 200 under a storm",
+                "delete 60% of 20 x 200 under a dense storm",
                 &stats,
                 &report,
                 &format!(
