@@ -25,6 +25,7 @@ pub mod ttl;
 pub use args::ConnectionArgs;
 pub use output::warn_plain_http;
 
+use output::print_json;
 pub use output::{process_cpu_seconds, summary_line};
 
 use crate::backend::{self, Backend, Connection};
@@ -216,12 +217,6 @@ fn cancel_on_ctrl_c(token: &CancellationToken) {
             token.cancel();
         }
     });
-}
-
-/// Prints a command's `--json` object on one line.
-fn print_json(value: &impl serde::Serialize) -> Result<()> {
-    say!("{}", serde_json::to_string(value)?);
-    Ok(())
 }
 
 fn parse_request_id(s: &str) -> Result<RequestId> {

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::backend::{self, Backend, DbLocation};
 use crate::cli::args::ConnectionArgs;
-use crate::cli::output::{warn_plain_http, write_line};
+use crate::cli::output::{print_json, warn_plain_http, write_line};
 use crate::store::disk::{DbFile, human_bytes};
 
 /// `drop-table` flags.
@@ -80,14 +80,11 @@ pub async fn compact(flags: &ConnectionArgs, json: bool) -> Result<()> {
     let after = on_disk(&path);
     DbFile::new(&path).ensure_reserve();
     if json {
-        write_line(format_args!(
-            "{}",
-            serde_json::to_string(&CompactJson {
-                path: &path,
-                before_bytes: before,
-                after_bytes: after,
-            })?
-        ));
+        print_json(&CompactJson {
+            path: &path,
+            before_bytes: before,
+            after_bytes: after,
+        })?;
     } else {
         write_line(format_args!(
             "compacted {}: {} -> {} ({} given back to the disk)",
@@ -197,14 +194,11 @@ pub async fn drop_table(flags: &ConnectionArgs, json: bool, args: &DropTableArgs
             )
         })?;
     if json {
-        write_line(format_args!(
-            "{}",
-            serde_json::to_string(&DropJson {
-                table,
-                backend: &info.label,
-                deleted: true,
-            })?
-        ));
+        print_json(&DropJson {
+            table,
+            backend: &info.label,
+            deleted: true,
+        })?;
     } else {
         write_line(format_args!(
             "deleted table {table:?} on {} (about {items} items); the next command creates it \

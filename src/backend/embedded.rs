@@ -17,9 +17,8 @@ use crate::ttl::Sweeper;
 /// Dynoxide serving on loopback; stops when dropped.
 pub struct EmbeddedServer {
     addr: SocketAddr,
-    /// The database it serves, for TTL sweeps (Dynoxide never sweeps by itself).
-    /// TTL sweeps of the database served; none for a relay to another process's engine
-    /// (that process sweeps).
+    /// TTL sweeps of the database served (Dynoxide never sweeps by itself); none for a relay
+    /// to another process's engine (that process sweeps).
     sweeper: Option<Sweeper>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<Result<(), String>>>,
@@ -198,7 +197,7 @@ fn open_database(db: &DbLocation) -> Result<dynoxide::Database> {
         DbLocation::Memory => dynoxide::Database::memory()
             .map_err(|e| eyre!("cannot start the in-memory engine: {e}")),
         DbLocation::File(path) => {
-            ensure_parent(path)?;
+            // Its directory exists: every file is claimed (claim_file) before it is opened.
             let text = path
                 .to_str()
                 .ok_or_else(|| eyre!("the database path {} is not valid UTF-8", path.display()))?;

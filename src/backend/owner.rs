@@ -83,11 +83,10 @@ pub fn claim(db: &Path) -> Result<Claim> {
         if try_lock(&file)? {
             return Ok(Claim::Owner(OwnerLock { file }));
         }
-        if let Some(holder) = read_holder(&mut file)
-            && answers(&holder.url)
-        {
-            return Ok(Claim::Held(holder));
-        } else if let Some(holder) = read_holder(&mut file) {
+        if let Some(holder) = read_holder(&mut file) {
+            if answers(&holder.url) {
+                return Ok(Claim::Held(holder));
+            }
             last_seen = Some(holder);
         }
         if Instant::now() > deadline {

@@ -11,6 +11,12 @@ use tokio::task::JoinHandle;
 use crate::backend::{self, Backend};
 use crate::store::{FlowProgress, OpReport, ProgressSink, WithFlow};
 
+/// Prints a command's `--json` object on one line.
+pub(crate) fn print_json(value: &impl serde::Serialize) -> color_eyre::eyre::Result<()> {
+    write_line(format_args!("{}", serde_json::to_string(value)?));
+    Ok(())
+}
+
 /// Writes one line of command output to stdout; exits quietly if the reader has gone.
 pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
     let mut out = std::io::stdout().lock();

@@ -12,7 +12,7 @@ use super::report::{LabResult, LabsReport, MEASURED, text_bars, units};
 use super::runner::{LabConn, LabProgress, RunOptions, run_lab};
 use crate::backend::{self, Backend, DbLocation};
 use crate::cli::args::ConnectionArgs;
-use crate::cli::output::{warn_plain_http, write_line};
+use crate::cli::output::{print_json, warn_plain_http, write_line};
 use crate::store::{CancellationToken, Capacity};
 
 /// `lab` and its subcommands.
@@ -129,7 +129,10 @@ async fn run_labs(flags: &ConnectionArgs, json: bool, args: &LabRunArgs) -> Resu
             bail!("labs write to scratch tables on AWS and cost money: pass --yes to run them");
         }
     }
-    let (client, info, server) = backend::open(&backend).await?;
+    // `--limits` applies as in the TUI, where labs share the session's client: every call
+    // goes through the simulated limits (the throughput labs add their own on top).
+    let (client, info, server, _layer) =
+        backend::open_with_limits(&backend, &flags.limits()?).await?;
     let engine = match &backend {
         Backend::Embedded(_) => Some(format!("Dynoxide {}", dynoxide::PRODUCT_VERSION)),
         _ => None,
@@ -188,7 +191,7 @@ async fn run_labs(flags: &ConnectionArgs, json: bool, args: &LabRunArgs) -> Resu
         labs: results,
     };
     if json {
-        write_line(format_args!("{}", serde_json::to_string(&report)?));
+        print_json(&report)?;
     } else if args.markdown {
         write_line(format_args!("{}", report.markdown()));
     } else {

@@ -140,8 +140,7 @@ pub fn units(u: f64) -> String {
     } else if u.abs() >= 1_000.0 {
         // Whole units, thousands apart, as every other count in the reports (a tenth is
         // noise at this size, and the tables keep their width).
-        let sign = if u < 0.0 { "-" } else { "" };
-        format!("{sign}{}", thousands(u.abs().round() as u64))
+        crate::fmt::thousands_f64(u)
     } else {
         format!("{u:.1}")
     }
@@ -200,7 +199,9 @@ impl LabsReport {
         let _ = writeln!(md, "- date: {}", self.date);
         let _ = writeln!(
             md,
-            "- prices: on-demand, us-east-1 standard class: $0.125 per million read units, $0.625 per million write units"
+            "- prices: on-demand, us-east-1 standard class: ${} per million read units, ${} per million write units",
+            crate::store::report::READ_USD_PER_MILLION,
+            crate::store::report::WRITE_USD_PER_MILLION
         );
         for lab in &self.labs {
             md.push_str(&lab.markdown());

@@ -87,9 +87,9 @@ impl DbFile {
         }
     }
 
-    /// What to tell a user whose disk is full: the file, the space left, what was done and
+    /// The disk is full: releases the reserve, and says so with the file, the space left and
     /// what to do.
-    pub fn full_disk_hint(&self) -> String {
+    pub fn release_on_full_disk(&self) -> String {
         let released = self.release_reserve();
         let free = self
             .free_bytes()
@@ -172,7 +172,7 @@ mod tests {
         assert!(db.ensure_reserve(), "already there");
         assert_eq!(db.release_reserve(), RESERVE_BYTES);
         assert_eq!(db.release_reserve(), 0, "nothing left to release");
-        let hint = db.full_disk_hint();
+        let hint = db.release_on_full_disk();
         assert!(hint.contains("x.db is on a full disk"), "{hint}");
         assert!(!hint.contains("released"), "{hint}");
     }

@@ -38,6 +38,7 @@ pub use error::StoreError;
 use error::{Failure, classify};
 pub use read::{
     DEFAULT_QUERY_PARALLEL, QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage,
+    filter_unexpired,
 };
 pub use report::{CallRecord, Capacity, ConsumedDetail, OpReport, UnitKind};
 pub use retry::RetryPolicy;
@@ -202,7 +203,7 @@ impl Store {
                     let hint = self
                         .db_file
                         .as_ref()
-                        .map(|f| format!(": {}", f.full_disk_hint()))
+                        .map(|f| format!(": {}", f.release_on_full_disk()))
                         .unwrap_or_default();
                     let err = StoreError::DiskFull { detail, hint };
                     tracing::warn!(api, error = %err, "call failed, not retryable");

@@ -23,6 +23,17 @@ type Shape<'a> = (&'a QueryOptions, bool, Option<i64>);
 /// before now, and an item with no TTL attribute never.
 const UNEXPIRED_FILTER: &str = "attribute_not_exists(#ttl) OR #ttl >= :now";
 
+/// Adds the filter that hides records expired at `now` (epoch seconds) to a Query: the one
+/// definition, for `query --exclude-expired` and the TTL lab.
+pub fn filter_unexpired(
+    q: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    now: i64,
+) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+    q.filter_expression(UNEXPIRED_FILTER)
+        .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
+        .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+}
+
 /// How to query.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueryOptions {
@@ -381,10 +392,7 @@ impl Store {
                         .expression_attribute_names("#sk", SORT_KEY);
                 }
                 if let Some(now) = unexpired_at {
-                    q = q
-                        .filter_expression(UNEXPIRED_FILTER)
-                        .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
-                        .expression_attribute_values(":now", AttributeValue::N(now.to_string()));
+                    q = filter_unexpired(q, now);
                 }
                 q.send()
             })

@@ -38,12 +38,18 @@ impl Capacity {
         self.write += other.write;
     }
 
-    /// On-demand cost in US dollars at us-east-1 standard-class prices (an estimate:
-    /// $0.125 per million read request units, $0.625 per million write request units).
+    /// On-demand cost in US dollars at us-east-1 standard-class prices (an estimate, see
+    /// [`READ_USD_PER_MILLION`] and [`WRITE_USD_PER_MILLION`]).
     pub fn on_demand_usd(&self) -> f64 {
-        self.read * 0.125e-6 + self.write * 0.625e-6
+        (self.read * READ_USD_PER_MILLION + self.write * WRITE_USD_PER_MILLION) / 1e6
     }
 }
+
+/// On-demand price per million read request units, us-east-1, standard class (the log's and
+/// the labs' estimates; `cost` reads its prices from `prices/`).
+pub const READ_USD_PER_MILLION: f64 = 0.125;
+/// On-demand price per million write request units, us-east-1, standard class.
+pub const WRITE_USD_PER_MILLION: f64 = 0.625;
 
 /// Which kind of units an API call consumes (a Query reads, a BatchWriteItem writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,6 @@
 //! to ([`Msg`]) and asks for in return ([`Command`]).
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
@@ -35,11 +34,7 @@ pub struct ClockTime(pub u64);
 impl ClockTime {
     /// Now.
     pub fn now() -> Self {
-        ClockTime(
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs()),
-        )
+        ClockTime(u64::try_from(crate::ttl::now_epoch()).unwrap_or(0))
     }
 
     /// `HH:MM:SS` (UTC).

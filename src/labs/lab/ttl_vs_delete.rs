@@ -9,12 +9,10 @@
 
 use std::time::Instant;
 
-use aws_sdk_dynamodb::types::AttributeValue;
-
 use super::{Ctx, Meter, StepError, get, query_all, query_request, records, result, write};
 use crate::labs::report::{Chart, LabResult, thousands, units};
 use crate::labs::scratch::Design;
-use crate::schema::{RecordKey, TTL_ATTRIBUTE};
+use crate::schema::RecordKey;
 use crate::store::WriteOptions;
 use crate::ttl::now_epoch;
 
@@ -69,10 +67,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
     variants.push(meter.variant(BEFORE));
     ctx.step(FILTERED)?;
     let mut meter = Meter::new();
-    let filtered = query_request(&store, expired)
-        .filter_expression("attribute_not_exists(#ttl) OR #ttl >= :now")
-        .expression_attribute_names("#ttl", TTL_ATTRIBUTE)
-        .expression_attribute_values(":now", AttributeValue::N(now_epoch().to_string()));
+    let filtered = crate::store::filter_unexpired(query_request(&store, expired), now_epoch());
     query_all(ctx, &mut meter, &store, filtered).await?;
     variants.push(meter.variant(FILTERED));
 

@@ -83,6 +83,9 @@ pub struct RequestsState {
     pub scan: ScanState,
     /// Pages read in this pass over the table.
     pub pages: u64,
+    /// Rows whose verdict is incomplete, kept as verdicts change: the pane's title shows it
+    /// every frame, and the pane holds up to 100,000 rows.
+    incomplete: usize,
 }
 
 impl Default for RequestsState {
@@ -93,6 +96,7 @@ impl Default for RequestsState {
             cursor: ListCursor::default(),
             scan: ScanState::NotStarted,
             pages: 0,
+            incomplete: 0,
         }
     }
 }
@@ -194,7 +198,10 @@ impl RequestsState {
         }
         for id in &passed {
             if let Some(row) = self.rows.get_mut(id) {
+                let was = row.verdict.incomplete();
                 row.scan_passed();
+                let now = row.verdict.incomplete();
+                self.count_change(was, now);
             }
         }
         self.pages += 1;
@@ -232,25 +239,34 @@ impl RequestsState {
     /// What a query of `id` found out (a request not listed stays unlisted).
     pub fn record_query(&mut self, id: &RequestId, found: &Completeness) {
         if let Some(row) = self.rows.get_mut(id) {
+            let was = row.verdict.incomplete();
             row.record_count = found.record_count.or(row.record_count);
             row.verdict = Verdict::Queried {
                 complete: found.is_complete(),
                 found: found.found,
             };
+            let now = row.verdict.incomplete();
+            self.count_change(was, now);
         }
     }
 
     /// Requests known to be incomplete.
     pub fn incomplete(&self) -> usize {
-        self.rows
-            .values()
-            .filter(|r| r.verdict.incomplete())
-            .count()
+        self.incomplete
+    }
+
+    fn count_change(&mut self, was: bool, now: bool) {
+        match (was, now) {
+            (false, true) => self.incomplete += 1,
+            (true, false) => self.incomplete -= 1,
+            _ => {}
+        }
     }
 
     /// Drops a request whose records were all deleted.
     pub fn remove(&mut self, id: &RequestId, height: usize) {
-        if self.rows.remove(id).is_some() {
+        if let Some(row) = self.rows.remove(id) {
+            self.count_change(row.verdict.incomplete(), false);
             self.order.retain(|o| o != id);
             self.cursor.clamp(self.len(), height);
         }
