@@ -96,9 +96,11 @@ pub struct GenerateArgs {
     /// fixed: every request gets --records; realistic: most get 1, about 1 in 50 get 100 to 5,000.
     #[arg(long, value_enum, default_value_t = Mix::Fixed)]
     pub mix: Mix,
-    /// BatchWriteItem calls in flight at once (1 to 256).
-    #[arg(long, default_value_t = crate::store::DEFAULT_CONCURRENCY, allow_hyphen_values = true, value_parser = whole::<usize>)]
-    pub concurrency: usize,
+    /// At most this many BatchWriteItem calls in flight (1 to 256), halved on throttles.
+    /// Default: adaptive, from 8 up to 128, grown from the measured round trip and
+    /// throughput, and paced at the table's limit once throttled.
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<usize>)]
+    pub concurrency: Option<usize>,
     /// How long the records live before TTL deletes them, free: 90s, 15m, 2h, 30d.
     #[arg(long, value_name = "DURATION", default_value_t = crate::ttl::Ttl::DEFAULT.to_string(), allow_hyphen_values = true)]
     pub ttl: String,
@@ -170,9 +172,10 @@ pub struct DeleteArgs {
     /// Only these records, e.g. 3,4,5 (default: every record of the request).
     #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
     pub seq: Vec<u32>,
-    /// BatchWriteItem calls in flight at once.
-    #[arg(long, default_value_t = crate::store::DEFAULT_CONCURRENCY)]
-    pub concurrency: usize,
+    /// At most this many BatchWriteItem calls in flight (1 to 256). Default: adaptive, as
+    /// for generate.
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<usize>)]
+    pub concurrency: Option<usize>,
 }
 
 /// `serve` flags.
@@ -202,11 +205,14 @@ fn whole<T: TryFrom<u128>>(s: &str) -> Result<T, String> {
         .ok_or_else(|| format!("{t} is far too large"))
 }
 
-fn validate_concurrency(c: usize) -> Result<WriteOptions> {
-    if !(1..=256).contains(&c) {
-        bail!("--concurrency {c} is out of range: use 1 to 256");
+fn validate_concurrency(c: Option<usize>) -> Result<WriteOptions> {
+    match c {
+        None => Ok(WriteOptions::default()),
+        Some(c) if !(1..=256).contains(&c) => {
+            bail!("--concurrency {c} is out of range: use 1 to 256")
+        }
+        Some(c) => Ok(WriteOptions::fixed(c)),
     }
-    Ok(WriteOptions { concurrency: c })
 }
 
 /// Cancels `token` on Ctrl-C, so a long write stops cleanly and reports what landed.
@@ -250,7 +256,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         ),
         Command::Scan(args) => Ready::Scan(args, parse_start(args.start.as_deref())?),
         Command::Describe => Ready::Describe,
-        Command::Serve(args) => return serve(&cli.conn, args).await,
+        Command::Serve(args) => return serve(&cli.conn, args, cli.json).await,
         Command::Cost(args) => return crate::cli_cost::run(&cli.conn, cli.json, args).await,
         Command::Lab(args) => return crate::labs::cli::run(&cli.conn, cli.json, args).await,
         Command::Compact => return crate::cli_admin::compact(&cli.conn, cli.json).await,
@@ -516,7 +522,7 @@ fn describe(cli: &Cli, conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
+async fn serve(conn: &ConnectionArgs, args: &ServeArgs, json: bool) -> Result<()> {
     let limits = conn.limits()?;
     let db = match conn.backend()? {
         Backend::Embedded(db) => db,
@@ -554,5 +560,19 @@ async fn serve(conn: &ConnectionArgs, args: &ServeArgs) -> Result<()> {
         }
     };
     sweeps.abort();
+    if let Some(layer) = &layer {
+        let stats = layer.stats();
+        if json {
+            output::print_json(&report::ServeJson {
+                limits: limits.label(false).to_string(),
+                stats: &stats,
+            })?;
+        } else {
+            eprintln!(
+                "limits layer (simulated): {} calls checked, {} refused whole, {} items handed back unprocessed",
+                stats.limited_calls, stats.throttled_calls, stats.unprocessed
+            );
+        }
+    }
     result
 }

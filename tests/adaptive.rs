@@ -35,12 +35,7 @@ async fn generate_backs_off_under_a_rate_limit_and_recovers() {
     let (ids, records) = build_records(&[20_000], 100, &mut rng);
     let cancel = CancellationToken::new();
     let progress = |_: BatchProgress| {};
-    let write = store.write_records(
-        records,
-        WriteOptions { concurrency: 32 },
-        &progress,
-        &cancel,
-    );
+    let write = store.write_records(records, WriteOptions::fixed(32), &progress, &cancel);
     let lift = async {
         // Throttled for 3 s, then the limit is lifted (the partition "splits").
         tokio::time::sleep(Duration::from_secs(3)).await;

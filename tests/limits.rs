@@ -283,7 +283,7 @@ async fn a_write_far_above_the_rate_still_lands_every_record_once() {
         let report = store
             .write_records(
                 records,
-                WriteOptions { concurrency: 32 },
+                WriteOptions::fixed(32),
                 &|_: BatchProgress| {},
                 &CancellationToken::new(),
             )

@@ -479,7 +479,7 @@ async fn a_cancelled_write_reports_exactly_what_landed() {
         // Cancel after the first progress report: some calls done, most not started.
         let progress = move |_: BatchProgress| trip.cancel();
         let err = store
-            .write_records(records, WriteOptions { concurrency: 2 }, &progress, &cancel)
+            .write_records(records, WriteOptions::fixed(2), &progress, &cancel)
             .await
             .unwrap_err();
         let StoreError::Cancelled {

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::completeness::{Claim, Completeness, SeqRange};
+use crate::limits::LayerStats;
 use crate::schema::{Record, RecordKey, RequestId};
 use crate::store::{
-    Capacity, ConsumedDetail, OpReport, QueryOutput, RequestSummary, ScanPage, TableInfo,
+    Capacity, ConsumedDetail, InFlight, OpReport, QueryOutput, RequestSummary, ScanPage, TableInfo,
 };
 
 /// The calls an operation made and what they consumed: part of every command's JSON.
@@ -31,6 +32,10 @@ pub struct CallsJson<'a> {
     pub consumed_detail: &'a ConsumedDetail,
     /// Wall time of the operation.
     pub elapsed_ms: u64,
+    /// Batch writes (generate, delete): calls in flight at the start, at the peak, the
+    /// lowest, at the end, the most allowed, whether adaptive, and the pace if throttled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_flight: Option<&'a InFlight>,
 }
 
 impl<'a> From<&'a OpReport> for CallsJson<'a> {
@@ -44,6 +49,7 @@ impl<'a> From<&'a OpReport> for CallsJson<'a> {
             consumed: &r.consumed.total,
             consumed_detail: &r.consumed,
             elapsed_ms: r.elapsed.as_millis() as u64,
+            in_flight: r.in_flight.as_ref(),
         }
     }
 }
@@ -236,4 +242,15 @@ pub struct DescribeJson<'a> {
     pub backend: &'a str,
     /// `limits: off (this engine never throttles)`, `limits: on-demand (simulated)`...
     pub limits: String,
+}
+
+/// `serve --json`, printed when it stops: what the simulated limits did, in all and second
+/// by second.
+#[derive(Debug, Serialize)]
+pub struct ServeJson<'a> {
+    /// The limits simulated, as the header names them.
+    pub limits: String,
+    /// Calls checked, refused, cut short; per second with the units let through.
+    #[serde(flatten)]
+    pub stats: &'a LayerStats,
 }

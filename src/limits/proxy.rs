@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::io;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -23,6 +23,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
@@ -31,10 +32,11 @@ use super::config::LimitsConfig;
 use super::model::{ItemUse, Limiter};
 use super::plan::{Op, plan, tables_of};
 use super::reply::{Asked, consumed, merge_unprocessed, reshape, split_batch, table_meta};
+use super::resource::Kind;
 use super::throttle::{ERROR_NAMESPACE, Throttle};
 
-/// What the layer did, for tests and logs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// What the layer did, for tests, logs and `serve --json`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LayerStats {
     /// Calls the model checked.
     pub limited_calls: u64,
@@ -46,6 +48,43 @@ pub struct LayerStats {
     /// client, which learns reasons only from calls refused whole, this counts batches cut
     /// short too.
     pub refusals: BTreeMap<String, u64>,
+    /// The same, second by second since the layer started (index = second), with the
+    /// capacity the engine reported for what was let through.
+    pub per_second: Vec<SecondStats>,
+}
+
+/// One second of a layer's work.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SecondStats {
+    /// Seconds since the layer started.
+    pub second: u64,
+    /// Calls the model checked.
+    pub calls: u64,
+    /// Calls refused whole.
+    pub throttled_calls: u64,
+    /// Batch calls let through with some of their items handed back unprocessed.
+    pub cut_calls: u64,
+    /// Items handed back unprocessed.
+    pub unprocessed: u64,
+    /// Write units the engine reported for what was let through.
+    pub write_units: f64,
+    /// Read units the same way.
+    pub read_units: f64,
+}
+
+impl LayerStats {
+    /// The entry for the second `at` falls in, made (with the seconds before it) if new.
+    fn second(&mut self, at: Duration) -> &mut SecondStats {
+        let second = at.as_secs();
+        while self.per_second.len() as u64 <= second {
+            let next = self.per_second.len() as u64;
+            self.per_second.push(SecondStats {
+                second: next,
+                ..Default::default()
+            });
+        }
+        &mut self.per_second[second as usize]
+    }
 }
 
 /// A running layer; dropping it stops it.
@@ -239,7 +278,17 @@ async fn limited(shared: &Shared, op: Op, headers: &HeaderMap, path: &str, raw: 
         let mut limiter = lock(&shared.limiter);
         let now = shared.started.elapsed();
         if ok {
-            limiter.settle(now, kind, &items, consumed(&answer_body, kind).as_ref());
+            let used = consumed(&answer_body, kind);
+            let units: f64 = used.iter().flat_map(|m| m.values()).sum();
+            {
+                let mut stats = lock(&shared.stats);
+                let second = stats.second(now);
+                match kind {
+                    Kind::Write => second.write_units += units,
+                    Kind::Read => second.read_units += units,
+                }
+            }
+            limiter.settle(now, kind, &items, used.as_ref());
         } else {
             // The engine refused it (a failed condition, a validation error): it reports no
             // consumption, so nothing is charged.
@@ -286,7 +335,11 @@ fn decide(shared: &Shared, op: Op, body: &mut Value) -> Decision {
         return Decision::Pass;
     };
     let now = shared.started.elapsed();
-    lock(&shared.stats).limited_calls += 1;
+    {
+        let mut stats = lock(&shared.stats);
+        stats.limited_calls += 1;
+        stats.second(now).calls += 1;
+    }
     if !op.splits() {
         return match limiter.admit(now, kind, &plan.items) {
             Ok(()) => Decision::Send {
@@ -309,7 +362,13 @@ fn decide(shared: &Shared, op: Op, body: &mut Value) -> Decision {
         return Decision::Refuse(split.throttle);
     }
     let refused = if sent < plan.items.len() {
-        lock(&shared.stats).unprocessed += (plan.items.len() - sent) as u64;
+        let back = (plan.items.len() - sent) as u64;
+        let mut stats = lock(&shared.stats);
+        stats.unprocessed += back;
+        let second = stats.second(now);
+        second.cut_calls += 1;
+        second.unprocessed += back;
+        drop(stats);
         split_batch(op, body, &plan.slots, &split.admitted)
     } else {
         serde_json::Map::new()
@@ -410,7 +469,11 @@ async fn describe(
 }
 
 fn throttled(shared: &Shared, throttle: Option<Throttle>) -> Answer {
-    lock(&shared.stats).throttled_calls += 1;
+    {
+        let mut stats = lock(&shared.stats);
+        stats.throttled_calls += 1;
+        stats.second(shared.started.elapsed()).throttled_calls += 1;
+    }
     let Some(t) = throttle else {
         return error_answer(400, "ThrottlingException", "throttled");
     };

@@ -1,13 +1,50 @@
-//! Adaptive concurrency for batch writes: additive increase, multiplicative decrease (AIMD),
-//! as TCP does for congestion.
+//! How many BatchWriteItem calls to keep in flight, and how fast to start them.
 //!
-//! On real DynamoDB one request id is one partition (about 1,000 WCU/s): more calls in flight
-//! than it can take only buy throttles and UnprocessedItems. So a call that comes back
-//! throttled or with unprocessed items halves the calls in flight, and each clean call adds
-//! 1/limit (about one more call per round of clean calls), back up to `--concurrency`.
-//! Local engines never throttle, so there it stays at the maximum.
+//! Two controllers share this type:
+//!
+//! - **Fixed** (`--concurrency N`): additive increase, multiplicative decrease (AIMD) of the
+//!   calls in flight, as TCP does for congestion. It starts at N; a call that comes back
+//!   throttled or with unprocessed items halves it, and each clean call adds 1/limit (about one
+//!   more call per round of clean calls), back up to N.
+//! - **Filling** (the default): fills the pipe, then rides the limit.
+//!   1. *Bandwidth-delay product.* The first round of calls is timed. With `rtt` the fastest
+//!      call seen on this connection and `T` the first round's mean call time, the engine's own
+//!      share of a call is `T - rtt`: to keep it busy through a network that adds `rtt` to every
+//!      call, `limit * T / (T - rtt)` calls must be in flight (Little's law). On loopback that
+//!      is about the starting 8; 45 ms away, several times more.
+//!   2. *Slow start.* While calls stay clean, the limit doubles after each round (one round to
+//!      refill the pipe, one to measure), as long as the items per second it buys grow by at
+//!      least [`GAIN`]. Where the engine stops gaining, it settles at the last limit that
+//!      gained: more calls in flight would only queue inside the engine.
+//!   3. *Pacing.* Once throttled (a call refused, or items handed back unprocessed), the calls
+//!      in flight are not the problem, their rate is: calls are then started at a pace, in
+//!      items per second, set to 90% of what the table accepted over its most recent calls
+//!      (at least a quarter of a second: a burst drained a moment ago does not count), lowered
+//!      the same way on each new throttle (at most once per [`DECREASE_GAP`]) and raised by
+//!      5% of a call's items per clean call, doubling that for each second clean after three.
+//!      A write then runs at its limit with a throttle every few seconds instead of one per
+//!      call. When the pace is well above what is achieved (the limit was lifted), it ends.
+//!
+//! Local engines never throttle, so there only steps 1 and 2 happen.
 
-/// The controller. Pure: no clock, so tests are exact.
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// A doubling of the calls in flight must buy at least this much more throughput.
+pub const GAIN: f64 = 1.10;
+/// The most calls a filling controller allows in flight.
+pub const FILL_MAX: usize = 128;
+/// The pace is lowered at most this often: a throttle from a call sent before the last
+/// lowering says nothing about the new pace.
+pub const DECREASE_GAP: Duration = Duration::from_millis(250);
+/// What the table accepted is measured over the most recent calls: at least this long and at
+/// least [`RATE_CALLS`] calls (so a burst drained a moment ago does not count, and a slow
+/// pace still has a few calls to go by), over at most [`RATE_HISTORY`].
+const RATE_WINDOW: Duration = Duration::from_millis(250);
+const RATE_CALLS: usize = 8;
+const RATE_HISTORY: Duration = Duration::from_secs(3);
+
+/// The controller. Pure: the caller passes the time, so tests are exact.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Aimd {
     max: usize,
@@ -19,10 +56,43 @@ pub struct Aimd {
     /// come back throttled from that same moment.
     window: usize,
     lowest: usize,
+    start: usize,
+    peak: usize,
+    /// `None`: the fixed AIMD controller.
+    fill: Option<Fill>,
+}
+
+/// The filling controller's state.
+#[derive(Debug, Clone, PartialEq)]
+struct Fill {
+    /// The fastest call seen on this connection before the write (the network's round trip).
+    rtt: Option<Duration>,
+    /// Slow start, while it lasts.
+    probe: Option<Probe>,
+    /// Items per second to start calls at, once throttled.
+    pace: Option<f64>,
+    last_decrease: Option<Duration>,
+    /// Items written, by when, over the last [`RATE_WINDOW`].
+    written: VecDeque<(Duration, u64)>,
+    /// The limit additive growth may reach (where slow start stopped gaining).
+    ceiling: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Probe {
+    /// Calls to let complete before measuring (the pipe refilling at a new limit).
+    settle: usize,
+    /// The measuring round: when it started, its calls, items and summed call times.
+    from: Option<Duration>,
+    calls: usize,
+    items: u64,
+    latency: Duration,
+    /// The best rate measured, at which limit.
+    best: Option<(f64, usize)>,
 }
 
 impl Aimd {
-    /// Starts at `max` calls in flight.
+    /// The fixed controller: starts at `max` calls in flight, never above.
     pub fn new(max: usize) -> Self {
         let max = max.max(1);
         Aimd {
@@ -31,6 +101,38 @@ impl Aimd {
             since_decrease: usize::MAX,
             window: 0,
             lowest: max,
+            start: max,
+            peak: max,
+            fill: None,
+        }
+    }
+
+    /// The filling controller: starts at `start` calls in flight and grows from what it
+    /// measures, up to `max`. `rtt`: the fastest call seen on this connection so far.
+    pub fn filling(start: usize, max: usize, rtt: Option<Duration>) -> Self {
+        let max = max.max(1);
+        let start = start.clamp(1, max);
+        Aimd {
+            limit: start as f64,
+            lowest: start,
+            start,
+            peak: start,
+            fill: Some(Fill {
+                rtt,
+                probe: Some(Probe {
+                    settle: 0,
+                    from: None,
+                    calls: 0,
+                    items: 0,
+                    latency: Duration::ZERO,
+                    best: None,
+                }),
+                pace: None,
+                last_decrease: None,
+                written: VecDeque::new(),
+                ceiling: max,
+            }),
+            ..Aimd::new(max)
         }
     }
 
@@ -49,66 +151,189 @@ impl Aimd {
         self.lowest
     }
 
-    /// A call was throttled or returned unprocessed items.
-    pub fn on_congestion(&mut self) {
-        if self.since_decrease >= self.window {
-            self.window = self.limit();
-            self.limit = (self.limit / 2.0).max(1.0);
-            self.since_decrease = 0;
-            self.lowest = self.lowest.min(self.limit());
-        } else {
-            self.since_decrease += 1;
+    /// The limit it started at.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// The highest limit reached so far.
+    pub fn peak(&self) -> usize {
+        self.peak
+    }
+
+    /// Whether it adapts from measurement (the default) rather than within a fixed maximum.
+    pub fn is_filling(&self) -> bool {
+        self.fill.is_some()
+    }
+
+    /// Items per second to start calls at, if throttling has set a pace.
+    pub fn pace(&self) -> Option<f64> {
+        self.fill.as_ref().and_then(|f| f.pace)
+    }
+
+    fn set_limit(&mut self, limit: f64) {
+        self.limit = limit.clamp(1.0, self.max as f64);
+        self.lowest = self.lowest.min(self.limit());
+        self.peak = self.peak.max(self.limit());
+    }
+
+    /// `items` landed at `now` from a call already counted (throttled, then retried): they
+    /// count towards what the table accepts, nothing else.
+    pub fn note_written(&mut self, now: Duration, items: u64) {
+        if let Some(fill) = self.fill.as_mut() {
+            fill.note_written(now, items);
         }
     }
 
-    /// A call went through cleanly.
-    pub fn on_success(&mut self) {
+    /// A call was throttled or returned unprocessed items, `now` since the write started;
+    /// `written` items of it landed.
+    pub fn on_congestion(&mut self, now: Duration, written: u64) {
+        let Some(fill) = self.fill.as_mut() else {
+            if self.since_decrease >= self.window {
+                self.window = self.limit();
+                self.limit = (self.limit / 2.0).max(1.0);
+                self.since_decrease = 0;
+                self.lowest = self.lowest.min(self.limit());
+            } else {
+                self.since_decrease += 1;
+            }
+            return;
+        };
+        fill.note_written(now, written);
+        if fill.probe.take().is_some() {
+            // Slow start ends at the first throttle: the limit that got here is the ceiling.
+            fill.ceiling = self.limit.floor().max(1.0) as usize;
+        }
+        if fill
+            .last_decrease
+            .is_some_and(|at| now.saturating_sub(at) < DECREASE_GAP)
+        {
+            return;
+        }
+        let accepted = fill.accepted_rate(now);
+        let lowered = match (fill.pace, accepted) {
+            (Some(p), Some(a)) => p.min(a),
+            (Some(p), None) => p,
+            (None, Some(a)) => a,
+            (None, None) => return,
+        } * 0.95;
+        fill.pace = Some(lowered.max(1.0));
+        fill.last_decrease = Some(now);
+    }
+
+    /// A call of `items` went through cleanly in `latency`, `now` since the write started.
+    pub fn on_success(&mut self, now: Duration, items: u64, latency: Duration) {
         self.since_decrease = self.since_decrease.saturating_add(1);
-        self.limit = (self.limit + 1.0 / self.limit).min(self.max as f64);
+        let Some(mut fill) = self.fill.take() else {
+            self.limit = (self.limit + 1.0 / self.limit).min(self.max as f64);
+            return;
+        };
+        self.fill_success(&mut fill, now, items, latency);
+        self.fill = Some(fill);
+    }
+
+    fn fill_success(&mut self, fill: &mut Fill, now: Duration, items: u64, latency: Duration) {
+        fill.note_written(now, items);
+        if let Some(pace) = fill.pace {
+            // Clean: raise the pace by 5% of a call's items (riding the limit, that is about
+            // 5% a second), doubling for each whole second clean after three (so a lifted
+            // limit is found in seconds).
+            let quiet = fill
+                .last_decrease
+                .map_or(0.0, |at| now.saturating_sub(at).as_secs_f64());
+            let step = 0.05 * 2f64.powf((quiet - 10.0).floor().clamp(0.0, 10.0));
+            let raised = pace + items as f64 * step;
+            let achieved = fill.accepted_rate(now).unwrap_or(raised);
+            fill.pace = (quiet < 1.0 || raised < 2.0 * achieved).then_some(raised);
+        }
+        let limit = self.limit();
+        let Some(probe) = fill.probe.as_mut() else {
+            let ceiling = fill.ceiling as f64;
+            if self.limit < ceiling {
+                self.set_limit((self.limit + 1.0 / self.limit).min(ceiling));
+            }
+            return;
+        };
+        if probe.settle > 0 {
+            probe.settle -= 1;
+            return;
+        }
+        let from = *probe.from.get_or_insert(now.saturating_sub(latency));
+        probe.calls += 1;
+        probe.items += items;
+        probe.latency += latency;
+        if probe.calls < limit {
+            return;
+        }
+        let span = now.saturating_sub(from).max(Duration::from_micros(100));
+        let rate = probe.items as f64 / span.as_secs_f64();
+        let mean = probe.latency / probe.calls as u32;
+        let next = match probe.best {
+            None => {
+                // The first round: jump to the bandwidth-delay product, at least a doubling.
+                let bdp = fill.rtt.map_or(0.0, |rtt| {
+                    let engine = mean.saturating_sub(rtt).max(mean / 16);
+                    limit as f64 * mean.as_secs_f64() / engine.as_secs_f64().max(1e-6)
+                });
+                probe.best = Some((rate, limit));
+                Some(bdp.max(2.0 * limit as f64))
+            }
+            Some((best, _)) if rate >= best * GAIN => {
+                probe.best = Some((rate, limit));
+                Some(2.0 * limit as f64)
+            }
+            Some(_) => None,
+        };
+        match next {
+            Some(next) if limit < self.max => {
+                probe.settle = next.min(self.max as f64) as usize;
+                probe.from = None;
+                probe.calls = 0;
+                probe.items = 0;
+                probe.latency = Duration::ZERO;
+                self.set_limit(next.ceil());
+            }
+            _ => {
+                // No longer gaining (or at the maximum): settle where it last gained.
+                let settled = probe.best.map_or(limit, |(_, at)| at);
+                fill.probe = None;
+                fill.ceiling = settled;
+                self.limit = settled as f64;
+            }
+        }
+    }
+}
+
+impl Fill {
+    fn note_written(&mut self, now: Duration, items: u64) {
+        self.written.push_back((now, items));
+        while self
+            .written
+            .front()
+            .is_some_and(|(at, _)| now.saturating_sub(*at) > RATE_HISTORY)
+        {
+            self.written.pop_front();
+        }
+    }
+
+    /// Items per second written by the most recent calls (see [`RATE_WINDOW`]): the items
+    /// that landed after the oldest call counted, over the time since it.
+    fn accepted_rate(&self, now: Duration) -> Option<f64> {
+        let mut items = 0u64;
+        for (calls, &(at, n)) in self.written.iter().rev().enumerate() {
+            let span = now.saturating_sub(at);
+            if calls + 1 >= RATE_CALLS && span >= RATE_WINDOW {
+                return Some(items as f64 / span.as_secs_f64());
+            }
+            items += n;
+        }
+        // Not enough history: all of it, from the first call's landing.
+        let (first, n) = *self.written.front()?;
+        let span = now.saturating_sub(first).max(Duration::from_millis(20));
+        Some((items - n) as f64 / span.as_secs_f64())
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn halves_once_per_burst_and_recovers_additively() {
-        let mut a = Aimd::new(16);
-        assert_eq!(a.limit(), 16);
-        // 16 calls in flight all throttled: one halving, not sixteen.
-        for _ in 0..16 {
-            a.on_congestion();
-        }
-        assert_eq!(a.limit(), 8);
-        // Still congested after the burst drained: halve again.
-        for _ in 0..8 {
-            a.on_congestion();
-        }
-        assert_eq!(a.limit(), 4);
-        assert_eq!(a.lowest(), 4);
-        // Clean calls: about +1 per `limit` calls.
-        for _ in 0..4 {
-            a.on_success();
-        }
-        assert_eq!(
-            a.limit(),
-            4,
-            "fractional growth: 4 + 4 * 1/4.x stays under 5"
-        );
-        for _ in 0..200 {
-            a.on_success();
-        }
-        assert_eq!(a.limit(), 16, "recovers up to the maximum, never above");
-    }
-
-    #[test]
-    fn never_below_one() {
-        let mut a = Aimd::new(2);
-        for _ in 0..100 {
-            a.on_congestion();
-        }
-        assert_eq!(a.limit(), 1);
-        assert_eq!(Aimd::new(0).limit(), 1);
-    }
-}
+#[path = "aimd_tests.rs"]
+mod tests;

@@ -14,7 +14,9 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, WriteReque
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
-use super::aimd::Aimd;
+use serde::Serialize;
+
+use super::aimd::{Aimd, FILL_MAX};
 use super::{Attempts, CallError, CancellationToken, Store, StoreError, sleep_unless_cancelled};
 use crate::schema::{PARTITION_KEY, RecordKey, RequestId, SORT_KEY};
 use crate::store::report::{CallRecord, OpReport, UnitKind};
@@ -25,21 +27,57 @@ pub const BATCH_WRITE_MAX: usize = 25;
 /// How to run a batch write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteOptions {
-    /// BatchWriteItem calls in flight at once.
+    /// The most BatchWriteItem calls in flight at once.
     pub concurrency: usize,
+    /// Fill the pipe (the default): start at [`DEFAULT_CONCURRENCY`] and grow from the
+    /// measured round trip and throughput up to `concurrency`, pacing calls once throttled
+    /// (see `aimd`). Off: start at `concurrency` and only halve on throttles (`--concurrency`).
+    pub fill: bool,
 }
 
-/// Concurrent BatchWriteItem calls by default. Measured on 2 cores (`dynamo-explorer
+/// Concurrent BatchWriteItem calls to start with. Measured on 2 cores (`dynamo-explorer
 /// generate --requests 1 --records 10000 --concurrency C`): throughput stops growing at 4-8
-/// on both DynamoDB Local and the embedded engine; 8 keeps a network round trip to AWS busy.
+/// on both DynamoDB Local and the embedded engine on loopback; further away, the filling
+/// controller grows from here.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
 impl Default for WriteOptions {
     fn default() -> Self {
         WriteOptions {
-            concurrency: DEFAULT_CONCURRENCY,
+            concurrency: FILL_MAX,
+            fill: true,
         }
     }
+}
+
+impl WriteOptions {
+    /// At most `concurrency` calls in flight, starting there (halved on throttles).
+    pub fn fixed(concurrency: usize) -> Self {
+        WriteOptions {
+            concurrency,
+            fill: false,
+        }
+    }
+}
+
+/// How the calls in flight moved during a batch write (`--json`: `in_flight`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InFlight {
+    /// Calls allowed in flight at the start.
+    pub start: usize,
+    /// The most allowed at any time.
+    pub peak: usize,
+    /// The fewest.
+    pub lowest: usize,
+    /// Allowed at the end.
+    #[serde(rename = "final")]
+    pub last: usize,
+    /// The most it could have allowed.
+    pub max: usize,
+    /// Whether it grew from measurement (the default) or stayed within `--concurrency`.
+    pub adaptive: bool,
+    /// Items per second calls were started at, at the end, if throttling set a pace.
+    pub paced_items_per_second: Option<f64>,
 }
 
 /// Progress of a batch write, sent after every call.
@@ -133,6 +171,24 @@ struct Shared {
     report: OpReport,
     done: u64,
     aimd: Aimd,
+    /// When the next call may start, once throttling has set a pace.
+    next_turn: Instant,
+}
+
+impl Shared {
+    /// When a call of `items` may be sent: now, unless a pace is set; then the next free
+    /// turn, each call taking `items / pace` seconds of it. Resent items wait their turn too,
+    /// or a throttled write would hammer the table with its retries.
+    fn turn(&mut self, items: usize) -> Instant {
+        let now = Instant::now();
+        let Some(pace) = self.aimd.pace() else {
+            self.next_turn = now;
+            return now;
+        };
+        let at = self.next_turn.max(now);
+        self.next_turn = at + Duration::from_secs_f64(items as f64 / pace.max(1.0));
+        at
+    }
 }
 
 /// The key of a put or delete request, for reporting what did not land.
@@ -177,11 +233,29 @@ impl Store {
         let total = requests.len() as u64;
         report.param("TableName", &self.table);
         report.param("ReturnConsumedCapacity", "INDEXES");
-        report.param("Concurrency", opts.concurrency);
+        let aimd = if opts.fill {
+            let rtt = self.fastest_call();
+            report.param(
+                "Concurrency",
+                format!(
+                    "adaptive from {DEFAULT_CONCURRENCY} up to {} (fastest call so far {})",
+                    opts.concurrency,
+                    rtt.map_or("unknown".to_owned(), |d| format!(
+                        "{:.1} ms",
+                        d.as_secs_f64() * 1e3
+                    ))
+                ),
+            );
+            Aimd::filling(DEFAULT_CONCURRENCY, opts.concurrency, rtt)
+        } else {
+            report.param("Concurrency", opts.concurrency);
+            Aimd::new(opts.concurrency)
+        };
         let shared = Mutex::new(Shared {
             report,
             done: 0,
-            aimd: Aimd::new(opts.concurrency),
+            aimd,
+            next_turn: Instant::now(),
         });
         // Set on the first fatal error: chunks not yet sent are not sent.
         let stop = AtomicBool::new(false);
@@ -192,7 +266,8 @@ impl Store {
             chunks.push(it.by_ref().take(BATCH_WRITE_MAX).collect::<Vec<_>>());
         }
 
-        // Start chunks while the adaptive limit allows; it shrinks on throttling.
+        // Start chunks while the adaptive limit allows (it shrinks on throttling); once
+        // throttling has set a pace, each call also waits for its turn (`Shared::turn`).
         let mut waiting = chunks.into_iter();
         let mut running = FuturesUnordered::new();
         let mut outcomes: Vec<ChunkOutcome> = Vec::new();
@@ -219,13 +294,32 @@ impl Store {
             mut report,
             done,
             aimd,
+            ..
         } = shared.into_inner().unwrap_or_else(|p| p.into_inner());
-        if aimd.lowest() < opts.concurrency {
+        if aimd.is_filling() || aimd.lowest() < opts.concurrency {
             report.param(
                 "Concurrency (adaptive)",
-                format!("lowest {}, final {}", aimd.lowest(), aimd.limit()),
+                format!(
+                    "started {}, peak {}, lowest {}, final {}{}",
+                    aimd.start(),
+                    aimd.peak(),
+                    aimd.lowest(),
+                    aimd.limit(),
+                    aimd.pace()
+                        .map(|p| format!(", paced at {p:.0} items/s"))
+                        .unwrap_or_default()
+                ),
             );
         }
+        report.in_flight = Some(InFlight {
+            start: aimd.start(),
+            peak: aimd.peak(),
+            lowest: aimd.lowest(),
+            last: aimd.limit(),
+            max: aimd.max(),
+            adaptive: aimd.is_filling(),
+            paced_items_per_second: aimd.pace().map(f64::round),
+        });
         report.items = done;
         report.elapsed = started.elapsed();
         let mut not_done = Vec::new();
@@ -302,7 +396,18 @@ impl Store {
         let mut stalled = 0u32;
         loop {
             let sent = pending.len() as u64;
-            let done_before = shared.lock().unwrap_or_else(|p| p.into_inner()).done;
+            let (done_before, turn) = {
+                let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+                (guard.done, guard.turn(pending.len()))
+            };
+            let wait = turn.saturating_duration_since(Instant::now());
+            if !wait.is_zero() && !sleep_unless_cancelled(wait, Some(cancel)).await {
+                return ChunkOutcome {
+                    not_done: keys(&pending),
+                    cancelled: true,
+                    ..Default::default()
+                };
+            }
             let mut attempts = Attempts::default();
             let result = self
                 .send("BatchWriteItem", sent, Some(cancel), &mut attempts, || {
@@ -320,7 +425,7 @@ impl Store {
             {
                 let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
                 if throttled {
-                    guard.aimd.on_congestion();
+                    guard.aimd.on_congestion(started.elapsed(), 0);
                 }
                 attempts.merge_into(&mut guard.report);
             }
@@ -384,12 +489,14 @@ impl Store {
                 });
                 guard.done += written;
                 // A call that was throttled was counted as congestion above: once per call.
-                if !throttled {
-                    if unprocessed.is_empty() {
-                        guard.aimd.on_success();
-                    } else {
-                        guard.aimd.on_congestion();
-                    }
+                let now = started.elapsed();
+                if throttled {
+                    // Counted as congestion above; what it wrote still counts as accepted.
+                    guard.aimd.note_written(now, written);
+                } else if unprocessed.is_empty() {
+                    guard.aimd.on_success(now, written, latency);
+                } else {
+                    guard.aimd.on_congestion(now, written);
                 }
                 guard.report.unprocessed_resent += unprocessed.len() as u64;
                 FlowProgress {

@@ -22,6 +22,7 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::Client;
@@ -29,8 +30,10 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 pub use tokio_util::sync::CancellationToken;
 
+pub use aimd::FILL_MAX;
 pub use batch::{
-    BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, ProgressSink, WithFlow, WriteOptions,
+    BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, InFlight, ProgressSink, WithFlow,
+    WriteOptions,
 };
 
 pub use disk::DbFile;
@@ -56,6 +59,9 @@ pub struct Store {
     retry: RetryPolicy,
     /// Batch writes keep going through sustained throttling while they make progress.
     patient: bool,
+    /// The fastest successful call on this client so far, in microseconds (`u64::MAX`: none
+    /// yet): the best estimate of the network's round trip. Shared by clones.
+    fastest_us: Arc<AtomicU64>,
     /// What the client talks through and must outlive it (the `--limits` layer), if anything.
     _transport: Option<Arc<dyn Any + Send + Sync>>,
     /// The embedded engine's database file, to name it (and release its reserve) when the
@@ -112,6 +118,15 @@ pub(crate) enum CallError {
 }
 
 impl Store {
+    /// The fastest successful call on this client so far: about the network's round trip
+    /// plus the least an engine takes to answer. `None` before the first.
+    pub fn fastest_call(&self) -> Option<Duration> {
+        match self.fastest_us.load(Ordering::Relaxed) {
+            u64::MAX => None,
+            us => Some(Duration::from_micros(us)),
+        }
+    }
+
     /// A store for `table` through `client`; `endpoint` names the backend in error messages.
     pub fn new(client: Client, table: &str, endpoint: &str) -> Result<Self, StoreError> {
         validate_table_name(table).map_err(StoreError::InvalidInput)?;
@@ -121,6 +136,7 @@ impl Store {
             endpoint: endpoint.to_owned(),
             retry: RetryPolicy::default(),
             patient: false,
+            fastest_us: Arc::new(AtomicU64::new(u64::MAX)),
             _transport: None,
             db_file: None,
         })
@@ -192,7 +208,12 @@ impl Store {
         loop {
             let started = Instant::now();
             let err = match call().await {
-                Ok(out) => return Ok((out, started.elapsed())),
+                Ok(out) => {
+                    let latency = started.elapsed();
+                    let us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+                    self.fastest_us.fetch_min(us, Ordering::Relaxed);
+                    return Ok((out, latency));
+                }
                 Err(err) => err,
             };
             let latency = started.elapsed();

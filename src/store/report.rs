@@ -173,6 +173,8 @@ pub struct OpReport {
     pub params: Vec<(String, String)>,
     /// The first [`MAX_CALLS_KEPT`] calls, each with the ConsumedCapacity it returned.
     pub call_log: Vec<CallRecord>,
+    /// Batch writes: how the calls in flight moved.
+    pub in_flight: Option<super::batch::InFlight>,
 }
 
 impl OpReport {
@@ -252,6 +254,7 @@ impl OpReport {
         self.params.extend(other.params);
         let room = MAX_CALLS_KEPT.saturating_sub(self.call_log.len());
         self.call_log.extend(other.call_log.into_iter().take(room));
+        self.in_flight = self.in_flight.or(other.in_flight);
     }
 }
 

@@ -118,7 +118,7 @@ async fn give_up(
         .proxied
         .write_records(
             records,
-            WriteOptions { concurrency },
+            WriteOptions::fixed(concurrency),
             &no_progress,
             &CancellationToken::new(),
         )

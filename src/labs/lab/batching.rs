@@ -28,7 +28,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
     let (_, recs) = records(1, count, ITEM_BYTES, |_, _| "customer-00001".into())?;
     let mut meter = Meter::new();
     let report = store
-        .write_records(recs, WriteOptions { concurrency: 1 }, &|_| {}, ctx.cancel())
+        .write_records(recs, WriteOptions::fixed(1), &|_| {}, ctx.cancel())
         .await?;
     meter.absorb(&report);
     variants.push(meter.variant(BATCHED));

@@ -74,7 +74,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         })?;
         let mut meter = Meter::new();
         let report = store
-            .write_records(recs, WriteOptions { concurrency: 4 }, &|_| {}, ctx.cancel())
+            .write_records(recs, WriteOptions::fixed(4), &|_| {}, ctx.cancel())
             .await?;
         meter.absorb(&report);
         split.push(Split {

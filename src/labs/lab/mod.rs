@@ -117,12 +117,7 @@ fn records(
 /// but counts in what the lab spends.
 async fn write(ctx: &mut Ctx<'_>, store: &Store, records: Vec<Record>) -> Result<(), StepError> {
     let report = store
-        .write_records(
-            records,
-            WriteOptions { concurrency: 4 },
-            &|_| {},
-            ctx.cancel(),
-        )
+        .write_records(records, WriteOptions::fixed(4), &|_| {}, ctx.cancel())
         .await?;
     ctx.setup.add(report.consumed.total);
     Ok(())

@@ -56,7 +56,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         })
         .collect();
     let report = store
-        .delete_keys(keys, WriteOptions { concurrency: 4 }, &|_| {}, ctx.cancel())
+        .delete_keys(keys, WriteOptions::fixed(4), &|_| {}, ctx.cancel())
         .await?;
     meter.absorb(&report);
     variants.push(meter.variant(DELETE));

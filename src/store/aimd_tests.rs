@@ -1,0 +1,171 @@
+//! Tests of the in-flight controllers, driven with explicit times.
+
+use super::*;
+
+const MS: Duration = Duration::from_millis(1);
+
+#[test]
+fn halves_once_per_burst_and_recovers_additively() {
+    let mut a = Aimd::new(16);
+    assert_eq!(a.limit(), 16);
+    assert!(!a.is_filling());
+    // 16 calls in flight all throttled: one halving, not sixteen.
+    for _ in 0..16 {
+        a.on_congestion(Duration::ZERO, 0);
+    }
+    assert_eq!(a.limit(), 8);
+    // Still congested after the burst drained: halve again.
+    for _ in 0..8 {
+        a.on_congestion(Duration::ZERO, 0);
+    }
+    assert_eq!(a.limit(), 4);
+    assert_eq!(a.lowest(), 4);
+    // Clean calls: about +1 per `limit` calls.
+    for _ in 0..4 {
+        a.on_success(Duration::ZERO, 25, MS);
+    }
+    assert_eq!(
+        a.limit(),
+        4,
+        "fractional growth: 4 + 4 * 1/4.x stays under 5"
+    );
+    for _ in 0..200 {
+        a.on_success(Duration::ZERO, 25, MS);
+    }
+    assert_eq!(a.limit(), 16, "recovers up to the maximum, never above");
+    assert_eq!(a.pace(), None, "the fixed controller never paces");
+}
+
+#[test]
+fn never_below_one() {
+    let mut a = Aimd::new(2);
+    for _ in 0..100 {
+        a.on_congestion(Duration::ZERO, 0);
+    }
+    assert_eq!(a.limit(), 1);
+    assert_eq!(Aimd::new(0).limit(), 1);
+}
+
+/// Drives a filling controller against an engine that serves `engine_calls` calls at once in
+/// `service` each, behind a network adding `rtt` to every call; returns the limits it set.
+fn run(a: &mut Aimd, rtt: Duration, service: Duration, engine_calls: usize, calls: usize) {
+    let mut now = Duration::ZERO;
+    for _ in 0..calls.div_ceil(a.limit()) {
+        let limit = a.limit();
+        // `limit` calls go out together; the engine serves them `engine_calls` at a time.
+        let waves = limit.div_ceil(engine_calls) as u32;
+        let latency = rtt + service * waves;
+        now += latency;
+        for _ in 0..limit {
+            a.on_success(now, 25, latency);
+        }
+    }
+}
+
+#[test]
+fn on_loopback_it_stays_where_the_engine_stops_gaining() {
+    // An engine that serves 8 calls at once: on loopback, 8 in flight already saturate it.
+    let mut a = Aimd::filling(8, FILL_MAX, Some(MS / 2));
+    run(&mut a, MS / 2, 3 * MS, 8, 400);
+    assert_eq!(a.start(), 8);
+    assert_eq!(a.peak(), 16, "it tried one doubling");
+    assert_eq!(a.limit(), 8, "and came back: 16 bought nothing");
+}
+
+#[test]
+fn far_away_it_jumps_to_the_bandwidth_delay_product() {
+    // 90 ms round trip, 20 ms of engine time per round of 8: 8 * 110 / 20 = 44 in flight.
+    let rtt = 90 * MS;
+    let mut a = Aimd::filling(8, FILL_MAX, Some(rtt));
+    a.on_success(110 * MS, 25, 110 * MS);
+    for _ in 0..7 {
+        a.on_success(110 * MS, 25, 110 * MS);
+    }
+    assert_eq!(a.limit(), 44, "8 * 110 ms / (110 - 90) ms");
+}
+
+#[test]
+fn far_away_it_grows_until_the_engine_saturates() {
+    // An engine serving 32 calls at once, 2.5 ms each, 90 ms away: throughput grows up to
+    // 32 in flight and a little beyond (the network hides queueing), then flattens.
+    let rtt = 90 * MS;
+    let mut a = Aimd::filling(8, FILL_MAX, Some(rtt));
+    run(&mut a, rtt, 5 * MS / 2, 32, 4_000);
+    assert!(a.peak() >= 64, "peak {}", a.peak());
+    assert!(
+        (32..=128).contains(&a.limit()),
+        "settled at {} in flight",
+        a.limit()
+    );
+    assert!(a.pace().is_none(), "no throttle, no pace");
+}
+
+#[test]
+fn with_no_round_trip_known_it_doubles() {
+    let mut a = Aimd::filling(4, 64, None);
+    for _ in 0..4 {
+        a.on_success(10 * MS, 25, 10 * MS);
+    }
+    assert_eq!(a.limit(), 8);
+}
+
+#[test]
+fn a_throttle_sets_a_pace_from_what_the_table_accepted() {
+    let mut a = Aimd::filling(8, FILL_MAX, Some(MS));
+    // 1,000 items/s accepted over one second: 40 calls of 25, every 25 ms.
+    for i in 1..=40u64 {
+        a.on_success(Duration::from_millis(i * 25), 25, MS);
+    }
+    a.on_congestion(Duration::from_millis(1_010), 10);
+    let pace = a.pace().expect("throttled: paced");
+    assert!((880.0..=960.0).contains(&pace), "90% of ~1,000/s: {pace}");
+    // Another throttle from the same moment changes nothing.
+    a.on_congestion(Duration::from_millis(1_020), 0);
+    assert_eq!(a.pace(), Some(pace));
+    // One after the gap lowers it again.
+    a.on_congestion(Duration::from_millis(1_300), 0);
+    assert!(a.pace().unwrap() < pace);
+    let lowered = a.pace().unwrap();
+    // Clean calls raise it, by 5% of a call's items each while the throttle is recent.
+    a.on_success(Duration::from_millis(1_350), 25, MS);
+    let raised = a.pace().unwrap();
+    assert!(
+        (raised - lowered - 1.25).abs() < 1e-9,
+        "{lowered} -> {raised}"
+    );
+}
+
+#[test]
+fn a_lifted_limit_ends_the_pace() {
+    let mut a = Aimd::filling(8, FILL_MAX, Some(MS));
+    for i in 1..=40u64 {
+        a.on_success(Duration::from_millis(i * 25), 25, MS);
+    }
+    a.on_congestion(Duration::from_millis(1_000), 0);
+    assert!(a.pace().is_some());
+    // Clean for seconds at a rate the pace no longer limits: the steps double each second
+    // until the pace is twice what is achieved, and pacing ends.
+    let mut now = 1_000;
+    while a.pace().is_some() && now < 20_000 {
+        now += 25;
+        a.on_success(Duration::from_millis(now), 25, MS);
+    }
+    assert!(a.pace().is_none(), "still paced at {now} ms");
+    assert!(now < 10_000, "took until {now} ms");
+}
+
+#[test]
+fn the_first_throttle_ends_slow_start_at_the_limit_reached() {
+    let mut a = Aimd::filling(8, FILL_MAX, None);
+    for _ in 0..8 {
+        a.on_success(10 * MS, 25, 10 * MS);
+    }
+    assert_eq!(a.limit(), 16);
+    a.on_congestion(20 * MS, 0);
+    // No more doubling: clean calls add about one call per round, up to 16.
+    for i in 0..1_000u64 {
+        a.on_success(Duration::from_millis(30 + i), 25, MS);
+    }
+    assert_eq!(a.limit(), 16);
+    assert_eq!(a.peak(), 16);
+}
