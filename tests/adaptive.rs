@@ -1,6 +1,8 @@
 //! Adaptive concurrency (AIMD) against a rate limit, the way one DynamoDB partition limits a
 //! large request: the embedded engine behind a proxy that throttles BatchWriteItem above a
-//! rate. Generate backs off (fewer calls in flight) while throttled, and recovers after.
+//! rate. With `--concurrency` (the fixed controller) generate backs off (fewer calls in flight)
+//! while throttled, and recovers after. (The default controller's pacing is tested against
+//! the simulated DynamoDB limits, in `tests/limits.rs`.)
 
 mod common;
 mod fault_proxy;
@@ -112,5 +114,14 @@ async fn generate_backs_off_under_a_rate_limit_and_recovers() {
         .find(|(k, _)| k == "Concurrency (adaptive)")
         .map(|(_, v)| v.clone())
         .expect("the report says concurrency adapted");
-    assert!(adaptive.starts_with("lowest "), "{adaptive}");
+    assert!(adaptive.contains("lowest "), "{adaptive}");
+    let in_flight = report
+        .in_flight
+        .expect("a batch write reports its calls in flight");
+    assert!(
+        !in_flight.adaptive,
+        "--concurrency keeps the fixed controller"
+    );
+    assert_eq!((in_flight.start, in_flight.max), (32, 32));
+    assert!(in_flight.lowest < 32);
 }

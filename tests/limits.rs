@@ -271,6 +271,58 @@ async fn hot_and_spread(engine: &Engine) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_default_writer_rides_a_partition_limit_with_few_refusals() {
+    // One request of 3,000 one-unit records: one partition key, 1,000 WCU/s on demand. The
+    // fixed controller (--concurrency 8) halves on each refusal and hammers again; the
+    // default one paces its calls at what the key accepts once refused.
+    let engine = &engines().await[0];
+    let mut refused = Vec::new();
+    for (name, opts) in [
+        ("fixed 8", WriteOptions::fixed(8)),
+        ("default", WriteOptions::default()),
+    ] {
+        let (store, direct, layer) = layered(engine, "ride", "on-demand").await;
+        let mut rng = fastrand::Rng::with_seed(31);
+        let (ids, records) = build_records(&[3_000], 100, &mut rng);
+        let report = store
+            .write_records(
+                records,
+                opts,
+                &|_: BatchProgress| {},
+                &CancellationToken::new(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            records_on_engine(&direct, &ids).await.len(),
+            3_000,
+            "{name}"
+        );
+        let stats = layer.stats();
+        let cut: u64 = stats.per_second.iter().map(|s| s.cut_calls).sum();
+        let units: f64 = stats.per_second.iter().map(|s| s.write_units).sum();
+        assert_eq!(
+            units, 3_000.0,
+            "{name}: the layer counts the units let through"
+        );
+        println!(
+            "{name}: {} calls, {} refused whole, {cut} cut short, in {:?}; in flight {:?}",
+            report.calls, stats.throttled_calls, report.elapsed, report.in_flight
+        );
+        refused.push((stats.throttled_calls + cut, report.in_flight));
+    }
+    let [(fixed, _), (paced, in_flight)] = &refused[..] else {
+        unreachable!()
+    };
+    let in_flight = in_flight.expect("reported");
+    assert!(in_flight.adaptive && in_flight.paced_items_per_second.is_some());
+    assert!(
+        *paced > 0 && paced * 3 < fixed * 2,
+        "paced: {paced} calls refused or cut; fixed: {fixed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_write_far_above_the_rate_still_lands_every_record_once() {
     // 32 calls in flight against 40 WCU/s: most calls are throttled or cut short for seconds
     // on end, which a fixed budget per call does not survive; the write keeps going while it

@@ -210,14 +210,21 @@ impl Aimd {
         {
             return;
         }
+        // From the pace, unless what was accepted is far below it (the pace was set while a
+        // burst drained): what was accepted lately undercounts a table at its limit while
+        // calls wait out their backoff, so following it down would spiral.
         let accepted = fill.accepted_rate(now);
         let lowered = match (fill.pace, accepted) {
-            (Some(p), Some(a)) => p.min(a),
-            (Some(p), None) => p,
+            (Some(p), Some(a)) if a < p / 2.0 => a,
+            (Some(p), _) => p,
             (None, Some(a)) => a,
             (None, None) => return,
         } * 0.95;
-        fill.pace = Some(lowered.max(1.0));
+        // Never below half of what the table accepted over the whole history kept: a limiter
+        // harsher than DynamoDB's (a bucket of a few calls) throttles a pace near its rate
+        // now and then, and each throttle lowering it would spiral it down.
+        let floor = fill.long_rate(now).map_or(1.0, |r| r / 2.0);
+        fill.pace = Some(lowered.max(floor).max(1.0));
         fill.last_decrease = Some(now);
     }
 
@@ -314,6 +321,17 @@ impl Fill {
         {
             self.written.pop_front();
         }
+    }
+
+    /// Items per second written over the whole history kept ([`RATE_HISTORY`]).
+    fn long_rate(&self, now: Duration) -> Option<f64> {
+        let (first, n) = *self.written.front()?;
+        let span = now.saturating_sub(first);
+        if span < RATE_HISTORY / 2 {
+            return None;
+        }
+        let items: u64 = self.written.iter().map(|(_, n)| n).sum();
+        Some((items - n) as f64 / span.as_secs_f64())
     }
 
     /// Items per second written by the most recent calls (see [`RATE_WINDOW`]): the items
