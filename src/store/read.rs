@@ -50,6 +50,11 @@ pub struct QueryOptions {
     pub parallel: u32,
 }
 
+/// Items in the first page of a query that may be split into parallel ranges: enough for
+/// nearly every request to be read in one call, few enough that a big one is split after a
+/// short first call instead of a full 1 MB page.
+pub const FIRST_PAGE_ITEMS: u32 = 500;
+
 /// The default of `QueryOptions::parallel` for the CLI and the TUI. Reading back 10,000
 /// records (4 pages of 1 MB), `query --parallel 1` against `--parallel 4` (benches/run, W3):
 /// DynamoDB Local 0-20% less wall time across runs; the embedded engine about the same (it
@@ -262,13 +267,23 @@ impl Store {
         report.param("ReturnConsumedCapacity", "INDEXES");
         let shape = (opts, keys_only, unexpired_at);
         // The first page; then either one page after another, or seq ranges at once.
-        let (result, attempts) = self.query_range(id, shape, None, None).await;
+        // Splitting: the first page is a short one, to learn the request's size (its records'
+        // `record_count`) one round trip and a few hundred items in, not a whole 1 MB page
+        // later; a request that fits in it is read in that one call as before.
+        let splitting = !keys_only && opts.page_size.is_none() && opts.parallel > 1;
+        if splitting {
+            report.param("Limit (first page)", FIRST_PAGE_ITEMS);
+        }
+        let first_limit = if splitting {
+            Some(FIRST_PAGE_ITEMS)
+        } else {
+            opts.page_size
+        };
+        let (result, attempts) = self.query_range(id, shape, None, None, first_limit).await;
         let (mut out, latency) = result.map_err(call_error)?;
         let next = out.last_evaluated_key.take().filter(|k| !k.is_empty());
         let ranges = match &next {
-            Some(lek) if !keys_only && opts.page_size.is_none() && opts.parallel > 1 => {
-                split_rest(out.items(), lek, opts.parallel)
-            }
+            Some(lek) if splitting => split_rest(out.items(), lek, opts.parallel),
             _ => Vec::new(),
         };
         let items = convert(out.items.take().unwrap_or_default())?;
@@ -334,7 +349,9 @@ impl Store {
     ) -> Result<Vec<Answered<T>>, StoreError> {
         let mut pages = Vec::new();
         loop {
-            let (result, attempts) = self.query_range(id, shape, range, start.take()).await;
+            let (result, attempts) = self
+                .query_range(id, shape, range, start.take(), shape.0.page_size)
+                .await;
             let (mut out, latency) = result.map_err(call_error)?;
             start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
             let items = convert(out.items.take().unwrap_or_default())?;
@@ -358,6 +375,7 @@ impl Store {
         (opts, keys_only, unexpired_at): Shape<'_>,
         range: Option<(u32, Option<u32>)>,
         start: Option<Item>,
+        limit: Option<u32>,
     ) -> PageResult {
         let condition = match range {
             None => "#pk = :id",
@@ -375,7 +393,7 @@ impl Store {
                     .expression_attribute_names("#pk", PARTITION_KEY)
                     .expression_attribute_values(":id", AttributeValue::S(id.as_str().to_owned()))
                     .consistent_read(opts.consistent)
-                    .set_limit(opts.page_size.map(|n| n.min(i32::MAX as u32) as i32))
+                    .set_limit(limit.map(|n| n.min(i32::MAX as u32) as i32))
                     .set_exclusive_start_key(start.clone())
                     .return_consumed_capacity(ReturnConsumedCapacity::Indexes);
                 if let Some((lo, hi)) = range {
