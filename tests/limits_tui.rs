@@ -36,10 +36,17 @@ fn a_hot_key_generate_rides_the_simulated_limit_on_the_live_chart() {
     tui.send("\r");
 
     // After the first whole second the chart's title has a rate, the limit and the writer's
-    // in-flight count.
+    // in-flight count; once throttled, the pace it rides the key's limit at.
     let running = tui.wait_until("a rate on the live chart", STEP, |s| {
-        s.contains("WCU/s · limit 1,000 (simulated) · in flight ")
+        s.contains("WCU/s · limit 1,000 (simulated) · ") && s.contains(" in flight")
     });
+    let paced = tui.wait_until("the writer pacing itself", STEP, |s| {
+        s.contains(" in flight · paced ")
+    });
+    assert!(
+        paced.contains("limit 1,000 (simulated)"),
+        "paced under the limit's chart:\n{paced}"
+    );
     assert!(
         running.contains("Generate requests: running"),
         "the chart is part of the running dialog:\n{running}"

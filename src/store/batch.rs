@@ -112,6 +112,8 @@ pub struct FlowProgress {
     pub in_flight_limit: usize,
     /// The most it may allow (`WriteOptions::concurrency`).
     pub max_in_flight: usize,
+    /// Items per second calls are started at, once throttling has set a pace.
+    pub pace: Option<f64>,
 }
 
 impl From<BatchProgress> for FlowProgress {
@@ -121,6 +123,7 @@ impl From<BatchProgress> for FlowProgress {
             progress,
             in_flight_limit: 0,
             max_in_flight: 0,
+            pace: None,
         }
     }
 }
@@ -511,6 +514,7 @@ impl Store {
                     },
                     in_flight_limit: guard.aimd.limit(),
                     max_in_flight: guard.aimd.max(),
+                    pace: guard.aimd.pace(),
                 }
             };
             // The chunks share one task, so nothing runs between the snapshot and this call:

@@ -267,8 +267,10 @@ fn generate_riding_the_simulated_limit() {
             };
             let flow = crate::store::FlowProgress {
                 progress,
-                in_flight_limit: if t > 0 { 2 } else { 4 },
-                max_in_flight: 8,
+                // Slow start reached 16 calls; from the first throttle on, the writer paces.
+                in_flight_limit: 16,
+                max_in_flight: 128,
+                pace: (second >= 1).then_some(1_000.0),
             };
             event(&mut a, id, T0 + 11, EventKind::Progress(flow));
         }

@@ -24,6 +24,8 @@ pub struct FlowSeries {
     pub in_flight: usize,
     /// The most it may allow.
     pub max_in_flight: usize,
+    /// Items per second the writer paces its calls at, once throttled.
+    pub pace: Option<f64>,
     /// Seconds since the start at the latest update.
     pub elapsed: f64,
     /// Cumulative units, throttles and unprocessed items at the latest update.
@@ -56,6 +58,7 @@ impl FlowSeries {
         self.unprocessed[end_bin] += unprocessed;
         self.in_flight = f.in_flight_limit;
         self.max_in_flight = f.max_in_flight;
+        self.pace = f.pace;
         self.elapsed = t;
         self.last = (
             f.progress.write_units,
@@ -149,6 +152,7 @@ mod tests {
             },
             in_flight_limit: 3,
             max_in_flight: 8,
+            pace: None,
         }
     }
 

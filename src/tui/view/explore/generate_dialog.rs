@@ -265,10 +265,15 @@ fn flow_chart(frame: &mut Frame, area: Rect, job: &LongJob) {
         Some(l) => format!(" · limit {} (simulated)", thousands(l.round() as u64)),
         None => String::new(),
     };
-    let in_flight = if flow.max_in_flight > 0 {
-        format!(" · in flight {} of {}", flow.in_flight, flow.max_in_flight)
-    } else {
-        String::new()
+    // Once throttled the writer paces its calls: the pace says more than the ceiling.
+    let in_flight = match (flow.max_in_flight, flow.pace) {
+        (0, _) => String::new(),
+        (_, Some(pace)) => format!(
+            " · {} in flight · paced {}/s",
+            flow.in_flight,
+            thousands(pace.round() as u64)
+        ),
+        (max, None) => format!(" · in flight {} of {max}", flow.in_flight),
     };
     // The counts of throttled calls and unprocessed items are on the line above.
     let title = format!(" {now}{limit}{in_flight} ");
