@@ -74,4 +74,4 @@ class Targets:
         print("|---|---|---|---|")
         for label, measured, goal, met in self.rows:
             shown = "-" if goal is None else ("yes" if met else "NO")
-            print(f"| {label} | {measured} | {goal or 'no target at this delay'} | {shown} |")
+            print(f"| {label} | {measured} | {goal or '(informational)'} | {shown} |")
