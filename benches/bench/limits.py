@@ -144,13 +144,17 @@ def run_limits(cfg, res, targets):
     print(f"riding the limit: {cfg.limit_seconds} s or more at each limit, {cfg.limit_reps} run(s) each", flush=True)
     tools = ["ours", "boto3 8 threads std"]
     rows = []
+    # Which tool goes first alternates from one pair of runs to the next, across workloads and
+    # models too, so that with one rep each tool still goes first half the time.
+    turn = 0
     for model in cfg.limit_models:
         for workload in ("W1", "W2"):
             limit = binding_limit(model, workload)
             n = records_for(limit, cfg.limit_seconds)
             runs = {t: [] for t in tools}
-            for rep in range(cfg.limit_reps):
-                order = tools[rep % 2 :] + tools[: rep % 2]
+            for _ in range(cfg.limit_reps):
+                order = tools[turn % 2 :] + tools[: turn % 2]
+                turn += 1
                 for tool in order:
                     runs[tool].append(one_run(cfg, model, workload, tool, n))
             rows.append((model, workload, limit, n, runs))
