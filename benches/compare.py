@@ -8,9 +8,11 @@ Every tool run is a whole process, timed from outside (start-up included, the sa
 tool); items come from the tool's own output. The parts live in benches/bench/.
 """
 import argparse
+import sys
 import time
 
 from bench.limits import run_limits
+from bench.procs import ToolFailed
 from bench.report import Results, Targets
 from bench.wan import run_delays, run_embedded
 
@@ -80,12 +82,17 @@ def main():
     cfg = parse_args()
     started = time.monotonic()
     res, targets = Results(), Targets()
-    if "delay" in cfg.parts:
-        run_delays(cfg, res, targets)
-    if "embedded" in cfg.parts:
-        run_embedded(cfg, res, targets)
-    if "limits" in cfg.parts:
-        run_limits(cfg, res, targets)
+    try:
+        if "delay" in cfg.parts:
+            run_delays(cfg, res, targets)
+        if "embedded" in cfg.parts:
+            run_embedded(cfg, res, targets)
+        if "limits" in cfg.parts:
+            run_limits(cfg, res, targets)
+    except ToolFailed as e:
+        # A tool that fails makes every figure after it meaningless: stop, saying which.
+        targets.print("targets measured before the failure")
+        sys.exit(f"benchmark stopped: {e}")
     targets.print()
     print(f"\nbenchmark took {(time.monotonic() - started) / 60:.1f} min", flush=True)
 

@@ -141,7 +141,11 @@ def one_run(cfg, model, workload, tool, n):
 
 
 def run_limits(cfg, res, targets):
-    print(f"riding the limit: {cfg.limit_seconds} s or more at each limit, {cfg.limit_reps} run(s) each", flush=True)
+    print(
+        f"riding the limit: {cfg.limit_seconds} s or more at each limit, {cfg.limit_reps} run(s) each"
+        " (limits simulated by serve --limits in front of the embedded engine, a fresh server per run)",
+        flush=True,
+    )
     tools = ["ours", "boto3 8 threads std"]
     rows = []
     # Which tool goes first alternates from one pair of runs to the next, across workloads and

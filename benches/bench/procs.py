@@ -2,6 +2,7 @@
 included, the same for every tool), and the helpers it talks through (the delay proxy, a
 `dynamo-explorer serve` with simulated limits) are started and stopped here.
 """
+import http.client
 import os
 import re
 import resource
@@ -65,6 +66,7 @@ def delay_proxy(binary, endpoint, delay_ms, max_seconds=3600):
         url = proc.stdout.readline().strip()
         if not url.startswith("http://127.0.0.1:"):
             sys.exit(f"delay-proxy printed {url!r} instead of its URL")
+        check_delay(url, delay_ms)
         yield url
     finally:
         proc.stdin.close()
@@ -73,6 +75,32 @@ def delay_proxy(binary, endpoint, delay_ms, max_seconds=3600):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def check_delay(url, delay_ms):
+    """Times ListTables through the proxy, on a new connection and again on the same one, and
+    stops the benchmark if the proxy does not delay as it should: at least two round trips
+    (4D: TCP's handshake, then the call) on a new connection, one (2D) on an open one."""
+    host, port = url.removeprefix("http://").split(":")
+    headers = {
+        "Content-Type": "application/x-amz-json-1.0",
+        "X-Amz-Target": "DynamoDB_20120810.ListTables",
+        # DynamoDB Local checks that a signature is there, not that it is valid.
+        "Authorization": "AWS4-HMAC-SHA256 Credential=dummy/20200101/us-east-1/dynamodb/aws4_request, "
+        "SignedHeaders=host, Signature=abc",
+    }
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    times = []
+    for _ in range(2):
+        start = time.perf_counter()
+        conn.request("POST", "/", body="{}", headers=headers)
+        conn.getresponse().read()
+        times.append((time.perf_counter() - start) * 1000)
+    conn.close()
+    new, open_ = times
+    print(f"  delay proxy check: ListTables {new:.0f} ms on a new connection, {open_:.0f} ms on an open one", flush=True)
+    if new < 4 * delay_ms or open_ < 2 * delay_ms:
+        sys.exit(f"delay-proxy does not delay: expected at least {4 * delay_ms} and {2 * delay_ms} ms")
 
 
 class Server:
