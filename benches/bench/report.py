@@ -58,6 +58,15 @@ def describe_in_flight(s):
     return ("  (" + ", ".join(parts) + ")") if parts else ""
 
 
+def ratio_text(r, goal):
+    """A ratio to two decimals, or more when two would print it equal to its goal (2.4997x
+    shown as 2.50x beside ">= 2.5x" and "NO" reads as a contradiction)."""
+    for decimals in (2, 3, 4):
+        if f"{r:.{decimals}f}" != f"{goal:.{decimals}f}":
+            break
+    return f"{r:.{decimals}f}x"
+
+
 class Targets:
     """Rows of the targets table; goal None: informational (printed with met '-')."""
 

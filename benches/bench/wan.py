@@ -13,6 +13,7 @@ import os
 import uuid
 
 from .procs import delay_proxy
+from .report import ratio_text
 from .tools import AwsCli, Boto3, Ours
 
 # The goals of issue 15 at a wide-area delay (45 ms each way), as ratios within one run.
@@ -139,7 +140,7 @@ def check_delay(res, targets, delay):
             if present(f"{w} ours", f"{w} boto3 8 threads"):
                 r = ratio(f"{w} ours", f"{w} boto3 8 threads")
                 goal = LOOPBACK_THROUGHPUT_GOAL
-                targets.add(f"{w} throughput vs boto3 8 threads, 0 ms", f"{r:.2f}x", f">= {goal}x", r >= goal)
+                targets.add(f"{w} throughput vs boto3 8 threads, 0 ms", ratio_text(r, goal), f">= {goal}x", r >= goal)
                 per = res.cpu_per_item(at(0, f"{w} ours")) / res.cpu_per_item(at(0, f"{w} boto3 8 threads"))
                 targets.add(
                     f"{w} client CPU per item (whole process), 0 ms",
@@ -158,14 +159,14 @@ def check_delay(res, targets, delay):
         if present(f"{w} ours", f"{w} boto3 8 threads"):
             r = ratio(f"{w} ours", f"{w} boto3 8 threads")
             goal = f">= {need}x" if wan else None
-            targets.add(f"{w} throughput vs boto3 8 threads, {delay} ms", f"{r:.2f}x", goal, r >= need)
+            targets.add(f"{w} throughput vs boto3 8 threads, {delay} ms", ratio_text(r, need), goal, r >= need)
     if present("W3 ours eventual", "W3 boto3 eventual"):
         o = res.median(at(delay, "W3 ours eventual"), "wall")
         b = res.median(at(delay, "W3 boto3 eventual"), "wall")
         goal = f"<= {WAN_W3_WALL_GOAL}x" if wan else None
         targets.add(
             f"W3 eventual wall vs boto3, {delay} ms",
-            f"{o / b:.2f}x ({o:.3f} s vs {b:.3f} s)",
+            f"{ratio_text(o / b, WAN_W3_WALL_GOAL)} ({o:.3f} s vs {b:.3f} s)",
             goal,
             o / b <= WAN_W3_WALL_GOAL,
         )
