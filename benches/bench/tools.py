@@ -45,7 +45,9 @@ class Ours:
             table, "generate", "--requests", str(requests), "--records", str(records),
             "--payload-bytes", str(PAYLOAD_BYTES), *extra,
         )
-        return o["request_ids"], sample(o["items"], wall, cpu, in_flight=o.get("in_flight"), report=o)
+        return o["request_ids"], sample(
+            o["items"], wall, cpu, in_flight=o.get("in_flight"), report=o, op=o["elapsed_ms"] / 1e3
+        )
 
     def w1(self, table, concurrency=None):
         ids, s = self.generate(table, 1, W1_RECORDS, concurrency)
@@ -57,11 +59,11 @@ class Ours:
     def w3(self, table, rid, strong, parallel=None):
         extra = ["--parallel", str(parallel)] if parallel else []
         o, wall, cpu = self.run(table, "query", rid, *(["--consistent"] if strong else []), *extra)
-        return sample(o["count"], wall, cpu, parallel=o.get("parallel"))
+        return sample(o["count"], wall, cpu, parallel=o.get("parallel"), op=o["elapsed_ms"] / 1e3)
 
     def w4(self, table, rid):
         o, wall, cpu = self.run(table, "delete", rid)
-        return sample(o["deleted"], wall, cpu, in_flight=o.get("in_flight"))
+        return sample(o["deleted"], wall, cpu, in_flight=o.get("in_flight"), op=o["elapsed_ms"] / 1e3)
 
 
 class Boto3:
