@@ -14,12 +14,10 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity, WriteReque
 use futures::StreamExt;
 use futures::stream::FuturesUnordered;
 
-use serde::Serialize;
-
 use super::aimd::{Aimd, FILL_MAX};
 use super::{Attempts, CallError, CancellationToken, Store, StoreError, sleep_unless_cancelled};
 use crate::schema::{PARTITION_KEY, RecordKey, RequestId, SORT_KEY};
-use crate::store::report::{CallRecord, OpReport, UnitKind};
+use crate::store::report::{CallRecord, InFlight, OpReport, UnitKind};
 
 /// DynamoDB's limit of requests per BatchWriteItem call.
 pub const BATCH_WRITE_MAX: usize = 25;
@@ -58,26 +56,6 @@ impl WriteOptions {
             fill: false,
         }
     }
-}
-
-/// How the calls in flight moved during a batch write (`--json`: `in_flight`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct InFlight {
-    /// Calls allowed in flight at the start.
-    pub start: usize,
-    /// The most allowed at any time.
-    pub peak: usize,
-    /// The fewest.
-    pub lowest: usize,
-    /// Allowed at the end.
-    #[serde(rename = "final")]
-    pub last: usize,
-    /// The most it could have allowed.
-    pub max: usize,
-    /// Whether it grew from measurement (the default) or stayed within `--concurrency`.
-    pub adaptive: bool,
-    /// Items per second calls were started at, at the end, if throttling set a pace.
-    pub paced_items_per_second: Option<f64>,
 }
 
 /// Progress of a batch write, sent after every call.

@@ -32,8 +32,7 @@ pub use tokio_util::sync::CancellationToken;
 
 pub use aimd::FILL_MAX;
 pub use batch::{
-    BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, InFlight, ProgressSink, WithFlow,
-    WriteOptions,
+    BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, ProgressSink, WithFlow, WriteOptions,
 };
 
 pub use disk::DbFile;
@@ -43,7 +42,7 @@ pub use read::{
     DEFAULT_QUERY_PARALLEL, QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage,
     filter_unexpired,
 };
-pub use report::{CallRecord, Capacity, ConsumedDetail, OpReport, UnitKind};
+pub use report::{CallRecord, Capacity, ConsumedDetail, InFlight, OpReport, UnitKind};
 pub use retry::RetryPolicy;
 pub use sample::ItemSample;
 pub use table::{TableCheck, TableInfo};

@@ -174,7 +174,7 @@ pub struct OpReport {
     /// The first [`MAX_CALLS_KEPT`] calls, each with the ConsumedCapacity it returned.
     pub call_log: Vec<CallRecord>,
     /// Batch writes: how the calls in flight moved.
-    pub in_flight: Option<super::batch::InFlight>,
+    pub in_flight: Option<InFlight>,
 }
 
 impl OpReport {
@@ -260,4 +260,24 @@ impl OpReport {
 
 fn ser_ms<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_u64(d.as_millis() as u64)
+}
+
+/// How the calls in flight moved during a batch write (`--json`: `in_flight`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct InFlight {
+    /// Calls allowed in flight at the start.
+    pub start: usize,
+    /// The most allowed at any time.
+    pub peak: usize,
+    /// The fewest.
+    pub lowest: usize,
+    /// Allowed at the end.
+    #[serde(rename = "final")]
+    pub last: usize,
+    /// The most it could have allowed.
+    pub max: usize,
+    /// Whether it grew from measurement (the default) or stayed within `--concurrency`.
+    pub adaptive: bool,
+    /// Items per second calls were started at, at the end, if throttling set a pace.
+    pub paced_items_per_second: Option<f64>,
 }
