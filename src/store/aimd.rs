@@ -178,9 +178,9 @@ impl Aimd {
         self.max
     }
 
-    /// The lowest limit reached so far.
+    /// The lowest limit reached so far (the paced one included, as it is now).
     pub fn lowest(&self) -> usize {
-        self.lowest
+        self.lowest.min(self.limit())
     }
 
     /// The limit it started at.
