@@ -83,6 +83,11 @@ struct Fill {
     last_decrease: Option<Duration>,
     /// Clean calls' time, smoothed (an exponentially weighted mean, 1/8 per call).
     call_time: Option<Duration>,
+    /// When the first throttle came, and the best rate accepted since (see `note_best`).
+    first_congestion: Option<Duration>,
+    best_after: f64,
+    /// Items written since the start.
+    total: u64,
     /// Items written, by when, over the last [`RATE_WINDOW`].
     written: VecDeque<(Duration, u64)>,
     /// The limit additive growth may reach (where slow start stopped gaining).
@@ -148,6 +153,9 @@ impl Aimd {
                 pace: None,
                 last_decrease: None,
                 call_time: None,
+                first_congestion: None,
+                best_after: 0.0,
+                total: 0,
                 written: VecDeque::new(),
                 ceiling: max,
             }),
@@ -155,22 +163,9 @@ impl Aimd {
         }
     }
 
-    /// Calls that may be in flight now. Paced, no more than the pace keeps busy (one more than
-    /// pace x call time / 25 items): calls waiting their turn would all go at the old pace
-    /// after a throttle has lowered it.
+    /// Calls that may be in flight now (paced, calls also wait their turn: see the writer).
     pub fn limit(&self) -> usize {
-        let limit = (self.limit.floor() as usize).clamp(1, self.max);
-        match self
-            .fill
-            .as_ref()
-            .and_then(|f| Some((f.pace?, f.call_time?)))
-        {
-            Some((pace, call)) => {
-                let busy = (pace * call.as_secs_f64() / 25.0).ceil() as usize + 1;
-                limit.min(busy.max(2))
-            }
-            None => limit,
-        }
+        (self.limit.floor() as usize).clamp(1, self.max)
     }
 
     /// The most calls it ever allows.
@@ -178,9 +173,9 @@ impl Aimd {
         self.max
     }
 
-    /// The lowest limit reached so far (the paced one included, as it is now).
+    /// The lowest limit reached so far.
     pub fn lowest(&self) -> usize {
-        self.lowest.min(self.limit())
+        self.lowest
     }
 
     /// The limit it started at.
@@ -232,6 +227,8 @@ impl Aimd {
             return;
         };
         fill.note_written(now, written);
+        fill.first_congestion.get_or_insert(now);
+        fill.note_best(now);
         if fill.probe.take().is_some() {
             // Slow start ends at the first throttle: the limit that got here is the ceiling.
             fill.ceiling = self.limit.floor().max(1.0) as usize;
@@ -239,7 +236,7 @@ impl Aimd {
         // Throttles of calls sent before the last lowering say nothing about the new pace:
         // wait about four call times (a quarter of a second unless the calls say otherwise).
         let gap = fill.call_time.map_or(DECREASE_GAP, |t| {
-            (t * 4).clamp(DECREASE_GAP / 10, DECREASE_GAP * 4)
+            (t * 4).clamp(DECREASE_GAP, DECREASE_GAP * 4)
         });
         if fill
             .last_decrease
@@ -252,15 +249,24 @@ impl Aimd {
         // calls wait out their backoff, so following it down would spiral.
         let accepted = fill.accepted_rate(now);
         let lowered = match (fill.pace, accepted) {
-            (Some(p), Some(a)) if a < p / 2.0 => a,
+            // At most a quarter at once: a window of calls that all failed says little.
+            (Some(p), Some(a)) if a < p / 2.0 => a.max(p / 4.0),
             (Some(p), _) => p,
-            (None, Some(a)) => a,
-            (None, None) => return,
+            // Nothing landed yet to set a pace from: a throttle before any write says nothing
+            // about the rate (a fault, or a table still busy from before).
+            (None, Some(a)) if a > 0.0 => a,
+            (None, _) => return,
         } * 0.95;
-        // Never below half of what the table accepted over the whole history kept: a limiter
-        // harsher than DynamoDB's (a bucket of a few calls) throttles a pace near its rate
-        // now and then, and each throttle lowering it would spiral it down.
-        let floor = fill.long_rate(now).map_or(1.0, |r| r / 2.0);
+        // Never below half of what the table accepted over the last 3 s, half the best it
+        // accepted since the first throttle, or half its average since the start: random
+        // throttles (a fault storm, a limiter harsher than DynamoDB's) come whatever the pace,
+        // and each one lowering it would spiral it down.
+        let overall = fill.total as f64 / now.as_secs_f64().max(1e-3);
+        let floor = fill
+            .long_rate(now)
+            .map_or(1.0, |r| r / 2.0)
+            .max(fill.best_after / 2.0)
+            .max(overall / 2.0);
         fill.pace = Some(lowered.max(floor).max(1.0));
         fill.last_decrease = Some(now);
     }
@@ -278,6 +284,7 @@ impl Aimd {
 
     fn fill_success(&mut self, fill: &mut Fill, now: Duration, items: u64, latency: Duration) {
         fill.note_written(now, items);
+        fill.note_best(now);
         fill.call_time = Some(match fill.call_time {
             Some(t) => (t * 7 + latency) / 8,
             None => latency,
@@ -359,6 +366,7 @@ impl Aimd {
 
 impl Fill {
     fn note_written(&mut self, now: Duration, items: u64) {
+        self.total += items;
         self.written.push_back((now, items));
         while self
             .written
@@ -383,18 +391,37 @@ impl Fill {
     /// Items per second written by the most recent calls (see [`RATE_WINDOW`]): the items
     /// that landed after the oldest call counted, over the time since it.
     fn accepted_rate(&self, now: Duration) -> Option<f64> {
+        self.recent(now).map(|(rate, _)| rate)
+    }
+
+    /// [`Fill::accepted_rate`], and when its window starts.
+    fn recent(&self, now: Duration) -> Option<(f64, Duration)> {
         let mut items = 0u64;
         for (calls, &(at, n)) in self.written.iter().rev().enumerate() {
             let span = now.saturating_sub(at);
             if calls + 1 >= RATE_CALLS && span >= RATE_WINDOW {
-                return Some(items as f64 / span.as_secs_f64());
+                return Some((items as f64 / span.as_secs_f64(), at));
             }
             items += n;
         }
         // Not enough history: all of it, from the first call's landing.
         let (first, n) = *self.written.front()?;
         let span = now.saturating_sub(first).max(Duration::from_millis(20));
-        Some((items - n) as f64 / span.as_secs_f64())
+        Some(((items - n) as f64 / span.as_secs_f64(), first))
+    }
+
+    /// Keeps the best rate accepted over a window wholly after the first throttle: a limit
+    /// accepts its rate there (the burst before it is spent), random faults the most the
+    /// engine manages through them.
+    fn note_best(&mut self, now: Duration) {
+        let Some(first) = self.first_congestion else {
+            return;
+        };
+        if let Some((rate, from)) = self.recent(now)
+            && from > first
+        {
+            self.best_after = self.best_after.max(rate);
+        }
     }
 }
 

@@ -157,18 +157,22 @@ struct Shared {
 }
 
 impl Shared {
-    /// When a call of `items` may be sent: now, unless a pace is set; then the next free
-    /// turn, each call taking `items / pace` seconds of it. Resent items wait their turn too,
-    /// or a throttled write would hammer the table with its retries.
-    fn turn(&mut self, items: usize) -> Instant {
+    /// Takes the turn to send a call of `items` if it is due (`None`; the next turn is then
+    /// `items / pace` seconds on), or says how long until it is. With no pace every turn is
+    /// due. Turns are taken when due, not booked ahead, so a lowered pace holds back every
+    /// call from its next turn on; resent items wait their turn too, or a throttled write
+    /// would hammer the table with its retries.
+    fn take_turn(&mut self, items: usize) -> Option<Duration> {
         let now = Instant::now();
         let Some(pace) = self.aimd.pace() else {
             self.next_turn = now;
-            return now;
+            return None;
         };
-        let at = self.next_turn.max(now);
-        self.next_turn = at + Duration::from_secs_f64(items as f64 / pace.max(1.0));
-        at
+        if self.next_turn > now {
+            return Some(self.next_turn - now);
+        }
+        self.next_turn = now + Duration::from_secs_f64(items as f64 / pace.max(1.0));
+        None
     }
 }
 
@@ -377,18 +381,20 @@ impl Store {
         let mut stalled = 0u32;
         loop {
             let sent = pending.len() as u64;
-            let (done_before, turn) = {
-                let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
-                (guard.done, guard.turn(pending.len()))
-            };
-            let wait = turn.saturating_duration_since(Instant::now());
-            if !wait.is_zero() && !sleep_unless_cancelled(wait, Some(cancel)).await {
-                return ChunkOutcome {
-                    not_done: keys(&pending),
-                    cancelled: true,
-                    ..Default::default()
+            let done_before = loop {
+                let (done, wait) = {
+                    let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
+                    (guard.done, guard.take_turn(pending.len()))
                 };
-            }
+                let Some(wait) = wait else { break done };
+                if !sleep_unless_cancelled(wait, Some(cancel)).await {
+                    return ChunkOutcome {
+                        not_done: keys(&pending),
+                        cancelled: true,
+                        ..Default::default()
+                    };
+                }
+            };
             let mut attempts = Attempts::default();
             let result = self
                 .send("BatchWriteItem", sent, Some(cancel), &mut attempts, || {

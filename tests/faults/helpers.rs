@@ -212,13 +212,15 @@ pub(crate) fn print_matrix(
     extra: &str,
 ) {
     println!(
-        "\n== {test} on {} ==\n{}client report: {} calls, {} retries, {} throttled, {} unprocessed resent, {} items\n{extra}",
+        "\n== {test} on {} ==\n{}client report: {} calls, {} retries, {} throttled, {} unprocessed resent, {} items in {:?}; in flight {:?}\n{extra}",
         engine.name,
         stats.matrix(),
         report.calls,
         report.retries,
         report.throttled,
         report.unprocessed_resent,
-        report.items
+        report.items,
+        report.elapsed,
+        report.in_flight
     );
 }
