@@ -250,13 +250,9 @@ async fn layer_for(url: &str, limits: &LimitsConfig) -> Result<(String, Option<L
     if !limits.is_on() {
         return Ok((url.to_owned(), None));
     }
-    let layer = LimitsLayer::start(
-        url,
-        limits.clone(),
-        SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
-    )
-    .await
-    .wrap_err("cannot start the --limits layer")?;
+    let layer = LimitsLayer::start_on_loopback(url, limits.clone())
+        .await
+        .wrap_err("cannot start the --limits layer")?;
     Ok((layer.url(), Some(layer)))
 }
 

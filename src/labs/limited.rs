@@ -5,7 +5,6 @@
 //! teaches, whatever the session's own `--limits`. On AWS (https) the lab runs on AWS's own
 //! limits. Either way the scratch table itself is created and deleted directly on the engine.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
@@ -36,13 +35,11 @@ impl Limited {
                 layer: None,
             });
         }
-        let layer = LimitsLayer::start(
-            endpoint,
-            config.clone(),
-            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
-        )
-        .await
-        .map_err(|e| StepError::Failed(format!("cannot start the simulated limits layer: {e}")))?;
+        let layer = LimitsLayer::start_on_loopback(endpoint, config.clone())
+            .await
+            .map_err(|e| {
+                StepError::Failed(format!("cannot start the simulated limits layer: {e}"))
+            })?;
         // The session's client with only the endpoint changed: the same credentials and
         // region, so DynamoDB Local (a database per access key and region) finds the table.
         let conf = store

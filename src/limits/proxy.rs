@@ -144,6 +144,13 @@ impl LimitsLayer {
         Ok(LimitsLayer { addr, shared, stop })
     }
 
+    /// [`LimitsLayer::start`] on a free port of 127.0.0.1: what `--limits` and the labs put in
+    /// front of a local engine.
+    pub async fn start_on_loopback(upstream_url: &str, config: LimitsConfig) -> io::Result<Self> {
+        let loopback = SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 0);
+        Self::start(upstream_url, config, loopback).await
+    }
+
     /// `http://ADDR:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)

@@ -83,7 +83,7 @@ struct Fill {
     last_decrease: Option<Duration>,
     /// Clean calls' time, smoothed (an exponentially weighted mean, 1/8 per call).
     call_time: Option<Duration>,
-    /// When the first throttle came, and the best rate accepted since (see `note_best`).
+    /// When the first throttle came, and the best rate accepted since (see `Fill::note`).
     first_congestion: Option<Duration>,
     best_after: f64,
     /// Items written since the start.
@@ -226,9 +226,8 @@ impl Aimd {
             }
             return;
         };
-        fill.note_written(now, written);
         fill.first_congestion.get_or_insert(now);
-        fill.note_best(now);
+        let accepted = fill.note(now, written);
         if fill.probe.take().is_some() {
             // Slow start ends at the first throttle: the limit that got here is the ceiling.
             fill.ceiling = self.limit.floor().max(1.0) as usize;
@@ -247,7 +246,6 @@ impl Aimd {
         // From the pace, unless what was accepted is far below it (the pace was set while a
         // burst drained): what was accepted lately undercounts a table at its limit while
         // calls wait out their backoff, so following it down would spiral.
-        let accepted = fill.accepted_rate(now);
         let lowered = match (fill.pace, accepted) {
             // At most a quarter at once: a window of calls that all failed says little.
             (Some(p), Some(a)) if a < p / 2.0 => a.max(p / 4.0),
@@ -283,22 +281,21 @@ impl Aimd {
     }
 
     fn fill_success(&mut self, fill: &mut Fill, now: Duration, items: u64, latency: Duration) {
-        fill.note_written(now, items);
-        fill.note_best(now);
+        let accepted = fill.note(now, items);
         fill.call_time = Some(match fill.call_time {
             Some(t) => (t * 7 + latency) / 8,
             None => latency,
         });
         if let Some(pace) = fill.pace {
             // Clean: raise the pace by 5% of a call's items (riding the limit, that is about
-            // 5% a second), doubling for each whole second clean after three (so a lifted
-            // limit is found in seconds).
+            // 5% a second), doubling for each whole second clean after ten (so a lifted limit
+            // is found in seconds).
             let quiet = fill
                 .last_decrease
                 .map_or(0.0, |at| now.saturating_sub(at).as_secs_f64());
             let step = 0.05 * 2f64.powf((quiet - 10.0).floor().clamp(0.0, 10.0));
             let raised = pace + items as f64 * step;
-            let achieved = fill.accepted_rate(now).unwrap_or(raised);
+            let achieved = accepted.unwrap_or(raised);
             fill.pace = (quiet < 1.0 || raised < 2.0 * achieved).then_some(raised);
         }
         let limit = self.limit();
@@ -389,12 +386,8 @@ impl Fill {
     }
 
     /// Items per second written by the most recent calls (see [`RATE_WINDOW`]): the items
-    /// that landed after the oldest call counted, over the time since it.
-    fn accepted_rate(&self, now: Duration) -> Option<f64> {
-        self.recent(now).map(|(rate, _)| rate)
-    }
-
-    /// [`Fill::accepted_rate`], and when its window starts.
+    /// that landed after the oldest call counted, over the time since it; and when that
+    /// window starts.
     fn recent(&self, now: Duration) -> Option<(f64, Duration)> {
         let mut items = 0u64;
         for (calls, &(at, n)) in self.written.iter().rev().enumerate() {
@@ -410,18 +403,17 @@ impl Fill {
         Some(((items - n) as f64 / span.as_secs_f64(), first))
     }
 
-    /// Keeps the best rate accepted over a window wholly after the first throttle: a limit
-    /// accepts its rate there (the burst before it is spent), random faults the most the
-    /// engine manages through them.
-    fn note_best(&mut self, now: Duration) {
-        let Some(first) = self.first_congestion else {
-            return;
-        };
-        if let Some((rate, from)) = self.recent(now)
-            && from > first
-        {
+    /// Notes `items` landed at `now` and returns what the table accepted lately
+    /// ([`Fill::recent`]), keeping the best such rate over a window wholly after the
+    /// first throttle: a limit accepts its rate there (the burst before it is spent), random
+    /// faults the most the engine manages through them.
+    fn note(&mut self, now: Duration, items: u64) -> Option<f64> {
+        self.note_written(now, items);
+        let (rate, from) = self.recent(now)?;
+        if self.first_congestion.is_some_and(|first| from > first) {
             self.best_after = self.best_after.max(rate);
         }
+        Some(rate)
     }
 }
 

@@ -6,10 +6,10 @@
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{ConsumedCapacity, Put, ReturnConsumedCapacity, TransactWriteItem};
 
-use super::{Ctx, Item, Meter, StepError, get, n, one, put_item, result, s};
+use super::{Ctx, Item, Meter, StepError, get, one, padded_item, put_item, result};
 use crate::labs::report::{Chart, LabResult, ratio, thousands, units};
 use crate::labs::scratch::Design;
-use crate::schema::{PARTITION_KEY, SORT_KEY};
+use crate::schema::PARTITION_KEY;
 use crate::size::{item_size, write_units};
 use crate::store::{Store, UnitKind};
 
@@ -25,17 +25,8 @@ const RULE_SOURCE: &str = "AWS bills a failed conditional write by the larger of
      at least 1 WCU, although the error returns no ConsumedCapacity (Amazon DynamoDB Developer Guide, \
      \"Read/write operations\" and \"Condition expressions\": https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html)";
 
-fn item(seq: u32) -> Item {
-    let mut item: Item = [
-        (PARTITION_KEY.to_owned(), s("conditions-lab")),
-        (SORT_KEY.to_owned(), n(seq)),
-        ("payload".to_owned(), s("")),
-    ]
-    .into_iter()
-    .collect();
-    let pad = ITEM_BYTES.saturating_sub(item_size(&item));
-    item.insert("payload".to_owned(), s("x".repeat(pad)));
-    item
+fn item(seq: u32) -> Result<Item, StepError> {
+    padded_item("conditions-lab", seq, "payload", ITEM_BYTES)
 }
 
 /// PutItem of `item`, only if its key is new: `Some(what it consumed)` if written, `None`
@@ -67,7 +58,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
     let mut variants = Vec::new();
     ctx.step(PUT)?;
     let mut meter = Meter::new();
-    let first = item(0);
+    let first = item(0)?;
     meter.item_bytes(item_size(&first));
     put_item(ctx, &mut meter, &store, &first).await?;
     variants.push(meter.variant(PUT));
@@ -75,7 +66,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
     for (name, expect_ok) in [(COND_OK, true), (COND_FAILED, false)] {
         ctx.step(name)?;
         let mut meter = Meter::new();
-        let it = item(1);
+        let it = item(1)?;
         meter.item_bytes(item_size(&it));
         meter.count_call();
         ctx.check()?;
@@ -119,7 +110,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
 
     ctx.step(TRANSACT)?;
     let mut meter = Meter::new();
-    let it = item(2);
+    let it = item(2)?;
     meter.item_bytes(item_size(&it));
     let put = Put::builder()
         .table_name(store.table())

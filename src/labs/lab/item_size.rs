@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 
-use super::{Ctx, Item, Meter, StepError, get, get_item, n, one, put_item, result, s};
+use super::{Ctx, Item, Meter, StepError, get, get_item, n, one, padded_item, put_item, result};
 use crate::labs::report::{Chart, LabResult, thousands, units};
 use crate::labs::scratch::Design;
 use crate::schema::{MAX_ITEM_BYTES, PARTITION_KEY, SORT_KEY};
@@ -86,19 +86,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
 
 /// An item of exactly `size` bytes: the key plus `name` padded out.
 fn item_of(seq: u32, name: &str, size: usize) -> Result<Item, StepError> {
-    let mut item: Item = [
-        (PARTITION_KEY.to_owned(), s("item-size-lab")),
-        (SORT_KEY.to_owned(), n(seq)),
-        (name.to_owned(), s("")),
-    ]
-    .into_iter()
-    .collect();
-    let base = item_size(&item);
-    let pad = size
-        .checked_sub(base)
-        .ok_or_else(|| StepError::Failed(format!("{size} B is less than an empty item")))?;
-    item.insert(name.to_owned(), s("x".repeat(pad)));
-    Ok(item)
+    padded_item("item-size-lab", seq, name, size)
 }
 
 /// PutItem then a strong GetItem of the same item: its WCU and RCU in one variant.

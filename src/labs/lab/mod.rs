@@ -237,6 +237,24 @@ async fn get_item(
 }
 
 /// A string attribute value.
+/// An item of exactly `size` bytes as DynamoDB counts them: partition key `pk`, sort key
+/// `seq`, and the attribute `name` padded out with `x`.
+fn padded_item(pk: &str, seq: u32, name: &str, size: usize) -> Result<Item, StepError> {
+    let mut item: Item = [
+        (PARTITION_KEY.to_owned(), s(pk)),
+        (crate::schema::SORT_KEY.to_owned(), n(seq)),
+        (name.to_owned(), s("")),
+    ]
+    .into_iter()
+    .collect();
+    let base = item_size(&item);
+    let pad = size
+        .checked_sub(base)
+        .ok_or_else(|| StepError::Failed(format!("{size} B is less than an empty item")))?;
+    item.insert(name.to_owned(), s("x".repeat(pad)));
+    Ok(item)
+}
+
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }
