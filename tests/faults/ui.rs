@@ -156,9 +156,11 @@ impl Ui {
 async fn the_tui_under_faults_shows_progress_logs_retries_and_shows_errors() {
     for engine in engines().await {
         within(&engine, async {
-            // The storm, and every BatchWriteItem slowed by 20-40 ms: the generate takes a
-            // while, so its progress can be watched.
-            let config = storm(21).delay(1.0, Duration::from_millis(20), Duration::from_millis(40));
+            // The dense storm (a 2,000-record write is 200-300 calls, too few for the usual
+            // storm's rare faults to show up every run), and every BatchWriteItem slowed by
+            // 20-40 ms: the generate takes a while, so its progress can be watched.
+            let config =
+                dense_storm(21).delay(1.0, Duration::from_millis(20), Duration::from_millis(40));
             let stormy = rig(&engine, "tui_storm", config, generous()).await;
             let mut ui = Ui::start(stormy.proxied.clone()).await;
             ui.until("the first scan", |a| !a.session.log.rows.is_empty())
