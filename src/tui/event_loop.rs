@@ -10,7 +10,7 @@ use futures::StreamExt;
 use tokio::time::MissedTickBehavior;
 
 use super::app::App;
-use super::msg::{Msg, WorkerCommand};
+use super::msg::{ClockTime, Msg, WorkerCommand};
 use super::terminal::Tui;
 use super::view;
 use super::worker::{WorkerHandle, panic_message};
@@ -100,6 +100,10 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
             _ = tick.tick() => {
                 if app.busy() {
                     batch.push(Msg::Tick);
+                }
+                let now = ClockTime::now();
+                if app.explore.items.expiry_due(now) {
+                    batch.push(Msg::Clock(now));
                 }
             }
         }

@@ -171,6 +171,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// The render interval: animates the "working" indicator.
     Tick,
+    /// A new wall-clock second that a loaded record's `expires_at` is now before (the event
+    /// loop reads the clock; `update` never does).
+    Clock(ClockTime),
     /// From the worker (boxed: a query result is large, a key press is not).
     Worker(Box<WorkerEvent>),
     /// The worker task ended (panicked): nothing more will run.

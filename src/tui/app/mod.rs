@@ -134,6 +134,10 @@ impl App {
                 self.session.spinner = self.session.spinner.wrapping_add(1);
                 Vec::new()
             }
+            Msg::Clock(now) => {
+                self.explore.items.set_clock(now);
+                Vec::new()
+            }
             Msg::Worker(event) => self.on_worker(*event),
             Msg::WorkerDied(why) => {
                 let s = &mut self.session;

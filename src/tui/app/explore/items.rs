@@ -31,6 +31,8 @@ pub struct ItemsState {
     /// The time expiry is judged at: the latest worker event's.
     now: ClockTime,
     expired: usize,
+    /// The earliest `expires_at` not yet past at `now`: when the count next changes.
+    next_expiry: Option<i64>,
 }
 
 impl ItemsState {
@@ -60,8 +62,26 @@ impl ItemsState {
         }
     }
 
+    /// Whether the wall clock at `now` has passed a loaded record's `expires_at` that the
+    /// pane does not show as expired yet: the event loop then moves the clock, so an idle
+    /// pane marks records as they expire (backends that never sweep send no events).
+    pub fn expiry_due(&self, now: ClockTime) -> bool {
+        self.next_expiry
+            .is_some_and(|t| crate::ttl::is_expired(t, i64::try_from(now.0).unwrap_or(i64::MAX)))
+    }
+
     fn count_expired(&mut self) {
-        self.expired = crate::ttl::count_expired(&self.records, self.now_epoch()) as usize;
+        let now = self.now_epoch();
+        let (mut expired, mut next) = (0, None::<i64>);
+        for r in &self.records {
+            if crate::ttl::is_expired(r.expires_at, now) {
+                expired += 1;
+            } else {
+                next = Some(next.map_or(r.expires_at, |t| t.min(r.expires_at)));
+            }
+        }
+        self.expired = expired;
+        self.next_expiry = next;
     }
 
     fn now_epoch(&self) -> i64 {

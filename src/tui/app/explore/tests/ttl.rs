@@ -1,10 +1,12 @@
 //! TTL on the Explore screen: a background sweep's log row costs nothing, and loaded records
-//! past their `expires_at` are counted expired as the clock of worker events passes it.
+//! past their `expires_at` are counted expired as the clock (of worker events, or the event
+//! loop's while idle) passes it.
 
 use std::time::Duration;
 
 use super::*;
 use crate::ttl::{SweepError, SweepReport};
+use crate::tui::msg::ClockTime;
 
 /// The records' `expires_at` in `records()`.
 const EXPIRES: u64 = 1_766_592_000;
@@ -81,4 +83,27 @@ fn loaded_records_turn_expired_as_the_event_clock_passes_expires_at() {
     swept(&mut a, EXPIRES + 1, deleted(0));
     assert_eq!(a.explore.items.expired_count(), 3);
     assert!(a.explore.items.is_expired(2));
+}
+
+#[test]
+fn an_idle_pane_marks_records_as_the_wall_clock_passes_them() {
+    // No worker event comes (a backend that never sweeps): the event loop moves the clock
+    // only when a loaded record's expires_at has just been passed, and not again after.
+    let mut a = app_with_requests(&[rid(1)]);
+    let (query, _) = started(&press(&mut a, KeyCode::Enter));
+    let mut out = records(&rid(1), 3);
+    out.records[2].expires_at = EXPIRES as i64 + 60;
+    driver::event(&mut a, query, EXPIRES - 5, EventKind::Queried(out));
+    let due = |a: &App, at: u64| a.explore.items.expiry_due(ClockTime(at));
+    assert!(!due(&a, EXPIRES - 1) && !due(&a, EXPIRES));
+    assert!(due(&a, EXPIRES + 1));
+    a.update(Msg::Clock(ClockTime(EXPIRES + 1)));
+    assert_eq!(a.explore.items.expired_count(), 2);
+    assert!(a.explore.items.is_expired(1) && !a.explore.items.is_expired(2));
+    // The next one due is the third record's.
+    assert!(!due(&a, EXPIRES + 2) && !due(&a, EXPIRES + 60));
+    assert!(due(&a, EXPIRES + 61));
+    a.update(Msg::Clock(ClockTime(EXPIRES + 61)));
+    assert_eq!(a.explore.items.expired_count(), 3);
+    assert!(!due(&a, EXPIRES + 10_000), "nothing left to expire");
 }
