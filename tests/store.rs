@@ -159,6 +159,16 @@ async fn parallel_ranges_read_what_sequential_pages_read() {
             );
             let split = many.report.params.iter().any(|(k, _)| k == "Parallel");
             assert_eq!(split, should_split, "{}: split for {n}", engine.name);
+            // The report's Limit says what each call asked for: a short first page, then 1 MB.
+            let limit = |out: &dynamo_explorer::store::QueryOutput| {
+                let limit = out.report.params.iter().find(|(k, _)| k == "Limit");
+                limit.map(|(_, v)| v.clone())
+            };
+            assert_eq!(limit(&one).as_deref(), Some("none (1 MB pages)"));
+            assert_eq!(
+                limit(&many).as_deref(),
+                Some("500 on the first page, then none (1 MB pages)")
+            );
         }
     }
 }

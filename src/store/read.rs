@@ -246,10 +246,19 @@ impl Store {
         report.param("KeyConditionExpression", format!("{PARTITION_KEY} = :id"));
         report.param(":id", id);
         report.param("ConsistentRead", opts.consistent);
+        // Splitting: the first page is a short one, to learn the request's size (its records'
+        // `record_count`) one round trip and a few hundred items in, not a whole 1 MB page
+        // later; a request that fits in it is read in that one call as before.
+        let splitting = !keys_only && opts.page_size.is_none() && opts.parallel > 1;
         report.param(
             "Limit",
-            opts.page_size
-                .map_or("none (1 MB pages)".to_owned(), |n| n.to_string()),
+            match opts.page_size {
+                Some(n) => n.to_string(),
+                None if splitting => {
+                    format!("{FIRST_PAGE_ITEMS} on the first page, then none (1 MB pages)")
+                }
+                None => "none (1 MB pages)".to_owned(),
+            },
         );
         if keys_only {
             report.param(
@@ -267,13 +276,6 @@ impl Store {
         report.param("ReturnConsumedCapacity", "INDEXES");
         let shape = (opts, keys_only, unexpired_at);
         // The first page; then either one page after another, or seq ranges at once.
-        // Splitting: the first page is a short one, to learn the request's size (its records'
-        // `record_count`) one round trip and a few hundred items in, not a whole 1 MB page
-        // later; a request that fits in it is read in that one call as before.
-        let splitting = !keys_only && opts.page_size.is_none() && opts.parallel > 1;
-        if splitting {
-            report.param("Limit (first page)", FIRST_PAGE_ITEMS);
-        }
         let first_limit = if splitting {
             Some(FIRST_PAGE_ITEMS)
         } else {
