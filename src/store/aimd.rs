@@ -83,8 +83,9 @@ struct Fill {
     last_decrease: Option<Duration>,
     /// Clean calls' time, smoothed (an exponentially weighted mean, 1/8 per call).
     call_time: Option<Duration>,
-    /// When the first throttle came, and the best rate accepted since (see `Fill::note`).
-    first_congestion: Option<Duration>,
+    /// When the first throttle came with the items written by then, and the best rate
+    /// accepted since (see `Fill::note`).
+    first_congestion: Option<(Duration, u64)>,
     best_after: f64,
     /// Items written since the start.
     total: u64,
@@ -226,7 +227,8 @@ impl Aimd {
             }
             return;
         };
-        fill.first_congestion.get_or_insert(now);
+        let total = fill.total;
+        fill.first_congestion.get_or_insert((now, total));
         let accepted = fill.note(now, written);
         if fill.probe.take().is_some() {
             // Slow start ends at the first throttle: the limit that got here is the ceiling.
@@ -247,24 +249,36 @@ impl Aimd {
         // burst drained): what was accepted lately undercounts a table at its limit while
         // calls wait out their backoff, so following it down would spiral.
         let lowered = match (fill.pace, accepted) {
-            // At most a quarter at once: a window of calls that all failed says little.
+            // At most three quarters at once: a window of calls that all failed says little.
             (Some(p), Some(a)) if a < p / 2.0 => a.max(p / 4.0),
+            // Down to what was accepted, by at most a quarter at once: a pace set while the
+            // burst drained (the first throttle's) is soon far above the limit.
+            (Some(p), Some(a)) if a < p => a.max(p * 0.75),
             (Some(p), _) => p,
             // Nothing landed yet to set a pace from: a throttle before any write says nothing
             // about the rate (a fault, or a table still busy from before).
             (None, Some(a)) if a > 0.0 => a,
             (None, _) => return,
         } * 0.95;
-        // Never below half of what the table accepted over the last 3 s, half the best it
-        // accepted since the first throttle, or half its average since the start: random
-        // throttles (a fault storm, a limiter harsher than DynamoDB's) come whatever the pace,
-        // and each one lowering it would spiral it down.
-        let overall = fill.total as f64 / now.as_secs_f64().max(1e-3);
+        // Never below half of what the table accepted since the first throttle: over the
+        // last 3 s, in its best moment, or on average. Random throttles (a fault storm, a
+        // limiter harsher than DynamoDB's) come whatever the pace, and each one lowering it
+        // would spiral it down. Only since the first throttle: a burst drained before it
+        // (a fresh partition's first second, or minutes of banked provisioned capacity)
+        // would lift the floor above the limit.
+        let (first, before) = fill.first_congestion.unwrap_or((now, fill.total));
+        let since = now.saturating_sub(first).as_secs_f64();
+        let average = if since >= 1.0 {
+            (fill.total - before) as f64 / since
+        } else {
+            0.0
+        };
         let floor = fill
-            .long_rate(now)
-            .map_or(1.0, |r| r / 2.0)
-            .max(fill.best_after / 2.0)
-            .max(overall / 2.0);
+            .long_rate(now, first)
+            .unwrap_or(0.0)
+            .max(fill.best_after)
+            .max(average)
+            / 2.0;
         fill.pace = Some(lowered.max(floor).max(1.0));
         fill.last_decrease = Some(now);
     }
@@ -281,7 +295,7 @@ impl Aimd {
     }
 
     fn fill_success(&mut self, fill: &mut Fill, now: Duration, items: u64, latency: Duration) {
-        let accepted = fill.note(now, items);
+        fill.note(now, items);
         fill.call_time = Some(match fill.call_time {
             Some(t) => (t * 7 + latency) / 8,
             None => latency,
@@ -295,8 +309,13 @@ impl Aimd {
                 .map_or(0.0, |at| now.saturating_sub(at).as_secs_f64());
             let step = 0.05 * 2f64.powf((quiet - 10.0).floor().clamp(0.0, 10.0));
             let raised = pace + items as f64 * step;
-            let achieved = accepted.unwrap_or(raised);
-            fill.pace = (quiet < 1.0 || raised < 2.0 * achieved).then_some(raised);
+            // Pacing ends once the pace is twice what the last 3 s achieved: no limit binds.
+            // (Not the last few calls': a stalled moment would end it while a limit binds.)
+            let lifted = quiet >= 1.0
+                && fill
+                    .long_rate(now, Duration::ZERO)
+                    .is_some_and(|r| raised >= 2.0 * r);
+            fill.pace = (!lifted).then_some(raised);
         }
         let limit = self.limit();
         let Some(probe) = fill.probe.as_mut() else {
@@ -374,15 +393,17 @@ impl Fill {
         }
     }
 
-    /// Items per second written over the whole history kept ([`RATE_HISTORY`]).
-    fn long_rate(&self, now: Duration) -> Option<f64> {
-        let (first, n) = *self.written.front()?;
+    /// Items per second written over the whole history kept ([`RATE_HISTORY`]), or its part
+    /// after `not_before`, if that spans half of it.
+    fn long_rate(&self, now: Duration, not_before: Duration) -> Option<f64> {
+        let mut kept = self.written.iter().filter(|(at, _)| *at > not_before);
+        let &(first, _) = kept.next()?;
         let span = now.saturating_sub(first);
         if span < RATE_HISTORY / 2 {
             return None;
         }
-        let items: u64 = self.written.iter().map(|(_, n)| n).sum();
-        Some((items - n) as f64 / span.as_secs_f64())
+        let items: u64 = kept.map(|(_, n)| n).sum();
+        Some(items as f64 / span.as_secs_f64())
     }
 
     /// Items per second written by the most recent calls (see [`RATE_WINDOW`]): the items
@@ -410,7 +431,7 @@ impl Fill {
     fn note(&mut self, now: Duration, items: u64) -> Option<f64> {
         self.note_written(now, items);
         let (rate, from) = self.recent(now)?;
-        if self.first_congestion.is_some_and(|first| from > first) {
+        if self.first_congestion.is_some_and(|(first, _)| from > first) {
             self.best_after = self.best_after.max(rate);
         }
         Some(rate)
