@@ -32,7 +32,7 @@ use self::owner::Claim;
 pub use self::owner::OwnerLock;
 pub use self::owner::{Holder, lock_path};
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
-use crate::store::{Store, TableCheck, TableInfo};
+use crate::store::{Store, StoreError, TableCheck, TableInfo};
 
 /// Region for local engines when none is configured (they accept any).
 const LOCAL_REGION: &str = "us-east-1";
@@ -348,6 +348,55 @@ pub async fn connect_with_limits(
     create_on_aws: bool,
     limits: &LimitsConfig,
 ) -> Result<Connection> {
+    let (store, info, server, check) = prepare(backend, table, create_on_aws, limits).await?;
+    let table = store.ensure_table(&check).await?;
+    Ok(Connection {
+        store,
+        info,
+        table,
+        server,
+    })
+}
+
+/// [`connect_with_limits`], with `read` run beside the table check instead of after it: a
+/// read cannot change a table, so it need not wait a round trip for DescribeTable. Its result
+/// counts only once the check has passed (an error here is the check's, as from
+/// [`connect_with_limits`]); if the check had to create the table, `read` runs again on it.
+pub async fn connect_and_read<T, F, Fut>(
+    backend: &Backend,
+    table: &str,
+    create_on_aws: bool,
+    limits: &LimitsConfig,
+    read: F,
+) -> Result<(Connection, Result<T, StoreError>)>
+where
+    F: Fn(Store) -> Fut,
+    Fut: Future<Output = Result<T, StoreError>>,
+{
+    let (store, info, server, check) = prepare(backend, table, create_on_aws, limits).await?;
+    let (table, first) = tokio::join!(store.ensure_table(&check), read(store.clone()));
+    let table = table?;
+    let out = if table.created {
+        read(store.clone()).await
+    } else {
+        first
+    };
+    let conn = Connection {
+        store,
+        info,
+        table,
+        server,
+    };
+    Ok((conn, out))
+}
+
+/// Everything [`connect_with_limits`] does before the table check, and the check to make.
+async fn prepare(
+    backend: &Backend,
+    table: &str,
+    create_on_aws: bool,
+    limits: &LimitsConfig,
+) -> Result<(Store, BackendInfo, Option<EmbeddedServer>, TableCheck)> {
     crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
     let (client, info, server, layer) = open_with_limits(backend, limits).await?;
     let check = if info.is_aws && !create_on_aws {
@@ -375,13 +424,7 @@ pub async fn connect_with_limits(
     if let Some(layer) = layer {
         store = store.keeping(Arc::new(layer)).patient_under_throttling();
     }
-    let table_info = store.ensure_table(&check).await?;
-    Ok(Connection {
-        store,
-        info,
-        table: table_info,
-        server,
-    })
+    Ok((store, info, server, check))
 }
 
 async fn endpoint_client(url: &str, region: Option<&str>, profile: Option<&str>) -> Client {

@@ -34,7 +34,8 @@ use crate::generate::{GenerateSpec, Mix, build_records_expiring};
 use crate::limits::LimitsLayer;
 use crate::schema::{RecordKey, RequestId};
 use crate::store::{
-    BatchProgress, CancellationToken, QueryOptions, ScanOptions, StoreError, WriteOptions,
+    BatchProgress, CancellationToken, OpReport, QueryOptions, QueryOutput, ScanOptions, Store,
+    StoreError, WriteOptions,
 };
 use output::{CpuMeter, ProgressLine};
 use report::{DeleteJson, DescribeJson, GenerateIncompleteJson, GenerateJson, QueryJson, ScanJson};
@@ -268,15 +269,35 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     let backend = cli.conn.backend()?;
     backend::check_limits(&backend, &limits)?;
     warn_plain_http(&backend);
-    let conn =
-        backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create_table, &limits)
-            .await?;
+    let (table, create) = (&cli.conn.table, cli.conn.create_table);
+    // Away from loopback a query, and the keys-only query before a delete, run beside the
+    // table check, a round trip sooner; the delete's writes wait for the check. (The embedded
+    // engine's TTL sweep must come before reads, and loopback costs nothing.)
+    let remote = !matches!(backend, Backend::Embedded(_));
+    let (conn, early) = match &ready {
+        Ready::Query(args, id) if remote => {
+            let read = |store| read_query(store, args, id.clone());
+            let (conn, out) =
+                backend::connect_and_read(&backend, table, create, &limits, read).await?;
+            (conn, Early::Query(out))
+        }
+        Ready::Delete(args, id, _) if remote && args.seq.is_empty() => {
+            let read = |store| read_keys(store, id.clone());
+            let (conn, keys) =
+                backend::connect_and_read(&backend, table, create, &limits, read).await?;
+            (conn, Early::Keys(keys))
+        }
+        _ => {
+            let conn = backend::connect_with_limits(&backend, table, create, &limits).await?;
+            (conn, Early::None)
+        }
+    };
     ttl::sweep_before(conn.server.as_ref(), cli.json).await;
     let result = match ready {
         Ready::Generate(spec, opts) => generate(cli, &conn, spec, opts).await,
-        Ready::Query(args, id) => query(cli, &conn, args, id).await,
+        Ready::Query(args, id) => query(cli, &conn, args, id, early.query()).await,
         Ready::Scan(args, start) => scan(cli, &conn, args, start).await,
-        Ready::Delete(args, id, opts) => delete(cli, &conn, args, id, opts).await,
+        Ready::Delete(args, id, opts) => delete(cli, &conn, args, id, opts, early.keys()).await,
         Ready::Describe => describe(cli, &conn),
     };
     if let Some(server) = conn.server {
@@ -361,7 +382,57 @@ async fn generate(
     }
 }
 
-async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) -> Result<()> {
+/// What a command read beside the table check ([`backend::connect_and_read`]).
+enum Early {
+    None,
+    Query(Result<QueryRead, StoreError>),
+    Keys(Result<KeysRead, StoreError>),
+}
+
+impl Early {
+    fn query(self) -> Option<Result<QueryRead, StoreError>> {
+        match self {
+            Early::Query(read) => Some(read),
+            _ => None,
+        }
+    }
+
+    fn keys(self) -> Option<Result<KeysRead, StoreError>> {
+        match self {
+            Early::Keys(read) => Some(read),
+            _ => None,
+        }
+    }
+}
+
+/// The keys of a request to delete, the keys-only query's report, and the process's CPU
+/// over that query.
+struct KeysRead {
+    found: (Vec<RecordKey>, OpReport),
+    cpu_ms: u64,
+}
+
+async fn read_keys(store: Store, id: RequestId) -> Result<KeysRead, StoreError> {
+    let cpu = CpuMeter::start();
+    let found = store.request_keys(&id).await?;
+    Ok(KeysRead {
+        found,
+        cpu_ms: cpu.ms(),
+    })
+}
+
+/// A query's records, the time expiry was judged at, and the process's CPU over the query.
+struct QueryRead {
+    out: QueryOutput,
+    now: i64,
+    cpu_ms: u64,
+}
+
+async fn read_query(
+    store: Store,
+    args: &QueryArgs,
+    id: RequestId,
+) -> Result<QueryRead, StoreError> {
     let opts = QueryOptions {
         consistent: args.consistent,
         page_size: args.page_size,
@@ -370,11 +441,29 @@ async fn query(cli: &Cli, conn: &Connection, args: &QueryArgs, id: RequestId) ->
     let cpu = CpuMeter::start();
     let now = crate::ttl::now_epoch();
     let out = if args.exclude_expired {
-        conn.store.query_request_unexpired(&id, &opts, now).await?
+        store.query_request_unexpired(&id, &opts, now).await?
     } else {
-        conn.store.query_request(&id, &opts).await?
+        store.query_request(&id, &opts).await?
     };
-    let cpu_ms = cpu.ms();
+    Ok(QueryRead {
+        out,
+        now,
+        cpu_ms: cpu.ms(),
+    })
+}
+
+/// `query`: `read` is its result when it ran beside the table check, else it runs now.
+async fn query(
+    cli: &Cli,
+    conn: &Connection,
+    args: &QueryArgs,
+    id: RequestId,
+    read: Option<Result<QueryRead, StoreError>>,
+) -> Result<()> {
+    let QueryRead { out, now, cpu_ms } = match read {
+        Some(read) => read?,
+        None => read_query(conn.store.clone(), args, id).await?,
+    };
     let completeness = Completeness::of(&out.records);
     if cli.json {
         let mut json = QueryJson::new(&out, args.consistent, cpu_ms, &completeness);
@@ -456,21 +545,32 @@ async fn scan(
     Ok(())
 }
 
+/// `delete`: `keys` are the request's keys when they were read beside the table check.
 async fn delete(
     cli: &Cli,
     conn: &Connection,
     args: &DeleteArgs,
     id: RequestId,
     opts: WriteOptions,
+    keys: Option<Result<KeysRead, StoreError>>,
 ) -> Result<()> {
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
     // No progress line: a delete is reported when it is done.
     let printer = |_: BatchProgress| {};
     let cpu = CpuMeter::start();
+    let mut read_cpu_ms = 0;
     let report = if args.seq.is_empty() {
+        let found = match keys {
+            Some(read) => {
+                let read = read?;
+                read_cpu_ms = read.cpu_ms;
+                read.found
+            }
+            None => conn.store.request_keys(&id).await?,
+        };
         conn.store
-            .delete_request(&id, opts, &printer, &cancel)
+            .delete_found(found, opts, &printer, &cancel)
             .await?
     } else {
         let keys = args
@@ -489,7 +589,7 @@ async fn delete(
         print_json(&DeleteJson {
             request_id: &id,
             deleted: report.items,
-            client_cpu_ms: cpu.ms(),
+            client_cpu_ms: read_cpu_ms + cpu.ms(),
             calls: (&report).into(),
         })?;
     } else {

@@ -518,3 +518,98 @@ fn a_terminal_sees_the_write_progress_up_to_the_last_item() {
     assert!(screen.contains("3000/3000 items"), "{screen}");
     assert!(screen.contains("generate 3000 in"), "{screen}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_beside_the_table_check_still_refuse_another_key_schema() {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+        ScalarAttributeType,
+    };
+    // Away from loopback a query (and a delete's keys-only query) runs beside the table check.
+    // On a table keyed by request_id alone the query itself succeeds and finds a record; the
+    // check's refusal must still be all the user gets, and nothing is deleted.
+    let served = common::serve(&[]);
+    let client = dynamo_explorer::backend::local_client(&served.url);
+    let id = uuid::Uuid::new_v4().to_string();
+    client
+        .create_table()
+        .table_name("not_ours")
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("request_id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("request_id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .expect("table created");
+    client
+        .put_item()
+        .table_name("not_ours")
+        .item("request_id", AttributeValue::S(id.clone()))
+        .item("seq", AttributeValue::N("0".into()))
+        .send()
+        .await
+        .expect("item put");
+    let endpoint = ["--endpoint", served.url.as_str()];
+    let mut args = endpoint.to_vec();
+    args.extend(["--table", "not_ours", "query", &id, "--json"]);
+    let out = tokio::task::spawn_blocking({
+        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+        move || run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused: {stderr}");
+    assert!(
+        stderr.contains("has key schema request_id (S, HASH)"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "nothing read is printed");
+    // The same for a delete, whose keys are read beside the check: nothing is deleted.
+    let mut args = endpoint.to_vec();
+    args.extend(["--table", "not_ours", "delete", &id, "--json"]);
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    let out = tokio::task::spawn_blocking(move || {
+        run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused: {stderr}");
+    assert!(
+        stderr.contains("has key schema request_id (S, HASH)"),
+        "{stderr}"
+    );
+    let still = client
+        .get_item()
+        .table_name("not_ours")
+        .key("request_id", AttributeValue::S(id.clone()))
+        .send()
+        .await
+        .expect("get");
+    assert!(still.item().is_some(), "the record is still there");
+
+    // A missing table: the check creates it, and the query is asked again on it.
+    let mut args = endpoint.to_vec();
+    args.extend(["--table", "fresh", "query", &id, "--json"]);
+    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    let q = tokio::task::spawn_blocking(move || {
+        ok_json(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await
+    .unwrap();
+    assert_eq!(q["count"], 0, "{q}");
+    let fresh = client.describe_table().table_name("fresh").send().await;
+    assert!(fresh.is_ok(), "the table was created");
+}

@@ -22,8 +22,7 @@ impl Store {
         self.delete_into(report, keys, opts, progress, cancel).await
     }
 
-    /// Deletes every record of `id`: a keys-only Query (eventual: a record written a moment
-    /// ago might be missed, so strong reads are used) finds the keys, then batch deletes.
+    /// Deletes every record of `id`: [`Store::request_keys`], then [`Store::delete_found`].
     pub async fn delete_request(
         &self,
         id: &RequestId,
@@ -31,16 +30,33 @@ impl Store {
         progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<OpReport, StoreError> {
-        let (keys, query_report) = self
-            .query_keys(
-                id,
-                &QueryOptions {
-                    consistent: true,
-                    page_size: None,
-                    parallel: 1,
-                },
-            )
-            .await?;
+        let found = self.request_keys(id).await?;
+        self.delete_found(found, opts, progress, cancel).await
+    }
+
+    /// The keys of every record of `id`, by a keys-only Query (strongly consistent: with
+    /// eventual reads a record written a moment ago might be missed), with its report.
+    pub async fn request_keys(
+        &self,
+        id: &RequestId,
+    ) -> Result<(Vec<RecordKey>, OpReport), StoreError> {
+        let opts = QueryOptions {
+            consistent: true,
+            page_size: None,
+            parallel: 1,
+        };
+        self.query_keys(id, &opts).await
+    }
+
+    /// Batch deletes the keys [`Store::request_keys`] found; the delete's report includes
+    /// that query's.
+    pub async fn delete_found(
+        &self,
+        (keys, query_report): (Vec<RecordKey>, OpReport),
+        opts: WriteOptions,
+        progress: &dyn ProgressSink,
+        cancel: &CancellationToken,
+    ) -> Result<OpReport, StoreError> {
         let mut report = OpReport::new("delete");
         report.absorb(query_report);
         self.delete_into(report, keys, opts, progress, cancel).await
