@@ -270,9 +270,9 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     backend::check_limits(&backend, &limits)?;
     warn_plain_http(&backend);
     let (table, create) = (&cli.conn.table, cli.conn.create_table);
-    // Away from loopback a query, and the keys-only query before a delete, run beside the
-    // table check, a round trip sooner; the delete's writes wait for the check. (The embedded
-    // engine's TTL sweep must come before reads, and loopback costs nothing.)
+    // On an endpoint or AWS a query, and the keys-only query before a delete, run beside the
+    // table check, a round trip sooner; the delete's writes wait for the check. (Not on the
+    // embedded engine: its TTL sweep must come before reads, and it is in-process anyway.)
     let remote = !matches!(backend, Backend::Embedded(_));
     let (conn, early) = match &ready {
         Ready::Query(args, id) if remote => {
