@@ -560,37 +560,24 @@ async fn reads_beside_the_table_check_still_refuse_another_key_schema() {
         .send()
         .await
         .expect("item put");
-    let endpoint = ["--endpoint", served.url.as_str()];
-    let mut args = endpoint.to_vec();
-    args.extend(["--table", "not_ours", "query", &id, "--json"]);
-    let out = tokio::task::spawn_blocking({
-        let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-        move || run(&args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "refused: {stderr}");
-    assert!(
-        stderr.contains("has key schema request_id (S, HASH)"),
-        "{stderr}"
-    );
-    assert!(out.stdout.is_empty(), "nothing read is printed");
+    let on = |table: &str, rest: &[&str]| {
+        let mut args = vec!["--endpoint", served.url.as_str(), "--table", table];
+        args.extend(rest);
+        args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
+    };
+    let refused = |args: Vec<String>| {
+        let out = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} refused: {stderr}");
+        assert!(
+            stderr.contains("has key schema request_id (S, HASH)"),
+            "{stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}: nothing read is printed");
+    };
+    refused(on("not_ours", &["query", &id, "--json"]));
     // The same for a delete, whose keys are read beside the check: nothing is deleted.
-    let mut args = endpoint.to_vec();
-    args.extend(["--table", "not_ours", "delete", &id, "--json"]);
-    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-    let out = tokio::task::spawn_blocking(move || {
-        run(&args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "refused: {stderr}");
-    assert!(
-        stderr.contains("has key schema request_id (S, HASH)"),
-        "{stderr}"
-    );
+    refused(on("not_ours", &["delete", &id, "--json"]));
     let still = client
         .get_item()
         .table_name("not_ours")
@@ -601,14 +588,8 @@ async fn reads_beside_the_table_check_still_refuse_another_key_schema() {
     assert!(still.item().is_some(), "the record is still there");
 
     // A missing table: the check creates it, and the query is asked again on it.
-    let mut args = endpoint.to_vec();
-    args.extend(["--table", "fresh", "query", &id, "--json"]);
-    let args: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
-    let q = tokio::task::spawn_blocking(move || {
-        ok_json(&args.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await
-    .unwrap();
+    let args = on("fresh", &["query", &id, "--json"]);
+    let q = ok_json(&args.iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(q["count"], 0, "{q}");
     let fresh = client.describe_table().table_name("fresh").send().await;
     assert!(fresh.is_ok(), "the table was created");

@@ -89,8 +89,9 @@ struct Fill {
     best_after: f64,
     /// Items written since the start.
     total: u64,
-    /// Items written, by when, over the last [`RATE_WINDOW`].
+    /// Items written, by when, over the last [`RATE_HISTORY`], and their sum.
     written: VecDeque<(Duration, u64)>,
+    written_sum: u64,
     /// The limit additive growth may reach (where slow start stopped gaining).
     ceiling: usize,
 }
@@ -158,6 +159,7 @@ impl Aimd {
                 best_after: 0.0,
                 total: 0,
                 written: VecDeque::new(),
+                written_sum: 0,
                 ceiling: max,
             }),
             ..Aimd::new(max)
@@ -245,9 +247,9 @@ impl Aimd {
         {
             return;
         }
-        // From the pace, unless what was accepted is far below it (the pace was set while a
-        // burst drained): what was accepted lately undercounts a table at its limit while
-        // calls wait out their backoff, so following it down would spiral.
+        // Toward what was accepted lately, by a bounded step: it undercounts a table at its
+        // limit while calls wait out their backoff, so following it all the way down would
+        // spiral (the floor below bounds that too).
         let lowered = match (fill.pace, accepted) {
             // At most three quarters at once: a window of calls that all failed says little.
             (Some(p), Some(a)) if a < p / 2.0 => a.max(p / 4.0),
@@ -384,25 +386,33 @@ impl Fill {
     fn note_written(&mut self, now: Duration, items: u64) {
         self.total += items;
         self.written.push_back((now, items));
-        while self
-            .written
-            .front()
-            .is_some_and(|(at, _)| now.saturating_sub(*at) > RATE_HISTORY)
+        self.written_sum += items;
+        while let Some(&(at, n)) = self.written.front()
+            && now.saturating_sub(at) > RATE_HISTORY
         {
             self.written.pop_front();
+            self.written_sum -= n;
         }
     }
 
     /// Items per second written over the whole history kept ([`RATE_HISTORY`]), or its part
-    /// after `not_before`, if that spans half of it.
+    /// after `not_before`, if that spans half of it. The items of the first landing counted
+    /// are before the span. Once the history is all after `not_before` (3 s after the first
+    /// throttle, or always with `Duration::ZERO`) this reads the kept sum: it runs on every
+    /// clean call while paced.
     fn long_rate(&self, now: Duration, not_before: Duration) -> Option<f64> {
-        let mut kept = self.written.iter().filter(|(at, _)| *at > not_before);
-        let &(first, _) = kept.next()?;
+        let &(oldest, oldest_n) = self.written.front()?;
+        let (first, items) = if oldest > not_before {
+            (oldest, self.written_sum - oldest_n)
+        } else {
+            let mut kept = self.written.iter().filter(|(at, _)| *at > not_before);
+            let &(first, _) = kept.next()?;
+            (first, kept.map(|(_, n)| n).sum())
+        };
         let span = now.saturating_sub(first);
         if span < RATE_HISTORY / 2 {
             return None;
         }
-        let items: u64 = kept.map(|(_, n)| n).sum();
         Some(items as f64 / span.as_secs_f64())
     }
 

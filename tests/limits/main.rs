@@ -69,13 +69,10 @@ async fn direct_store(conn: &[String]) -> (Store, Option<EmbeddedServer>) {
 /// store to check what landed.
 async fn layered(engine: &Engine, prefix: &str, limits: &str) -> (Store, Store, LimitsLayer) {
     let direct = fresh_store(engine, prefix).await;
-    let layer = LimitsLayer::start(
-        &engine.url,
-        LimitsConfig::parse(limits, &[]).unwrap(),
-        loopback(),
-    )
-    .await
-    .unwrap();
+    let layer =
+        LimitsLayer::start_on_loopback(&engine.url, LimitsConfig::parse(limits, &[]).unwrap())
+            .await
+            .unwrap();
     let store = Store::new(local_client(&layer.url()), direct.table(), &layer.url())
         .unwrap()
         .patient_under_throttling();
