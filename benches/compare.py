@@ -2,7 +2,7 @@
 """The benchmark: dynamo-explorer against boto3 and the aws CLI on Amazon DynamoDB Local, with
 a wide-area network in the way (part 1), against simulated throughput limits (part 2), and on
 its embedded engine. Run it through benches/run (which builds ours and the delay proxy,
-installs boto3 and the aws CLI, and starts DynamoDB Local); see README "Benchmarks".
+installs boto3 and the aws CLI, and starts DynamoDB Local); see benches/README.md.
 
 Every tool run is a whole process, timed from outside (start-up included, the same for every
 tool); items come from the tool's own output. The parts live in benches/bench/.

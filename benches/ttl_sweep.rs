@@ -6,7 +6,7 @@
 //! `cargo bench --bench ttl_sweep` (release), or `cargo test --bench ttl_sweep -- --bench` (the
 //! dev profile, as README's figures); 100,000 records, `TTL_SWEEP_ITEMS=1000000` for more.
 
-#[path = "../tests/common/embedded.rs"]
+#[path = "../tests/it/common/embedded.rs"]
 mod embedded;
 
 use std::path::Path;
@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use dynamo_explorer::cli::process_cpu_seconds;
-use dynamo_explorer::generate::build_records;
+use dynamo_explorer::request::generate::build_records;
 use dynamo_explorer::store::{Store, TableCheck};
 use dynamo_explorer::ttl::{Sweeper, now_epoch};
 
@@ -42,7 +42,7 @@ fn ms(d: Duration) -> String {
 
 /// GetItem latencies while `sweeper` sweeps once, and the sweep's own time.
 async fn gets_during_sweep(store: &Store, sweeper: &Sweeper) -> (Vec<Duration>, Duration, u64) {
-    let id = dynamo_explorer::schema::RequestId::new_random();
+    let id = dynamo_explorer::request::schema::RequestId::new_random();
     let sweep = tokio::spawn({
         let sweeper = sweeper.clone();
         async move { sweeper.sweep().await.expect("sweep") }

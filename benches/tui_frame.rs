@@ -10,7 +10,7 @@ use std::time::Instant;
 use criterion::{Criterion, criterion_group};
 use crossterm::event::KeyCode;
 use dynamo_explorer::labs::{Chart, LabId, LabProgress, LabResult, Scale, Variant};
-use dynamo_explorer::schema::{Record, RequestId};
+use dynamo_explorer::request::schema::{Record, RequestId};
 use dynamo_explorer::store::{Capacity, OpReport, QueryOutput, TableInfo};
 use dynamo_explorer::tui::app::{App, ConnInfo};
 use dynamo_explorer::tui::driver::{event, press, started, typed};

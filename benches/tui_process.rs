@@ -2,20 +2,20 @@
 //! embedded engine, and the memory (RSS) the app holds with 100,000 records loaded.
 //! `cargo bench --bench tui_process`. Goals: first frame under 200 ms; under 150 MB RSS.
 
-#[path = "../tests/common/embedded.rs"]
+#[path = "../tests/it/common/embedded.rs"]
 mod embedded;
 #[allow(dead_code)]
-#[path = "../tests/common/pty.rs"]
+#[path = "../tests/it/common/pty.rs"]
 mod pty;
 #[allow(dead_code)]
-#[path = "../tests/common/spawn.rs"]
+#[path = "../tests/it/common/spawn.rs"]
 mod spawn;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use dynamo_explorer::generate::build_records;
-use dynamo_explorer::schema::RequestId;
+use dynamo_explorer::request::generate::build_records;
+use dynamo_explorer::request::schema::RequestId;
 use dynamo_explorer::store::TableCheck;
 use pty::{Pty, Size};
 

@@ -397,7 +397,7 @@ async fn prepare(
     create_on_aws: bool,
     limits: &LimitsConfig,
 ) -> Result<(Store, BackendInfo, Option<EmbeddedServer>, TableCheck)> {
-    crate::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
+    crate::request::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
     let (client, info, server, layer) = open_with_limits(backend, limits).await?;
     let check = if info.is_aws && !create_on_aws {
         TableCheck::FailIfMissing(format!(

@@ -21,7 +21,7 @@ pub use sweep::{
     sweep_interval,
 };
 
-use crate::schema::Record;
+use crate::request::schema::Record;
 
 /// Seconds since the Unix epoch, now (0 if the clock is before 1970).
 pub fn now_epoch() -> i64 {

@@ -26,7 +26,7 @@ provider "aws" {
   }
 }
 
-# The request table. Key schema and TTL must match src/schema.rs; tests/terraform_drift.rs
+# The request table. Key schema and TTL must match src/request/schema.rs; tests/it/terraform_drift.rs
 # fails the build if they drift apart.
 resource "aws_dynamodb_table" "requests" {
   name         = var.table_name

@@ -1,5 +1,5 @@
 variable "table_name" {
-  description = "Name of the DynamoDB table. Must match what dynamo-explorer opens (its default is \"requests\", see src/schema.rs)."
+  description = "Name of the DynamoDB table. Must match what dynamo-explorer opens (its default is \"requests\", see src/request/schema.rs)."
   type        = string
   default     = "requests"
 

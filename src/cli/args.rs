@@ -1,7 +1,6 @@
 //! The connection flags every command shares (`--table`, `--db`, `--memory`, `--endpoint`,
 //! `--aws`, `--profile`, `--region`, `--create-table`, `--limits`, `--gsi-limits`) and the
-//! backend they pick. A module of its own so that commands defined outside `cli.rs` (cost,
-//! labs) take these without depending on the command list that names them.
+//! backend they pick.
 
 use std::path::PathBuf;
 
@@ -10,10 +9,15 @@ use color_eyre::eyre::{Result, eyre};
 
 use crate::backend::{self, Backend, DbLocation};
 use crate::limits::LimitsConfig;
-use crate::schema::DEFAULT_TABLE_NAME;
+use crate::request::schema::DEFAULT_TABLE_NAME;
+
+/// The heading of the connection flags (and `--json`, `--log-file`) in every command's help,
+/// apart from the command's own options.
+pub const CONNECTION_HEADING: &str = "Connection options";
 
 /// Which backend and table.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = CONNECTION_HEADING)]
 pub struct ConnectionArgs {
     /// Table name.
     #[arg(long, global = true, default_value = DEFAULT_TABLE_NAME, value_name = "NAME")]

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::completeness::{Claim, Completeness, SeqRange};
 use crate::limits::LayerStats;
-use crate::schema::{Record, RecordKey, RequestId};
+use crate::request::completeness::{Claim, Completeness, SeqRange};
+use crate::request::schema::{Record, RecordKey, RequestId};
 use crate::store::{
     Capacity, ConsumedDetail, InFlight, OpReport, QueryOutput, RequestSummary, ScanPage, TableInfo,
 };
@@ -140,7 +140,7 @@ pub struct CompletenessJson<'a> {
     /// Exactly seqs 0..record_count-1 found, each once, all saying the same record_count.
     pub complete: bool,
     /// Missing seq ranges `{first, last}` (inclusive): the largest
-    /// [`crate::completeness::KEPT_MISSING_RANGES`], in seq order.
+    /// [`crate::request::completeness::KEPT_MISSING_RANGES`], in seq order.
     pub missing: &'a [SeqRange],
     /// Seqs missing in all.
     pub missing_records: u64,

@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::generate::realistic_distribution;
-use crate::schema::MAX_ITEM_BYTES;
+use crate::request::generate::realistic_distribution;
+use crate::request::schema::MAX_ITEM_BYTES;
 
 /// How many records a request has.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +40,7 @@ impl RecordsPerRequest {
     pub fn mean(&self) -> f64 {
         match self {
             RecordsPerRequest::Fixed(n) => *n,
-            RecordsPerRequest::Realistic => crate::generate::realistic_mean(),
+            RecordsPerRequest::Realistic => crate::request::generate::realistic_mean(),
             RecordsPerRequest::Sample(_) => self.distribution().iter().map(|(n, p)| n * p).sum(),
         }
     }
@@ -209,7 +209,7 @@ pub struct CostInputs {
 /// Defaults shared by the CLI's `--help` and the TUI's fields.
 pub mod defaults {
     /// `--retention-days`: generated records expire after this many days.
-    pub const RETENTION_DAYS: f64 = crate::generate::DEFAULT_TTL_DAYS as f64;
+    pub const RETENTION_DAYS: f64 = crate::request::generate::DEFAULT_TTL_DAYS as f64;
     /// `--peak-ratio`.
     pub const PEAK_RATIO: f64 = 2.0;
     /// `--utilization`: auto scaling's default target is 70%.

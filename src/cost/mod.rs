@@ -1,5 +1,5 @@
 //! What the request table will cost in production (issue 13): a pure model, no I/O, no UI
-//! types. The CLI (`dynamo-explorer cost`, in `src/cli_cost.rs`) and the TUI's Cost tab both
+//! types. The CLI (`dynamo-explorer cost`, in `src/cli/cost.rs`) and the TUI's Cost tab both
 //! call it.
 //!
 //! # API
@@ -7,7 +7,7 @@
 //! ```
 //! use dynamo_explorer::cost::{estimate, CostInputs, Prices, RecordsPerRequest, SizeSource, LineKind};
 //!
-//! let prices = Prices::us_east_1(); // embedded prices/us-east-1.toml; or Prices::load(path)
+//! let prices = Prices::us_east_1(); // embedded assets/prices/us-east-1.toml; or Prices::load(path)
 //! let mut inputs = CostInputs::with_defaults(1_000_000.0, 352.0, 76.0, SizeSource::Flag);
 //! inputs.records = RecordsPerRequest::Realistic;
 //! inputs.validate().expect("valid"); // InputError names the flag, for a field's message

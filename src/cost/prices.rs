@@ -1,4 +1,4 @@
-//! Prices: the us-east-1 file embedded in the binary (`prices/us-east-1.toml`, each number with
+//! Prices: the us-east-1 file embedded in the binary (`assets/prices/us-east-1.toml`, each number with
 //! its source and the date it was checked), or one the user gives with `--prices FILE`, TOML
 //! or JSON with the same fields. A malformed file is refused in one line naming the line and
 //! the field.
@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 /// The embedded prices file.
-pub const US_EAST_1_TOML: &str = include_str!("../../prices/us-east-1.toml");
+pub const US_EAST_1_TOML: &str = include_str!("../../assets/prices/us-east-1.toml");
 
 /// One price in US dollars, with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,7 +91,7 @@ impl Prices {
     /// The embedded us-east-1 prices.
     pub fn us_east_1() -> Prices {
         Prices::parse(US_EAST_1_TOML, Format::Toml)
-            .expect("prices/us-east-1.toml parses: a unit test checks it")
+            .expect("assets/prices/us-east-1.toml parses: a unit test checks it")
     }
 
     /// Reads `path`: JSON if it ends in `.json` or starts with `{`, TOML otherwise.
@@ -123,7 +123,7 @@ impl Prices {
 /// A prices file's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// TOML, like `prices/us-east-1.toml`.
+    /// TOML, like `assets/prices/us-east-1.toml`.
     Toml,
     /// JSON with the same fields.
     Json,

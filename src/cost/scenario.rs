@@ -2,7 +2,7 @@
 //! the other delete mode, the other consistency, another utilization, each input +10%.
 
 use super::inputs::{CostInputs, Deletes, Gsi, TableClass};
-use crate::schema::MAX_ITEM_BYTES;
+use crate::request::schema::MAX_ITEM_BYTES;
 
 /// A workload and table, resolved to numbers.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{GSI_KEY_ATTRIBUTE, SizeSource};
-use crate::generate::{DEFAULT_PAYLOAD_BYTES, build_records};
-use crate::schema::{PARTITION_KEY, SORT_KEY};
+use crate::request::generate::{DEFAULT_PAYLOAD_BYTES, build_records};
+use crate::request::schema::{PARTITION_KEY, SORT_KEY};
 use crate::size::{item_size, value_size};
 
 /// The record size and one keys-only index entry's, with where they came from.

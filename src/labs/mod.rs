@@ -9,10 +9,9 @@
 //! - `scratch.rs`: creating and deleting `lab-NAME-xxxxxx` tables.  `ctx.rs`: what a lab
 //!   measures with (steps, cancellation, the [`ctx::Meter`] of calls and capacity).
 //! - `report.rs`: the result types (Serialize) and the markdown report.  `lab/`: one file
-//!   per lab.  `cli.rs`: `dynamo-explorer lab list|run`.
+//!   per lab. The command, `dynamo-explorer lab list|run`, is `src/cli/lab.rs`.
 
 pub mod catalog;
-pub mod cli;
 pub mod ctx;
 mod lab;
 mod limited;

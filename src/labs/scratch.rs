@@ -12,7 +12,7 @@ use aws_sdk_dynamodb::types::{
     ProjectionType, ScalarAttributeType, TableStatus,
 };
 
-use crate::schema::{PARTITION_KEY, SORT_KEY};
+use crate::request::schema::{PARTITION_KEY, SORT_KEY};
 use crate::store::Store;
 
 /// Every scratch table's name starts with this.

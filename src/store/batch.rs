@@ -16,7 +16,7 @@ use futures::stream::FuturesUnordered;
 
 use super::aimd::{Aimd, FILL_MAX};
 use super::{Attempts, CallError, CancellationToken, Store, StoreError, sleep_unless_cancelled};
-use crate::schema::{PARTITION_KEY, RecordKey, RequestId, SORT_KEY};
+use crate::request::schema::{PARTITION_KEY, RecordKey, RequestId, SORT_KEY};
 use crate::store::report::{CallRecord, InFlight, OpReport, UnitKind};
 
 /// DynamoDB's limit of requests per BatchWriteItem call.

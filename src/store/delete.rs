@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 
 use super::batch::{ProgressSink, WriteOptions, key_item};
 use super::{CancellationToken, OpReport, QueryOptions, Store, StoreError};
-use crate::schema::{RecordKey, RequestId};
+use crate::request::schema::{RecordKey, RequestId};
 
 impl Store {
     /// Deletes exactly `keys` (duplicates are dropped: DynamoDB rejects a call that names one

@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::schema::RecordKey;
+use crate::request::schema::RecordKey;
 use crate::store::report::OpReport;
 
 /// Everything a store operation can fail with.

@@ -47,7 +47,7 @@ pub use retry::RetryPolicy;
 pub use sample::ItemSample;
 pub use table::{TableCheck, TableInfo};
 
-use crate::schema::validate_table_name;
+use crate::request::schema::validate_table_name;
 
 /// The table of requests on one backend.
 #[derive(Clone)]

@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use super::batch::key_item;
 use super::{Attempts, CallError, OpReport, Store, StoreError};
-use crate::schema::{PARTITION_KEY, Record, RecordKey, RequestId, SORT_KEY, TTL_ATTRIBUTE};
+use crate::request::schema::{
+    PARTITION_KEY, Record, RecordKey, RequestId, SORT_KEY, TTL_ATTRIBUTE,
+};
 use crate::size::item_size;
 
 type Item = HashMap<String, AttributeValue>;

@@ -46,7 +46,7 @@ impl Capacity {
 }
 
 /// On-demand price per million read request units, us-east-1, standard class (the log's and
-/// the labs' estimates; `cost` reads its prices from `prices/`).
+/// the labs' estimates; `cost` reads its prices from `assets/prices/`).
 pub const READ_USD_PER_MILLION: f64 = 0.125;
 /// On-demand price per million write request units, us-east-1, standard class.
 pub const WRITE_USD_PER_MILLION: f64 = 0.625;

@@ -11,7 +11,9 @@ use serde::Serialize;
 
 use super::read::call_error;
 use super::{Attempts, Store, StoreError};
-use crate::schema::{PARTITION_KEY, PARTITION_KEY_TYPE, SORT_KEY, SORT_KEY_TYPE, TTL_ATTRIBUTE};
+use crate::request::schema::{
+    PARTITION_KEY, PARTITION_KEY_TYPE, SORT_KEY, SORT_KEY_TYPE, TTL_ATTRIBUTE,
+};
 
 /// What to do when the table is missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,10 +52,10 @@ pub fn expected_key_schema() -> String {
     )
 }
 
-fn scalar(t: crate::schema::KeyType) -> ScalarAttributeType {
+fn scalar(t: crate::request::schema::KeyType) -> ScalarAttributeType {
     match t {
-        crate::schema::KeyType::S => ScalarAttributeType::S,
-        crate::schema::KeyType::N => ScalarAttributeType::N,
+        crate::request::schema::KeyType::S => ScalarAttributeType::S,
+        crate::request::schema::KeyType::N => ScalarAttributeType::N,
     }
 }
 

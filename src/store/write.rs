@@ -4,7 +4,7 @@ use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 
 use super::batch::{ProgressSink, WriteOptions};
 use super::{CancellationToken, OpReport, Store, StoreError};
-use crate::schema::Record;
+use crate::request::schema::Record;
 
 impl Store {
     /// Puts `records` (keys unique). Records of several small requests share a call: the

@@ -32,7 +32,7 @@ pub enum TtlError {
 
 impl Ttl {
     /// Records live 30 days unless asked otherwise (`generate --ttl`'s default).
-    pub const DEFAULT: Ttl = Ttl(crate::generate::DEFAULT_TTL_DAYS as u64 * 86_400);
+    pub const DEFAULT: Ttl = Ttl(crate::request::generate::DEFAULT_TTL_DAYS as u64 * 86_400);
 
     /// From whole seconds (1 or more).
     pub fn from_secs(secs: u64) -> Result<Ttl, TtlError> {

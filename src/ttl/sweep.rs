@@ -3,7 +3,7 @@
 //!
 //! A sweep reads every item of every table with TTL enabled (the engine has no index on the
 //! TTL attribute) and deletes the expired ones, free: no request, no capacity consumed. Its
-//! time grows with the database (`benches/ttl_sweep.rs`; README, "TTL").
+//! time grows with the database (`benches/ttl_sweep.rs`; `src/ttl/README.md`).
 //! Dynoxide takes its database lock 25 rows at a time and hands it to any waiting request
 //! between pages, so a running generate or query waits for one page, not the whole sweep.
 //!

@@ -6,8 +6,8 @@ use std::fmt;
 
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
-use crate::generate::GenerateSpec;
-use crate::schema::{RecordKey, RequestId};
+use crate::request::generate::GenerateSpec;
+use crate::request::schema::{RecordKey, RequestId};
 use crate::store::StoreError;
 use crate::store::{FlowProgress, OpReport, QueryOptions, QueryOutput, ScanOptions, ScanPage};
 

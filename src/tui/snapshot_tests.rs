@@ -15,7 +15,7 @@ use super::app::{App, ConnInfo};
 use super::driver::{event, key, press, started};
 use super::msg::{Command, EventKind, GeneratedRequest, JobId, Msg};
 use super::view;
-use crate::schema::{Record, RecordKey, RequestId};
+use crate::request::schema::{Record, RecordKey, RequestId};
 use crate::store::{BatchProgress, QueryOutput, RequestSummary, ScanPage, StoreError};
 
 const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];

@@ -21,7 +21,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use super::msg::{ClockTime, EventKind, GeneratedRequest, Job, JobId, WorkerCommand, WorkerEvent};
-use crate::generate::{GenerateSpec, build_records_expiring};
+use crate::request::generate::{GenerateSpec, build_records_expiring};
 use crate::store::{CancellationToken, FlowProgress, Store, StoreError, WithFlow, WriteOptions};
 use crate::ttl::Sweeper;
 

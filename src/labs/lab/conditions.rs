@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{ConsumedCapacity, Put, ReturnConsumedCapacity, Tra
 use super::{Ctx, Item, Meter, StepError, get, one, padded_item, put_item, result};
 use crate::labs::report::{Chart, LabResult, ratio, thousands, units};
 use crate::labs::scratch::Design;
-use crate::schema::PARTITION_KEY;
+use crate::request::schema::PARTITION_KEY;
 use crate::size::{item_size, write_units};
 use crate::store::{Store, UnitKind};
 

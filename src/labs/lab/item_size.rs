@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::ReturnConsumedCapacity;
 use super::{Ctx, Item, Meter, StepError, get, get_item, n, one, padded_item, put_item, result};
 use crate::labs::report::{Chart, LabResult, thousands, units};
 use crate::labs::scratch::Design;
-use crate::schema::{MAX_ITEM_BYTES, PARTITION_KEY, SORT_KEY};
+use crate::request::schema::{MAX_ITEM_BYTES, PARTITION_KEY, SORT_KEY};
 use crate::size::item_size;
 use crate::store::{Store, UnitKind};
 

@@ -22,7 +22,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
 use super::catalog::LabId;
 use super::ctx::{Ctx, Meter, StepError, one};
 use super::report::LabResult;
-use crate::schema::{PARTITION_KEY, Record, RequestId};
+use crate::request::schema::{PARTITION_KEY, Record, RequestId};
 use crate::size::item_size;
 use crate::store::{Store, UnitKind, WriteOptions};
 
@@ -242,7 +242,7 @@ async fn get_item(
 fn padded_item(pk: &str, seq: u32, name: &str, size: usize) -> Result<Item, StepError> {
     let mut item: Item = [
         (PARTITION_KEY.to_owned(), s(pk)),
-        (crate::schema::SORT_KEY.to_owned(), n(seq)),
+        (crate::request::schema::SORT_KEY.to_owned(), n(seq)),
         (name.to_owned(), s("")),
     ]
     .into_iter()

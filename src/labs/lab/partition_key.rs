@@ -13,7 +13,7 @@ use crate::labs::limited::Limited;
 use crate::labs::report::{Chart, LabResult, Variant, ratio, thousands};
 use crate::labs::scratch::Design;
 use crate::limits::{BoundBy, LimitsConfig, PARTITION_WRITE_UNITS, WritePlan, WriteTimeBound};
-use crate::schema::{PARTITION_KEY, RecordKey, RequestId};
+use crate::request::schema::{PARTITION_KEY, RecordKey, RequestId};
 use crate::size::{item_size, write_units};
 use crate::store::{OpReport, WriteOptions};
 

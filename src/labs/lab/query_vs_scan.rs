@@ -7,7 +7,7 @@ use super::{
 };
 use crate::labs::report::{Chart, LabResult, ratio, thousands, units};
 use crate::labs::scratch::Design;
-use crate::schema::PARTITION_KEY;
+use crate::request::schema::PARTITION_KEY;
 
 /// Bytes per record: a small generated record.
 const ITEM_BYTES: usize = 300;

@@ -10,7 +10,7 @@ use super::{
 };
 use crate::labs::report::{Chart, LabResult, ratio, thousands, units};
 use crate::labs::scratch::Design;
-use crate::schema::{PARTITION_KEY, SORT_KEY};
+use crate::request::schema::{PARTITION_KEY, SORT_KEY};
 use crate::store::UnitKind;
 
 /// Under 4 KB, so one strong GetItem is one unit, and several fill a Query page's 4 KB.

@@ -12,7 +12,7 @@ use std::time::Instant;
 use super::{Ctx, Meter, StepError, get, query_all, query_request, records, result, write};
 use crate::labs::report::{Chart, LabResult, thousands, units};
 use crate::labs::scratch::Design;
-use crate::schema::RecordKey;
+use crate::request::schema::RecordKey;
 use crate::store::WriteOptions;
 use crate::ttl::now_epoch;
 

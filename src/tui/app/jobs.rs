@@ -1,8 +1,8 @@
 //! Jobs the app waits for: what each was started for ([`What`]), so its answer lands in the
 //! right place, and the one long job (generate or delete) with its latest progress.
 
-use crate::generate::GenerateSpec;
-use crate::schema::RequestId;
+use crate::request::generate::GenerateSpec;
+use crate::request::schema::RequestId;
 use crate::store::BatchProgress;
 use crate::tui::app::flow::FlowSeries;
 use crate::tui::msg::{GeneratedRequest, JobId};

@@ -31,7 +31,7 @@ pub use self::labs::Labs;
 pub use self::screen::ScreenId;
 pub use self::session::{ConnInfo, Session, Status};
 use super::msg::{Command, EventKind, Msg, WorkerEvent};
-use crate::schema::RequestId;
+use crate::request::schema::RequestId;
 
 /// Everything on screen.
 #[derive(Debug, Clone)]

@@ -145,7 +145,7 @@ fn answers_land_on_explore_while_another_screen_is_in_front() {
     key(&mut a, '3');
     press(&mut a, KeyCode::F(1));
     key(&mut a, '/');
-    let id = crate::schema::RequestId::new_random();
+    let id = crate::request::schema::RequestId::new_random();
     typed(&mut a, id.as_str());
     let (query, _) = started(&press(&mut a, KeyCode::Enter));
     key(&mut a, '2');
@@ -219,7 +219,7 @@ fn the_cost_screen_recalculates_on_every_keystroke() {
 fn the_cost_screen_prices_the_records_read_on_explore() {
     let mut a = app();
     key(&mut a, '/');
-    let id = crate::schema::RequestId::new_random();
+    let id = crate::request::schema::RequestId::new_random();
     typed(&mut a, id.as_str());
     let (query, _) = started(&press(&mut a, KeyCode::Enter));
     event(&mut a, query, 3, EventKind::Queried(records(&id, 4)));

@@ -10,7 +10,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use self::form::{CostForm, Field};
 use super::help::HelpSection;
 use crate::cost::{CostInputs, Estimate, LineKind, Prices, Report, SizeSource, Sizes, estimate};
-use crate::schema::{Record, RequestId};
+use crate::request::schema::{Record, RequestId};
 use crate::tui::msg::Command;
 
 /// Which half of the screen has the keys.

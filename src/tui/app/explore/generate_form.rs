@@ -3,7 +3,7 @@
 //! (`90s`, `2h`, `30d`); the spec is checked by the same `GenerateSpec::validate` and `Ttl`
 //! parser the CLI uses, and their message shown in the dialog.
 
-use crate::generate::{GenerateSpec, Mix};
+use crate::request::generate::{GenerateSpec, Mix};
 use crate::ttl::Ttl;
 
 /// The fields, in tab order.

@@ -4,8 +4,8 @@
 //! are expired: reads return them until TTL deletes them, so the pane marks them, judged at
 //! the clock of the latest worker event (`update` never reads the clock itself).
 
-use crate::completeness::Completeness;
-use crate::schema::{Record, RecordKey, RequestId};
+use crate::request::completeness::Completeness;
+use crate::request::schema::{Record, RecordKey, RequestId};
 use crate::size::write_units;
 use crate::store::QueryOutput;
 use crate::tui::app::list::ListCursor;

@@ -3,8 +3,8 @@
 
 use super::{ConfirmDelete, DeleteTarget, Explore, Modal};
 use crate::fmt::thousands;
-use crate::generate::{GenerateSpec, Mix};
-use crate::schema::RequestId;
+use crate::request::generate::{GenerateSpec, Mix};
+use crate::request::schema::RequestId;
 use crate::store::{DEFAULT_QUERY_PARALLEL, OpReport, QueryOptions, ScanOptions, StoreError};
 use crate::tui::app::jobs::{InFlight, What};
 use crate::tui::app::oplog::Outcome;

@@ -20,7 +20,7 @@ use self::requests::RequestsState;
 use super::help::HelpSection;
 use super::list::ListCursor;
 use super::session::Session;
-use crate::schema::{RecordKey, RequestId};
+use crate::request::schema::{RecordKey, RequestId};
 use crate::tui::layout::Pane;
 use crate::tui::msg::{Command, JobId};
 

@@ -1,7 +1,7 @@
 //! The `/` input line: a request id typed or pasted, checked with `RequestId::parse` before
 //! anything is sent.
 
-use crate::schema::RequestId;
+use crate::request::schema::RequestId;
 
 /// The input line's text and its complaint, if any.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

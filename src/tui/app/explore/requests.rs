@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
-use crate::completeness::Completeness;
-use crate::schema::{RecordKey, RequestId};
+use crate::request::completeness::Completeness;
+use crate::request::schema::{RecordKey, RequestId};
 use crate::store::RequestSummary;
 use crate::tui::app::list::ListCursor;
 use crate::tui::msg::GeneratedRequest;

@@ -9,9 +9,9 @@ use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Clear, Dataset, Gauge, GraphType, Paragraph, Wrap};
 
-use crate::generate::{GenerateSpec, Mix, max_payload_bytes};
 use crate::limits::{LimitsConfig, WritePlan};
-use crate::schema::MAX_ITEM_BYTES;
+use crate::request::generate::{GenerateSpec, Mix, max_payload_bytes};
+use crate::request::schema::MAX_ITEM_BYTES;
 use crate::size::write_units;
 use crate::tui::app::LongJob;
 use crate::tui::app::explore::generate_form::{Field, GenerateForm};
@@ -311,7 +311,7 @@ fn least_time(form: &GenerateForm, limits: &LimitsConfig) -> Option<String> {
         // Realistic: the largest request is drawn at random (up to 5,000 records), so only
         // the table's rate bounds it for sure; the mean gives the total.
         Mix::Realistic => WritePlan::even(
-            requests as f64 * crate::generate::realistic_mean() * per_record as f64,
+            requests as f64 * crate::request::generate::realistic_mean() * per_record as f64,
             requests,
         ),
     };

@@ -11,7 +11,7 @@ use ratatui::widgets::{
     Cell, Paragraph, Row, Scrollbar, ScrollbarOrientation, ScrollbarState, Table,
 };
 
-use crate::schema::RequestId;
+use crate::request::schema::RequestId;
 use crate::tui::app::explore::items::ItemsState;
 use crate::tui::app::{App, read_mode, short_id};
 use crate::tui::layout::{Areas, Pane};

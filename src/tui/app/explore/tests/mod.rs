@@ -10,8 +10,8 @@ use ratatui::crossterm::event::{
 
 use super::generate_form::Field;
 use super::requests::{SCAN_PAGE_LIMIT, ScanState};
-use crate::generate::{GenerateSpec, Mix};
-use crate::schema::{Record, RecordKey, RequestId};
+use crate::request::generate::{GenerateSpec, Mix};
+use crate::request::schema::{Record, RecordKey, RequestId};
 use crate::store::{BatchProgress, OpReport, QueryOptions, ScanOptions, StoreError};
 use crate::store::{
     CallRecord, Capacity, DEFAULT_QUERY_PARALLEL, QueryOutput, RequestSummary, ScanPage,
