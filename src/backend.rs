@@ -22,7 +22,9 @@ use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::SharedHttpClient;
 use aws_sdk_dynamodb::config::{Credentials, Region};
+use aws_smithy_http_client::tls;
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use tokio::sync::oneshot;
 
@@ -90,6 +92,9 @@ pub struct BackendInfo {
     pub endpoint: String,
     /// What the header says about throughput limits (`limits: on-demand (simulated)`).
     pub limits: LimitsLabel,
+    /// Said once when the database is opened: the disk had no room for the reserve that
+    /// lets deletes run on a full disk (see `store::disk`).
+    pub warning: Option<String>,
 }
 
 /// Serves the database on a free loopback port, or joins the process already serving its
@@ -141,10 +146,23 @@ fn tune(builder: aws_sdk_dynamodb::config::Builder) -> aws_sdk_dynamodb::Config 
         .build()
 }
 
+/// The HTTP(S) client of an SDK client: hyper with rustls on ring. (The SDK's default one
+/// would build aws-lc, a large C library, beside the ring that rustls needs anyway.) One per
+/// SDK client, as the SDK's default is: its pooled connections belong to the tokio runtime
+/// that opened them, and tests and labs run clients on runtimes of their own.
+pub fn http_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https()
+}
+
 /// A client for a local engine at `url`.
 pub fn local_client(url: &str) -> Client {
     let conf = aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
+        .http_client(http_client())
         .region(Region::new(LOCAL_REGION))
         .credentials_provider(Credentials::new(
             "dummy",
@@ -306,6 +324,7 @@ pub async fn open_with_limits(
                 is_aws: false,
                 endpoint: url,
                 limits: limits.label(false),
+                warning: None,
             };
             (local_client(&client_url), info, server)
         }
@@ -323,6 +342,7 @@ pub async fn open_with_limits(
                 is_aws: false,
                 endpoint: url.clone(),
                 limits: limits.label(false),
+                warning: None,
             };
             (client, info, None)
         }
@@ -409,6 +429,7 @@ async fn prepare(
     };
     check_gsi_names(&client, table, limits).await?;
     let mut store = Store::new(client, table, &info.endpoint)?;
+    let mut info = info;
     if let Backend::Embedded(DbLocation::File(path)) = backend {
         let file = crate::store::DbFile::new(path);
         // Off the runtime: 8 MB written once per database, usually already there.
@@ -419,6 +440,9 @@ async fn prepare(
                 .unwrap_or(false)
         };
         tracing::info!(reserve = made, "disk reserve for deletes");
+        if !made {
+            info.warning = Some(file.no_reserve_warning());
+        }
         store = store.on_file(file);
     }
     if let Some(layer) = layer {
@@ -428,10 +452,19 @@ async fn prepare(
 }
 
 async fn endpoint_client(url: &str, region: Option<&str>, profile: Option<&str>) -> Client {
+    // The flag, AWS_REGION, the profile's region, else us-east-1. Not the default chain: its
+    // last resort asks EC2's instance metadata service, which a local engine never needs
+    // (and which would want an HTTP client of its own).
+    let mut profile_region = aws_config::profile::ProfileFileRegionProvider::builder();
+    if let Some(p) = profile {
+        profile_region = profile_region.profile_name(p);
+    }
     let region_chain = RegionProviderChain::first_try(region.map(|r| Region::new(r.to_owned())))
-        .or_default_provider()
+        .or_else(aws_config::environment::EnvironmentVariableRegionProvider::new())
+        .or_else(profile_region.build())
         .or_else(Region::new(LOCAL_REGION));
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client())
         .region(region_chain)
         .endpoint_url(url);
     if let Some(p) = profile {
@@ -451,7 +484,7 @@ async fn endpoint_client(url: &str, region: Option<&str>, profile: Option<&str>)
 }
 
 async fn aws_client(profile: Option<&str>, region: Option<&str>) -> Result<(Client, BackendInfo)> {
-    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client());
     if let Some(p) = profile {
         loader = loader.profile_name(p);
     }
@@ -494,6 +527,7 @@ async fn aws_client(profile: Option<&str>, region: Option<&str>) -> Result<(Clie
             is_aws: true,
             endpoint,
             limits: LimitsConfig::default().label(true),
+            warning: None,
         },
     ))
 }
