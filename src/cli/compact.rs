@@ -25,18 +25,6 @@ struct CompactJson<'a> {
     after_bytes: u64,
 }
 
-/// The database file and its `-wal` and `-shm` companions, in bytes.
-fn on_disk(path: &Path) -> u64 {
-    ["", "-wal", "-shm"]
-        .iter()
-        .map(|suffix| {
-            let mut p = path.as_os_str().to_owned();
-            p.push(suffix);
-            std::fs::metadata(p).map_or(0, |m| m.len())
-        })
-        .sum()
-}
-
 /// `compact`: VACUUM the embedded database file and say how much space came back.
 pub(super) async fn run(flags: &ConnectionArgs, json: bool) -> Result<()> {
     let path = match flags.backend()? {
@@ -53,12 +41,12 @@ pub(super) async fn run(flags: &ConnectionArgs, json: bool) -> Result<()> {
         bail!("{} does not exist: nothing to compact", path.display());
     }
     let _lock = backend::hold_exclusively(&path).await?;
-    let before = on_disk(&path);
+    let before = DbFile::new(&path).bytes_on_disk();
     let vacuum_path = path.clone();
     tokio::task::spawn_blocking(move || vacuum(&vacuum_path))
         .await
         .map_err(|e| eyre!("internal error compacting: {e}"))??;
-    let after = on_disk(&path);
+    let after = DbFile::new(&path).bytes_on_disk();
     DbFile::new(&path).ensure_reserve();
     if json {
         print_json(&CompactJson {

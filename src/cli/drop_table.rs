@@ -1,15 +1,16 @@
 //! `drop-table`: deletes the table (DeleteTable) after a confirmation; on AWS the table's
 //! name must be typed or given with `--confirm NAME`.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::IsTerminal;
 
 use clap::Args;
 use color_eyre::eyre::{Result, bail, eyre};
 use serde::Serialize;
 
 use super::ConnectionArgs;
-use super::output::{print_json, warn_plain_http, write_line};
-use crate::backend::{self, Backend};
+use super::output::{ask, print_json, warn_plain_http, write_line};
+use crate::backend::{self, Backend, DbLocation};
+use crate::store::sdk_error_line;
 
 /// The examples at the end of the command's `--help`.
 pub(super) const EXAMPLES: &str = "Examples:
@@ -71,9 +72,10 @@ pub(super) async fn run(flags: &ConnectionArgs, json: bool, args: &DropTableArgs
             )
         }
         Err(e) => bail!(
-            "cannot describe table {table:?} on {}: {}",
+            "cannot describe table {table:?} on {}: {}{}",
             info.label,
-            aws_sdk_dynamodb::error::DisplayErrorContext(e)
+            sdk_error_line(e),
+            way_out(&backend, &sdk_error_line(e))
         ),
     };
     let confirmed_by_flags = args.yes && (!is_aws || args.confirm.as_deref() == Some(table));
@@ -108,9 +110,10 @@ pub(super) async fn run(flags: &ConnectionArgs, json: bool, args: &DropTableArgs
         .send()
         .await
         .map_err(|e| {
+            let line = sdk_error_line(&e);
             eyre!(
-                "DeleteTable {table:?} failed: {}",
-                aws_sdk_dynamodb::error::DisplayErrorContext(e)
+                "DeleteTable {table:?} failed: {line} (nothing was deleted){}",
+                way_out(&backend, &line)
             )
         })?;
     if json {
@@ -137,11 +140,20 @@ pub(super) async fn run(flags: &ConnectionArgs, json: bool, args: &DropTableArgs
     Ok(())
 }
 
-fn ask(question: &str) -> Result<String> {
-    let mut err = std::io::stderr();
-    write!(err, "{question}")?;
-    err.flush()?;
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    Ok(line.trim().to_owned())
+/// What to do when the engine said its disk is full: even dropping a table writes to the
+/// database, so the way out that needs no space is removing the file.
+fn way_out(backend: &Backend, message: &str) -> String {
+    match backend {
+        Backend::Embedded(DbLocation::File(path))
+            if message.to_ascii_lowercase().contains("disk is full") =>
+        {
+            format!(
+                ". The disk holding {} is full: free space on it, or remove the database with \
+                 `dynamo-explorer --db {} reset` (asks first)",
+                path.display(),
+                path.display()
+            )
+        }
+        _ => String::new(),
+    }
 }

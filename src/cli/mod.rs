@@ -3,7 +3,8 @@
 //!
 //! A file per command: it parses its own flags, calls the domain (`store/`, `cost/`, `labs/`,
 //! `request/`) and prints. `generate.rs`, `query.rs`, `scan.rs`, `delete.rs`, `describe.rs`,
-//! `serve.rs`, `cost.rs`, `lab.rs`, `compact.rs`, `drop_table.rs`. Shared by them:
+//! `serve.rs`, `cost.rs`, `lab.rs`, `compact.rs`, `drop_table.rs`, `reset.rs`,
+//! `completions.rs` (`completions` and `man`). Shared by them:
 //!
 //! - `args.rs`: the connection flags and the backend they pick.
 //! - `report.rs`: the `--json` object of each command, one `Serialize` type per command.
@@ -27,6 +28,7 @@ mod report;
 pub mod ttl;
 
 mod compact;
+mod completions;
 mod cost;
 mod delete;
 mod describe;
@@ -34,10 +36,12 @@ mod drop_table;
 mod generate;
 mod lab;
 mod query;
+mod reset;
 mod scan;
 mod serve;
 
 pub use args::{CONNECTION_HEADING, ConnectionArgs};
+pub use completions::{CompletionsArgs, Shell};
 pub use cost::CostArgs;
 pub use delete::DeleteArgs;
 pub use drop_table::DropTableArgs;
@@ -46,6 +50,7 @@ pub use lab::{LabArgs, LabCommand, LabRunArgs};
 pub use output::warn_plain_http;
 pub use output::{process_cpu_seconds, summary_line};
 pub use query::{EXIT_INCOMPLETE, NotComplete, QueryArgs};
+pub use reset::ResetArgs;
 pub use scan::ScanArgs;
 pub use serve::ServeArgs;
 
@@ -116,6 +121,16 @@ pub enum Command {
     /// Delete the table to start over (asks first; on AWS also needs --confirm NAME).
     #[command(after_help = drop_table::EXAMPLES)]
     DropTable(DropTableArgs),
+    /// Remove the embedded database file to start over when even deletes find no room (asks
+    /// first).
+    #[command(after_help = reset::EXAMPLES)]
+    Reset(ResetArgs),
+    /// Print shell completions (bash, zsh, fish, powershell) generated from these flags.
+    #[command(after_help = completions::EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), generated from these flags.
+    #[command(after_help = completions::MAN_EXAMPLES)]
+    Man,
 }
 
 /// The process exit code for a command's error: 3 for [`NotComplete`], 1 for the rest.
@@ -200,6 +215,9 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::DropTable(args) => {
             return drop_table::run(&cli.conn, cli.json, args).await;
         }
+        Command::Reset(args) => return reset::run(&cli.conn, cli.json, args).await,
+        Command::Completions(args) => return completions::completions(args),
+        Command::Man => return completions::man(),
     };
     let limits = cli.conn.limits()?;
     let backend = cli.conn.backend()?;
@@ -228,6 +246,9 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
             (conn, Early::None)
         }
     };
+    if let Some(warning) = &conn.info.warning {
+        eprintln!("warning: {warning}");
+    }
     ttl::sweep_before(conn.server.as_ref(), cli.json).await;
     let result = match ready {
         Ready::Generate(spec, opts) => generate::run(cli, &conn, spec, opts).await,
@@ -317,7 +338,7 @@ mod tests {
                 .filter(|c| c.get_name() != "help")
                 .cloned(),
         );
-        assert_eq!(commands.len(), 11, "the root and ten commands");
+        assert_eq!(commands.len(), 14, "the root and thirteen commands");
         for mut cmd in commands {
             let name = cmd.get_name().to_owned();
             let help = cmd.render_long_help().to_string();

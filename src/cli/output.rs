@@ -148,3 +148,14 @@ pub fn warn_plain_http(backend: &Backend) {
         );
     }
 }
+
+/// Asks a question on stderr and reads one line of answer from stdin, trimmed.
+pub(crate) fn ask(question: &str) -> color_eyre::eyre::Result<String> {
+    use std::io::{BufRead, Write};
+    let mut err = std::io::stderr();
+    write!(err, "{question}")?;
+    err.flush()?;
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim().to_owned())
+}

@@ -35,6 +35,24 @@ impl DbFile {
         &self.path
     }
 
+    /// The database file and its `-wal` and `-shm` companions, in bytes.
+    pub fn bytes_on_disk(&self) -> u64 {
+        self.with_companions()
+            .iter()
+            .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+            .sum()
+    }
+
+    /// The file and its SQLite companions (`-wal`, `-shm`).
+    pub fn with_companions(&self) -> [PathBuf; 3] {
+        let with = |suffix: &str| {
+            let mut p = self.path.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        };
+        [self.path.clone(), with("-wal"), with("-shm")]
+    }
+
     /// `<db>.reserve`.
     pub fn reserve_path(&self) -> PathBuf {
         let mut name = self.path.as_os_str().to_owned();
@@ -54,7 +72,7 @@ impl DbFile {
     /// Makes the reserve if it is missing and the disk has room for it; true if it is there.
     pub fn ensure_reserve(&self) -> bool {
         let reserve = self.reserve_path();
-        if std::fs::metadata(&reserve).is_ok_and(|m| m.len() >= RESERVE_BYTES) {
+        if self.has_reserve() {
             return true;
         }
         if self
@@ -75,6 +93,11 @@ impl DbFile {
         }
     }
 
+    /// The reserve is there, whole.
+    pub fn has_reserve(&self) -> bool {
+        std::fs::metadata(self.reserve_path()).is_ok_and(|m| m.len() >= RESERVE_BYTES)
+    }
+
     /// Gives the reserve back to the disk; the bytes released (0 if there was none).
     pub fn release_reserve(&self) -> u64 {
         let reserve = self.reserve_path();
@@ -85,6 +108,22 @@ impl DbFile {
         } else {
             0
         }
+    }
+
+    /// What to say when the database is opened without a reserve: its disk had too little
+    /// room to keep one, so a full disk could leave deletes unable to run.
+    pub fn no_reserve_warning(&self) -> String {
+        let free = self
+            .free_bytes()
+            .map_or_else(|| "unknown".to_owned(), human_bytes);
+        format!(
+            "{} is on a disk with {free} free, too little to keep the {} reserve that lets deletes \
+             run once the disk is full; if it fills up, `dynamo-explorer --db {} reset` removes the \
+             database",
+            self.path.display(),
+            human_bytes(RESERVE_BYTES),
+            self.path.display()
+        )
     }
 
     /// The disk is full: releases the reserve, and says so with the file, the space left and
@@ -102,10 +141,21 @@ impl DbFile {
         } else {
             String::new()
         };
+        // Without a reserve a delete may find no room either: then removing the file is the
+        // way out that needs none.
+        let way_out = if released > 0 || self.has_reserve() {
+            String::new()
+        } else {
+            format!(
+                ". If a delete fails for want of space too, `dynamo-explorer --db {} reset` \
+                 removes the database (after asking)",
+                self.path.display()
+            )
+        };
         format!(
             "{} is on a full disk ({free} free{reserve}). Delete records (`dynamo-explorer delete \
              REQUEST_ID`, or D in the TUI) or free space on that disk; `dynamo-explorer compact` \
-             then gives the space of deleted records back",
+             then gives the space of deleted records back{way_out}",
             self.path.display()
         )
     }

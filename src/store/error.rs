@@ -255,7 +255,7 @@ where
             } else {
                 Failure::Final(StoreError::Service {
                     code: "ClientError".into(),
-                    message: text,
+                    message: error_chain(err),
                 })
             }
         }
@@ -303,6 +303,35 @@ fn not_dynamo(endpoint: &str, raw: &HttpResponse) -> StoreError {
             raw.status().as_u16()
         ),
     }
+}
+
+/// One line for an SDK error, for a person: `Code: message` when DynamoDB (or the engine)
+/// answered with an error, else what each layer of the error says, outermost first. Never
+/// `DisplayErrorContext`, whose text ends with a Debug dump of the error
+/// (`ServiceError(ServiceError { source: ...`).
+pub fn sdk_error_line<E>(err: &SdkError<E, HttpResponse>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match (err.code(), err.message()) {
+        (Some(code), Some(message)) if !message.is_empty() => format!("{code}: {message}"),
+        (Some(code), _) => code.to_owned(),
+        _ => error_chain(err),
+    }
+}
+
+/// What each error of a chain says, outermost first, repeats and empty ones left out.
+fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        let text = e.to_string().trim().to_owned();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
 }
 
 /// The last, most specific error of a chain (the SDK's outer layers say "dispatch failure",

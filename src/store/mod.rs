@@ -36,8 +36,8 @@ pub use batch::{
 };
 
 pub use disk::DbFile;
-pub use error::StoreError;
 use error::{Failure, classify};
+pub use error::{StoreError, sdk_error_line};
 pub use read::{
     DEFAULT_QUERY_PARALLEL, QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage,
     filter_unexpired,

@@ -224,6 +224,6 @@ impl Store {
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| aws_sdk_dynamodb::error::DisplayErrorContext(&e).to_string())
+            .map_err(|e| crate::store::sdk_error_line(&e))
     }
 }

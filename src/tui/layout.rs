@@ -118,6 +118,27 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// The Cost screen's halves in its body: the fields on the left, the bill on the right.
+pub fn cost_halves(body: Rect) -> (Rect, Rect) {
+    let left_w = (body.width * 42 / 100).clamp(34, 48).min(body.width);
+    (
+        Rect::new(body.x, body.y, left_w, body.height),
+        Rect::new(body.x + left_w, body.y, body.width - left_w, body.height),
+    )
+}
+
+/// The Cost field (its index, top to bottom) drawn on this row of a screen of this size, if
+/// the point is on one: the fields are the lines inside the left half's border.
+pub fn cost_field_at(screen: Rect, col: u16, row: u16, fields: usize) -> Option<usize> {
+    let (left, _) = cost_halves(Chrome::of(screen)?.body);
+    let inside = left.inner(Margin::new(1, 1));
+    if !inside.contains(Position::new(col, row)) {
+        return None;
+    }
+    let index = usize::from(row - inside.y);
+    (index < fields).then_some(index)
+}
+
 /// Every region of the Explore screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {

@@ -54,6 +54,10 @@ pub async fn run(cli: &Cli) -> Result<()> {
         conn.limits = info.limits.to_string();
         let mut app = App::new(conn, (size.width, size.height));
         app.session.limits = limits;
+        if let Some(warning) = &info.warning {
+            // Kept on the status line (as an error is) until a key replaces it.
+            app.session.error(format!("warning: {warning}"));
+        }
         // TTL sweeps in the background on the embedded engine (the worker reports them).
         let worker = worker::spawn_sweeping(store, server.as_ref().and_then(|s| s.sweeper()));
         event_loop::run(&mut tui, &mut app, worker).await

@@ -395,6 +395,10 @@ fn each_screen_with_its_tab() {
         snapshot("labs", &a, size);
         key(&mut a, '3');
         snapshot("cost", &a, size);
+        // Enter edits the field: the cursor, the pane's title and the hints say so.
+        press(&mut a, KeyCode::Enter);
+        snapshot("cost_editing", &a, size);
+        press(&mut a, KeyCode::Esc);
         key(&mut a, '?');
         snapshot("cost_help", &a, size);
     }

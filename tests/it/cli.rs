@@ -34,6 +34,7 @@ fn ok_json(args: &[&str]) -> Value {
 fn fails_with(args: &[&str], needles: &[&str]) -> String {
     let out = run(args);
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    crate::common::assert_readable(&stderr);
     assert!(
         !out.status.success(),
         "{args:?} should fail; stdout: {}",
@@ -593,4 +594,78 @@ async fn reads_beside_the_table_check_still_refuse_another_key_schema() {
     assert_eq!(q["count"], 0, "{q}");
     let fresh = client.describe_table().table_name("fresh").send().await;
     assert!(fresh.is_ok(), "the table was created");
+}
+
+#[test]
+fn completions_and_the_man_page_come_from_the_flags() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // bash: a script bash itself accepts, completing the commands and the connection flags.
+    let out = run(&["completions", "bash"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let script = String::from_utf8(out.stdout).expect("utf-8");
+    for word in ["generate", "drop-table", "--endpoint", "--limits"] {
+        assert!(script.contains(word), "bash completion lacks {word}");
+    }
+    let file = dir.path().join("dynamo-explorer.bash");
+    std::fs::write(&file, &script).expect("write");
+    let bash = Command::new("bash")
+        .arg("-n")
+        .arg(&file)
+        .output()
+        .expect("bash runs");
+    assert!(
+        bash.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&bash.stderr)
+    );
+    for shell in ["zsh", "fish", "powershell"] {
+        let out = run(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("drop-table"), "{shell}: {text}");
+    }
+    let out = run(&["completions", "tcsh"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("tcsh"));
+
+    // man: roff that man(1) renders, with every command and its options.
+    let out = run(&["man"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = dir.path().join("dynamo-explorer.1");
+    std::fs::write(&page, &out.stdout).expect("write");
+    let man = Command::new("man")
+        .arg("-l")
+        .arg(&page)
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100")
+        .output()
+        .expect("man runs (.ci/run installs man-db)");
+    let text = String::from_utf8_lossy(&man.stdout);
+    assert!(
+        man.status.success(),
+        "man -l: {}",
+        String::from_utf8_lossy(&man.stderr)
+    );
+    for heading in [
+        "CONNECTION OPTIONS",
+        "COMMAND: GENERATE",
+        "COMMAND: QUERY",
+        "COMMAND: DROP-TABLE",
+        "--require-complete",
+        "Examples:",
+    ] {
+        assert!(text.contains(heading), "man page lacks {heading}:\n{text}");
+    }
 }

@@ -82,23 +82,28 @@ fn requests_on(db: &Path) -> Vec<String> {
     }
 }
 
-#[test]
-fn a_full_disk_fails_fast_and_deletes_compact_and_a_new_generate_get_out_of_it() {
+/// A tmpfs of `size`, or `None` (said on stderr) where this user cannot mount one.
+fn small_disk(size: &str) -> Option<Tmpfs> {
     let is_root = Command::new("id")
         .arg("-u")
         .output()
         .is_ok_and(|o| o.stdout.starts_with(b"0"));
     if !is_root {
         eprintln!("SKIPPED: mounting a small file system needs root (CI runs as root)");
-        return;
+        return None;
     }
-    let fs = match Tmpfs::mount("64m") {
-        Ok(fs) => fs,
+    match Tmpfs::mount(size) {
+        Ok(fs) => Some(fs),
         Err(e) => {
             eprintln!("SKIPPED: cannot mount a tmpfs here: {e}");
-            return;
+            None
         }
-    };
+    }
+}
+
+#[test]
+fn a_full_disk_fails_fast_and_deletes_compact_and_a_new_generate_get_out_of_it() {
+    let Some(fs) = small_disk("64m") else { return };
     let db: PathBuf = fs.path().join("full.db");
 
     // 20,000 records of 4 KB: far more than 64 MB can hold.
@@ -161,4 +166,86 @@ fn a_full_disk_fails_fast_and_deletes_compact_and_a_new_generate_get_out_of_it()
         ],
     );
     assert_eq!(generated["items"], 2000, "{generated}");
+}
+
+/// A disk with no room for the 8 MB reserve (24 MB: the reserve needs 40 MB free): opening
+/// the database says so in one warning line; once the disk is full every failure is one
+/// readable line that names the way out, `reset`, which removes the file; then the disk
+/// takes records again.
+#[test]
+fn without_room_for_the_reserve_the_warning_and_every_failure_name_reset() {
+    let Some(fs) = small_disk("24m") else { return };
+    let db: PathBuf = fs.path().join("tiny.db");
+    let db_arg = db.to_str().expect("utf-8 path");
+
+    let out = run(&db, &["generate", "--records", "10"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let warning: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(warning.len(), 1, "one warning line: {err}");
+    assert!(
+        warning[0].contains("too little to keep the 8.0 MB reserve")
+            && warning[0].contains(&format!("--db {db_arg} reset")),
+        "{err}"
+    );
+
+    // Fill the disk.
+    let out = run(
+        &db,
+        &[
+            "generate",
+            "--requests",
+            "10",
+            "--records",
+            "1000",
+            "--payload-bytes",
+            "4000",
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "24 MB cannot hold 40 MB of records");
+    crate::common::assert_readable(&err);
+    assert!(err.contains("tiny.db is on a full disk"), "{err}");
+    assert!(
+        err.contains(&format!("`dynamo-explorer --db {db_arg} reset`")),
+        "no reserve to release: the way out is named: {err}"
+    );
+
+    // Whatever a delete or drop-table manage on the full disk, what they say is readable and
+    // a failure names the way out.
+    let id = requests_on(&db).first().cloned().expect("a request landed");
+    for args in [
+        vec!["delete", id.as_str(), "--seq", "0"],
+        vec!["drop-table", "--yes"],
+    ] {
+        let out = run(&db, &args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        eprintln!("{args:?} on the full disk: {:?} {err:?}", out.status.code());
+        crate::common::assert_readable(&err);
+        if !out.status.success() {
+            assert!(err.contains("reset"), "{args:?} names the way out: {err}");
+        }
+    }
+
+    // reset: refused without a terminal or --yes; then the file goes.
+    let out = run(&db, &["reset"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("pass --yes (nothing was removed)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(db.exists());
+    let reset = ok_json(&db, &["reset", "--yes", "--json"]);
+    assert!(
+        reset["removed_bytes"]
+            .as_u64()
+            .is_some_and(|b| b > 1_000_000),
+        "{reset}"
+    );
+    assert!(!db.exists(), "the database file is gone");
+
+    // An empty database on a disk with room again.
+    let generated = ok_json(&db, &["generate", "--records", "100", "--json"]);
+    assert_eq!(generated["items"], 100, "{generated}");
 }

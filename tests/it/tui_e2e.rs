@@ -94,12 +94,36 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
             .unwrap_or_default()
     };
     let before = total_of(&screen);
+    // The digits are screen keys on Cost as everywhere: 1 -> 3 -> 1 -> 2 -> 3.
+    tui.send("1");
+    tui.wait_for("Requests (0)", STEP);
+    tui.send("3");
+    tui.wait_for("Workload and table", STEP);
+    tui.send("1");
+    tui.wait_for("Requests (0)", STEP);
+    tui.send("2");
+    tui.wait_for("Labs (small scale)", STEP);
+    tui.send("3");
+    let screen = tui.wait_for("Workload and table", STEP);
+    assert_eq!(total_of(&screen), before, "no digit was typed into a field");
+    assert!(
+        screen.contains("Enter edit"),
+        "the hint says how to edit:\n{screen}"
+    );
+    // Enter edits the field: now 0 is typed, and the bill follows (ten times the requests).
+    tui.send("\r");
+    tui.wait_for("Editing requests/day", STEP);
     tui.send("0");
     let after = tui.wait_until("the total to change", STEP, |s| {
         s.contains("10000000") && total_of(s) != before
     });
     assert_ne!(total_of(&after), before, "{after}");
-    tui.send("\x1bOP");
+    // Esc ends the edit; then 1 switches screens again.
+    tui.send("\x1b");
+    tui.wait_until("the edit to end", STEP, |s| {
+        !s.contains("Editing requests/day")
+    });
+    tui.send("1");
     tui.wait_for("Requests (0)", STEP);
 
     tui.send("g");
@@ -254,6 +278,9 @@ fn labs_tab_runs_reads_and_shows_its_table_and_chart() {
     assert!(strong_bar.contains("1.0"), "{strong_bar}");
     assert!(!screen.contains("Not run yet"), "{screen}");
 
+    // q quits from the Cost screen too (it used to be typed into a field there).
+    tui.send("3");
+    tui.wait_for("Workload and table", STEP);
     quit_and_check_the_terminal(&mut tui);
 }
 

@@ -123,7 +123,8 @@ impl App {
             Msg::Mouse(mouse) => match self.screen {
                 _ if self.help.is_some() => Vec::new(),
                 ScreenId::Explore => self.explore.on_mouse(&mut self.session, mouse),
-                ScreenId::Labs | ScreenId::Cost => Vec::new(),
+                ScreenId::Cost => self.cost.on_mouse(mouse, self.session.screen()),
+                ScreenId::Labs => Vec::new(),
             },
             Msg::Resize(w, h) => {
                 self.session.size = (w, h);
@@ -222,6 +223,8 @@ impl App {
         if screen == self.screen {
             return;
         }
+        // An edit ends with its screen: back on Cost, digits switch screens until Enter.
+        self.cost.editing = false;
         self.screen = screen;
         if screen == ScreenId::Cost {
             // Price what was read: the records in the Items pane are this table's.

@@ -28,13 +28,80 @@ fn number_and_function_keys_switch_screens() {
     assert_eq!(a.screen, ScreenId::Cost);
     press(&mut a, KeyCode::F(4));
     assert_eq!(a.screen, ScreenId::Cost, "no fourth screen");
-    // Cost's first field takes digits: 1 is typed; Esc leaves the fields, then 1 switches.
+    // On Cost the digits switch screens as everywhere, until Enter starts editing a field:
+    // then 1 is typed, and Esc (or Enter) ends the edit.
+    key(&mut a, '1');
+    assert_eq!(a.screen, ScreenId::Explore, "1 switches from Cost");
+    key(&mut a, '3');
+    press(&mut a, KeyCode::Enter);
+    assert!(a.cost.editing);
     key(&mut a, '1');
     assert_eq!(a.screen, ScreenId::Cost);
     assert_eq!(a.cost.form.requests_per_day, "10000001");
     press(&mut a, KeyCode::Esc);
+    assert!(!a.cost.editing);
     key(&mut a, '1');
     assert_eq!(a.screen, ScreenId::Explore);
+}
+
+#[test]
+fn on_cost_q_and_question_mark_are_keys_unless_a_field_is_being_edited() {
+    let mut a = app();
+    key(&mut a, '3');
+    assert_eq!(a.cost.hints().0.split("  ").nth(1), Some("Enter edit"));
+    key(&mut a, '?');
+    assert!(a.help.is_some(), "? opens the help on Cost");
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(key(&mut a, 'q'), vec![Command::Quit], "q quits from Cost");
+    // Editing: q, ? and 2 are text (q and ? are not numbers, so nothing changes).
+    press(&mut a, KeyCode::Enter);
+    assert!(
+        a.cost.hints().0.starts_with("editing"),
+        "{}",
+        a.cost.hints().0
+    );
+    assert!(key(&mut a, 'q').is_empty());
+    key(&mut a, '?');
+    assert!(a.help.is_none());
+    key(&mut a, '2');
+    assert_eq!(a.screen, ScreenId::Cost);
+    assert_eq!(a.cost.form.requests_per_day, "10000002");
+    // Leaving the screen ends the edit: back on Cost, 1 switches again.
+    press(&mut a, KeyCode::F(2));
+    press(&mut a, KeyCode::F(3));
+    key(&mut a, '1');
+    assert_eq!(a.screen, ScreenId::Explore);
+}
+
+#[test]
+fn a_click_on_a_cost_field_picks_it_and_edits_a_number() {
+    use ratatui::crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let click = |column, row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    let mut a = app();
+    key(&mut a, '3');
+    // The fields start inside the left pane's border, under the tabs and the header: row 3.
+    a.update(click(5, 3 + 2));
+    assert_eq!(a.cost.field, cost::form::Field::RecordBytes);
+    assert!(a.cost.editing, "a click on a number edits it");
+    key(&mut a, '7');
+    assert!(a.cost.form.record_bytes.ends_with('7'));
+    // A click on a choice picks it; a second click changes it.
+    a.update(click(5, 3 + 6));
+    assert_eq!(a.cost.field, cost::form::Field::Deletes);
+    assert!(!a.cost.editing);
+    let deletes = a.cost.form.deletes;
+    a.update(click(5, 3 + 6));
+    assert_ne!(a.cost.form.deletes, deletes);
+    // Outside the fields: nothing.
+    a.update(click(100, 20));
+    assert_eq!(a.cost.field, cost::form::Field::Deletes);
 }
 
 #[test]
@@ -191,6 +258,7 @@ fn the_cost_screen_recalculates_on_every_keystroke() {
     };
     let before = total(&a);
     // One more digit on requests/day: ten times the requests.
+    press(&mut a, KeyCode::Enter);
     key(&mut a, '0');
     let after = total(&a);
     assert!(after > 9.0 * before, "{before} -> {after}");
@@ -234,6 +302,7 @@ fn the_cost_screen_prices_the_records_read_on_explore() {
     for _ in 0..2 {
         press(&mut a, KeyCode::Down);
     }
+    press(&mut a, KeyCode::Enter);
     press(&mut a, KeyCode::Backspace);
     press(&mut a, KeyCode::F(1));
     press(&mut a, KeyCode::F(3));

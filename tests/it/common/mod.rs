@@ -148,3 +148,46 @@ pub fn serve(extra: &[&str]) -> Served {
     std::thread::spawn(move || for _ in lines {});
     Served { child, url, limits }
 }
+
+/// Fails if `text` (what a command printed) holds a Rust debug structure, such as the SDK's
+/// `ServiceError(ServiceError { source: InternalServerError { message: ...`: an error a
+/// person reads says what failed and what to do, in words.
+pub fn assert_readable(text: &str) {
+    // `Name { field: ` or `Name(Name {`: a CamelCase name, a brace, then a field and a colon.
+    for (at, _) in text.match_indices(" { ") {
+        let before = &text[..at];
+        let name = before
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        let camel = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().any(|c| c.is_ascii_lowercase());
+        let after = &text[at + 3..];
+        let field = after
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .unwrap_or("");
+        let colon = after[field.len()..].starts_with(':');
+        assert!(
+            !(camel && !field.is_empty() && colon),
+            "a Rust debug structure reached the user at byte {at}: {text}"
+        );
+    }
+    for marker in ["ServiceError(", "DispatchFailure(", "ResponseError("] {
+        assert!(
+            !text.contains(marker),
+            "a Rust debug structure ({marker:?}) reached the user: {text}"
+        );
+    }
+}
+
+#[test]
+fn debug_structures_are_told_from_sentences() {
+    assert_readable("DeleteTable \"requests\" failed: InternalServerError: disk is full");
+    assert_readable("expected JSON like {\"request_id\":\"...\",\"seq\":3}");
+    let caught = |text: &str| std::panic::catch_unwind(|| assert_readable(text)).is_err();
+    assert!(caught(
+        "failed: service error: ServiceError(ServiceError { source: InternalServerError { message: Some(\"x\") } })"
+    ));
+    assert!(caught("Unhandled { source: ErrorMetadata { code: None } }"));
+}

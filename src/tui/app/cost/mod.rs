@@ -5,7 +5,8 @@
 
 pub mod form;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
 
 use self::form::{CostForm, Field};
 use super::help::HelpSection;
@@ -16,7 +17,7 @@ use crate::tui::msg::Command;
 /// Which half of the screen has the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Focus {
-    /// The fields: ↑↓ pick one, digits edit it.
+    /// The fields: ↑↓ pick one, Enter edits a number (see [`Cost::editing`]).
     Inputs,
     /// The bill: ↑↓ pick the line whose formula is shown.
     Bill,
@@ -33,6 +34,10 @@ pub struct Cost {
     pub line: LineKind,
     /// Fields or bill.
     pub focus: Focus,
+    /// The highlighted number field takes typed text. Only then: otherwise digits, `q` and
+    /// `?` are the keys they are on every screen (`1`-`3` switch screens). Enter or a click
+    /// starts editing; Enter, Esc, ↑↓ or Tab end it.
+    pub editing: bool,
     /// The current fields as the model's inputs and their estimate, or the field that is
     /// wrong and why.
     pub result: Result<(CostInputs, Estimate), (Field, String)>,
@@ -49,6 +54,7 @@ impl Default for Cost {
             field: Field::RequestsPerDay,
             line: LineKind::Writes,
             focus: Focus::Inputs,
+            editing: false,
             result: Err((Field::RequestsPerDay, String::new())),
             prices: Prices::us_east_1(),
             measured_from: None,
@@ -68,29 +74,34 @@ impl Cost {
                 "pick a field, or (in the bill) a line to see its formula",
             ),
             (
-                "digits . Backspace",
-                "edit a number; the bill follows every keystroke",
+                "Enter / click",
+                "edit a number (digits . Backspace); Enter or Esc ends the edit",
             ),
             (
                 "Space ← →",
                 "change a choice (mix, reads, deletes, index, class...)",
             ),
             ("Tab", "move between the fields and the bill"),
-            ("Esc", "leave the fields (then 1-3 switch screens again)"),
+            ("Esc", "stop editing; then, leave the fields for the bill"),
         ],
     }];
 
-    /// Digits go into a field (so `1`-`3` do not switch screens; F1-F3 still do).
+    /// Digits go into a field (so `1`-`3` do not switch screens; F1-F3 still do): only while
+    /// one is being edited.
     pub fn typing(&self) -> bool {
-        self.focus == Focus::Inputs && self.field.is_number()
+        self.editing
     }
 
     /// The key hints: (full, short).
     pub fn hints(&self) -> (&'static str, &'static str) {
         match self.focus {
+            Focus::Inputs if self.editing => (
+                "editing: digits . Backspace  Enter/Esc done  ↑↓ next field  F1-F3 screens",
+                "editing: digits  Enter/Esc done",
+            ),
             Focus::Inputs if self.field.is_number() => (
-                "↑↓ field  digits edit  Backspace delete  Tab bill  Esc leave fields  F1-F3 screens  ? help",
-                "↑↓ field  digits edit  Tab bill  F1-F3 screens",
+                "↑↓ field  Enter edit  Tab bill  1-3 screens  ? help  q quit",
+                "↑↓ field  Enter edit  Tab bill  ? help",
             ),
             Focus::Inputs => (
                 "↑↓ field  Space/←/→ change  Tab bill  1-3 screens  ? help  q quit",
@@ -105,6 +116,10 @@ impl Cost {
 
     /// A key for this screen (the router has handled the global ones).
     pub fn on_key(&mut self, key: KeyEvent) -> Vec<Command> {
+        if self.editing {
+            self.on_editing_key(key);
+            return Vec::new();
+        }
         match (self.focus, key.code) {
             (_, KeyCode::Tab | KeyCode::BackTab) => {
                 self.focus = match self.focus {
@@ -115,16 +130,13 @@ impl Cost {
             (Focus::Inputs, KeyCode::Esc) => self.focus = Focus::Bill,
             (Focus::Inputs, KeyCode::Up | KeyCode::Char('k')) => self.field = step(self.field, -1),
             (Focus::Inputs, KeyCode::Down | KeyCode::Char('j')) => self.field = step(self.field, 1),
-            (Focus::Inputs, KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right) => {
+            (Focus::Inputs, KeyCode::Enter) if self.field.is_number() => self.editing = true,
+            // Space cycles any choice, the records field's fixed / realistic mix too.
+            (
+                Focus::Inputs,
+                KeyCode::Enter | KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right,
+            ) => {
                 self.form.cycle(self.field);
-                self.recalculate();
-            }
-            (Focus::Inputs, KeyCode::Backspace) => {
-                self.form.backspace(self.field);
-                self.recalculate();
-            }
-            (Focus::Inputs, KeyCode::Char(c)) => {
-                self.form.type_char(self.field, c);
                 self.recalculate();
             }
             (Focus::Bill, KeyCode::Up | KeyCode::Char('k')) => self.line = line_step(self.line, -1),
@@ -132,6 +144,57 @@ impl Cost {
                 self.line = line_step(self.line, 1)
             }
             _ => {}
+        }
+        Vec::new()
+    }
+
+    /// A key while a number field is being edited: text, or the end of the edit.
+    fn on_editing_key(&mut self, key: KeyEvent) {
+        match key.code {
+            KeyCode::Enter | KeyCode::Esc => self.editing = false,
+            KeyCode::Up | KeyCode::Down => {
+                self.editing = false;
+                self.field = step(self.field, if key.code == KeyCode::Up { -1 } else { 1 });
+            }
+            KeyCode::Tab | KeyCode::BackTab => {
+                self.editing = false;
+                self.focus = Focus::Bill;
+            }
+            KeyCode::Backspace => {
+                self.form.backspace(self.field);
+                self.recalculate();
+            }
+            KeyCode::Char(c) => {
+                self.form.type_char(self.field, c);
+                self.recalculate();
+            }
+            _ => {}
+        }
+    }
+
+    /// A click on a field picks it and, for a number, starts editing it; a click on a choice
+    /// that is already picked changes it. `screen` is the terminal's area.
+    pub fn on_mouse(&mut self, mouse: MouseEvent, screen: Rect) -> Vec<Command> {
+        if mouse.kind != MouseEventKind::Down(MouseButton::Left) {
+            return Vec::new();
+        }
+        let Some(index) =
+            crate::tui::layout::cost_field_at(screen, mouse.column, mouse.row, Field::ALL.len())
+        else {
+            return Vec::new();
+        };
+        let field = Field::ALL[index];
+        let again = self.focus == Focus::Inputs && self.field == field;
+        self.focus = Focus::Inputs;
+        self.field = field;
+        if field.is_number() {
+            self.editing = true;
+        } else {
+            self.editing = false;
+            if again {
+                self.form.cycle(field);
+                self.recalculate();
+            }
         }
         Vec::new()
     }

@@ -13,6 +13,7 @@ use crate::cost::{LineKind, Mode};
 use crate::tui::app::App;
 use crate::tui::app::cost::form::Field;
 use crate::tui::app::cost::{Cost, Focus};
+use crate::tui::layout::cost_halves;
 use crate::tui::view::{heading, highlight, pane_block};
 
 /// Rows the chart takes: a bar per line of the bill and its border.
@@ -21,9 +22,7 @@ const CHART_HEIGHT: u16 = LineKind::ALL.len() as u16 + 2;
 /// Draws the screen's body.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let cost = &app.cost;
-    let left_w = (area.width * 42 / 100).clamp(34, 48);
-    let [left, right] =
-        Layout::horizontal([Constraint::Length(left_w), Constraint::Min(0)]).areas(area);
+    let (left, right) = cost_halves(area);
     inputs(frame, left, cost);
     let Some(report) = cost.report() else {
         let message = match &cost.result {
@@ -79,7 +78,7 @@ fn inputs(frame: &mut Frame, area: Rect, cost: &Cost) {
         .map(|&field| {
             let selected = field == cost.field;
             let mut value = cost.form.value(field);
-            if selected && focused && field.is_number() {
+            if selected && cost.editing {
                 value.push('▏');
             }
             let value_style = if wrong == Some(field) {
@@ -105,7 +104,14 @@ fn inputs(frame: &mut Frame, area: Rect, cost: &Cost) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(pane_block(Line::raw(" Workload and table "), focused)),
+            .block(pane_block(
+                Line::raw(if cost.editing {
+                    format!(" Editing {} ", cost.field.label())
+                } else {
+                    " Workload and table ".to_owned()
+                }),
+                focused,
+            )),
         area,
     );
 }
