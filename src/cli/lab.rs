@@ -11,7 +11,7 @@ use super::ConnectionArgs;
 use super::output::{print_json, warn_plain_http, write_line};
 use crate::backend::{self, Backend, DbLocation};
 use crate::labs::catalog::{LabId, Scale};
-use crate::labs::report::{LabResult, LabsReport, MEASURED, text_bars, units};
+use crate::labs::report::{LabResult, LabsReport, MEASURED, NOT_SUPPORTED, text_bars, units};
 use crate::labs::runner::{LabConn, LabProgress, RunOptions, run_lab};
 use crate::store::{CancellationToken, Capacity};
 
@@ -262,11 +262,11 @@ pub fn human(lab: &LabResult) -> String {
     );
     for v in &lab.variants {
         out.push_str(&row(&v.name, &v.cells()));
-        out.push_str(if v.rule.is_some() {
-            "  (rule, not measured)\n"
-        } else {
-            "\n"
-        });
+        match (&v.rule, &v.unsupported) {
+            (Some(_), _) => out.push_str("  (rule, not measured)\n"),
+            (None, Some(why)) => out.push_str(&format!("  ({NOT_SUPPORTED}: {why})\n")),
+            (None, None) => out.push('\n'),
+        }
     }
     out.push_str(&format!(
         "{}:\n{}{}\n",

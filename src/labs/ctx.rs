@@ -38,11 +38,28 @@ pub enum StepError {
     /// A call failed, or the engine answered something the lab cannot use.
     #[error("{0}")]
     Failed(String),
+    /// The engine does not have the API a step needs (DynamoDB-compatible engines that
+    /// are not DynamoDB lack some): what it answered.
+    #[error("not supported by this engine: {0}")]
+    Unsupported(String),
 }
+
+/// Error codes of an engine that lacks an API (not DynamoDB's own: DynamoDB has them all).
+const UNSUPPORTED_CODES: [&str; 4] = [
+    "UnknownOperationException",
+    "UnsupportedOperationException",
+    "NotImplemented",
+    "NotImplementedException",
+];
 
 impl From<StoreError> for StepError {
     fn from(e: StoreError) -> Self {
-        StepError::Failed(e.to_string())
+        match &e {
+            StoreError::Service { code, .. } if UNSUPPORTED_CODES.contains(&code.as_str()) => {
+                StepError::Unsupported(e.to_string())
+            }
+            _ => StepError::Failed(e.to_string()),
+        }
     }
 }
 
@@ -290,6 +307,7 @@ impl Meter {
             item_bytes: self.item_bytes,
             returned_bytes: self.returned_bytes,
             rule: None,
+            unsupported: None,
         }
     }
 }

@@ -43,7 +43,14 @@ pub struct Variant {
     /// Set when the units are a documented rule, not measured: the rule and its source.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// Set when the engine lacks the API this variant needs (what it answered): nothing was
+    /// measured, and the lab concludes from the other variants.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unsupported: Option<String>,
 }
+
+/// How the tables, charts and reports mark a variant the engine could not run.
+pub const NOT_SUPPORTED: &str = "not supported by this engine";
 
 impl Variant {
     /// Its capacity.
@@ -54,8 +61,31 @@ impl Variant {
         }
     }
 
-    /// The measured columns as text, in the order of [`MEASURED`].
+    /// A variant the engine could not run: `why` is what it answered.
+    pub fn unsupported(name: impl Into<String>, why: impl Into<String>) -> Variant {
+        Variant {
+            name: name.into(),
+            unsupported: Some(why.into()),
+            ..Variant::default()
+        }
+    }
+
+    /// Its value in a chart: `value(self)`, or NaN (drawn as [`NOT_SUPPORTED`]) when nothing
+    /// was measured.
+    pub fn bar(&self, value: impl Fn(&Variant) -> f64) -> f64 {
+        if self.unsupported.is_some() {
+            f64::NAN
+        } else {
+            value(self)
+        }
+    }
+
+    /// The measured columns as text, in the order of [`MEASURED`] (`-` each for a variant
+    /// the engine could not run).
     pub fn cells(&self) -> [String; 6] {
+        if self.unsupported.is_some() {
+            return std::array::from_fn(|_| "-".to_owned());
+        }
         [
             thousands(self.calls),
             thousands(self.items),
@@ -66,12 +96,13 @@ impl Variant {
         ]
     }
 
-    /// On-demand dollars per million calls like this one's, at the shared prices.
-    pub fn usd_per_million_calls(&self) -> f64 {
-        if self.calls == 0 {
-            return 0.0;
-        }
-        self.capacity().on_demand_usd() / self.calls as f64 * 1e6
+    /// On-demand dollars per million items read or written this way, at the shared prices:
+    /// the cost of the work. (Per call it misled: throttled calls are calls that cost
+    /// nothing, so the throttled design of `partition-key` read $12.36 per million calls
+    /// against $62.50 for the one that did the same work unthrottled.) `None` when no item
+    /// was read or written.
+    pub fn usd_per_million_items(&self) -> Option<f64> {
+        (self.items > 0).then(|| self.capacity().on_demand_usd() / self.items as f64 * 1e6)
     }
 }
 
@@ -162,7 +193,12 @@ const BAR_WIDTH: f64 = 40.0;
 
 /// The chart as text bars, one line each: `scan 100  ████████ 12.5`.
 pub fn text_bars(chart: &Chart) -> String {
-    let max = chart.bars.iter().map(|b| b.1).fold(0.0_f64, f64::max);
+    let max = chart
+        .bars
+        .iter()
+        .map(|b| b.1)
+        .filter(|v| !v.is_nan())
+        .fold(0.0_f64, f64::max);
     let label_width = chart
         .bars
         .iter()
@@ -171,6 +207,10 @@ pub fn text_bars(chart: &Chart) -> String {
         .unwrap_or(0);
     let mut out = String::new();
     for (label, value) in &chart.bars {
+        if value.is_nan() {
+            let _ = writeln!(out, "{label:<label_width$}  ({NOT_SUPPORTED})");
+            continue;
+        }
         let len = if max > 0.0 {
             (value / max * BAR_WIDTH).round() as usize
         } else {
@@ -228,8 +268,22 @@ impl LabResult {
             "---:|".repeat(MEASURED.len())
         );
         for v in &self.variants {
-            let mark = if v.rule.is_some() { " *" } else { "" };
+            let mark = if v.rule.is_some() {
+                " *"
+            } else if v.unsupported.is_some() {
+                " †"
+            } else {
+                ""
+            };
             let _ = writeln!(md, "| {}{mark} | {} |", v.name, v.cells().join(" | "));
+        }
+        for v in self.variants.iter().filter(|v| v.unsupported.is_some()) {
+            let _ = writeln!(
+                md,
+                "\n† {}: {NOT_SUPPORTED} ({})",
+                v.name,
+                v.unsupported.as_deref().unwrap_or_default()
+            );
         }
         for v in self.variants.iter().filter(|v| v.rule.is_some()) {
             let _ = writeln!(
@@ -253,6 +307,31 @@ impl LabResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::report::WRITE_USD_PER_MILLION;
+
+    #[test]
+    fn the_price_is_per_item_of_work_so_throttled_calls_do_not_make_a_design_look_cheap() {
+        // The same 1,000 one-unit writes: unthrottled in 40 calls, throttled in 200 (160
+        // refused, which cost nothing).
+        let calm = Variant {
+            calls: 40,
+            items: 1_000,
+            write_units: 1_000.0,
+            ..Variant::default()
+        };
+        let hot = Variant {
+            calls: 200,
+            throttled: 160,
+            ..calm.clone()
+        };
+        let per_item = calm.usd_per_million_items().expect("items written");
+        assert_eq!(hot.usd_per_million_items(), Some(per_item));
+        assert!(
+            (per_item - WRITE_USD_PER_MILLION).abs() < 1e-9,
+            "{per_item}"
+        );
+        assert_eq!(Variant::default().usd_per_million_items(), None);
+    }
 
     #[test]
     fn numbers_read_as_people_write_them() {

@@ -91,6 +91,74 @@ async fn on_every_engine(lab: LabId, check: impl Fn(&str, &LabResult)) {
     }
 }
 
+/// An engine without TransactGetItems (the fault proxy answers UnknownOperationException
+/// for it, in front of the embedded engine): `reads` marks that variant "not supported by
+/// this engine" in its table, chart and report, and concludes from the variants it measured.
+#[tokio::test]
+async fn a_lab_on_an_engine_without_an_api_marks_the_variant_and_concludes() {
+    use crate::fault_proxy::{Fault, FaultConfig, FaultProxy};
+    use dynamo_explorer::labs::report::{NOT_SUPPORTED, text_bars};
+    let proxy = FaultProxy::start(
+        &shared_embedded(),
+        FaultConfig::seeded(1)
+            .with(Fault::UnknownOperation, 1.0)
+            .on(&["TransactGetItems"]),
+    )
+    .await
+    .expect("the proxy starts");
+    let r = run_lab(
+        &conn(&proxy.url()),
+        LabId::Reads,
+        Scale::Small,
+        &RunOptions::default(),
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("the lab concludes without TransactGetItems: {e}"));
+    assert!(proxy.stats().calls("TransactGetItems") >= 1, "it was tried");
+    let tx = r.variant("get transactional").expect("still listed");
+    assert!(
+        tx.unsupported
+            .as_deref()
+            .is_some_and(|why| why.contains("UnknownOperationException")),
+        "{tx:#?}"
+    );
+    assert_eq!(tx.cells(), std::array::from_fn(|_| "-".to_owned()));
+    // The rest was measured, and the conclusion is computed from it.
+    let (eventual, strong) = (v(&r, "get eventual"), v(&r, "get strong"));
+    assert!(eventual.unsupported.is_none() && eventual.read_units > 0.0);
+    assert_eq!(strong.read_units, 2.0 * eventual.read_units);
+    assert!(
+        r.conclusion.contains("(2.0x eventual)")
+            && r.conclusion
+                .contains(&format!("(transactional: {NOT_SUPPORTED})")),
+        "{}",
+        r.conclusion
+    );
+    // The chart and the report say so.
+    let bar = r
+        .chart
+        .bars
+        .iter()
+        .find(|b| b.0 == "get transactional")
+        .expect("a bar");
+    assert!(bar.1.is_nan(), "{bar:?}");
+    assert!(
+        text_bars(&r.chart).contains(&format!("({NOT_SUPPORTED})")),
+        "{}",
+        text_bars(&r.chart)
+    );
+    let md = r.markdown();
+    assert!(md.contains("| get transactional † | - |"), "{md}");
+    assert!(
+        md.contains(&format!(
+            "† get transactional: {NOT_SUPPORTED} (UnknownOperationException"
+        )),
+        "{md}"
+    );
+}
+
 fn v<'a>(r: &'a LabResult, name: &str) -> &'a Variant {
     r.variant(name)
         .unwrap_or_else(|| panic!("{}: no variant {name:?}", r.name))

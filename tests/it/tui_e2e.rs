@@ -254,7 +254,7 @@ fn labs_tab_runs_reads_and_shows_its_table_and_chart() {
     let screen = tui.wait_for("RCU per 3,000 B item read", STEP);
     for text in [
         // The table: its headings and every variant.
-        "$/M calls",
+        "$/M items",
         "get eventual",
         "get strong",
         "get transactional",

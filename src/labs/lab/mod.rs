@@ -275,8 +275,24 @@ fn per_item(v: &super::Variant, units: f64) -> f64 {
 
 /// The variant `name` of `variants` (labs look up what they just measured).
 fn get<'a>(variants: &'a [super::Variant], name: &str) -> Result<&'a super::Variant, StepError> {
-    variants
+    let v = variants
         .iter()
         .find(|v| v.name == name)
-        .ok_or_else(|| StepError::Failed(format!("internal: no variant {name:?}")))
+        .ok_or_else(|| StepError::Failed(format!("internal: no variant {name:?}")))?;
+    match &v.unsupported {
+        Some(why) => Err(StepError::Unsupported(why.clone())),
+        None => Ok(v),
+    }
+}
+
+/// A variant's measurement, or, when the engine lacks an API it needs, the variant marked
+/// [`super::report::NOT_SUPPORTED`] so that the lab goes on with the others.
+fn or_unsupported(
+    name: &str,
+    measured: Result<super::Variant, StepError>,
+) -> Result<super::Variant, StepError> {
+    match measured {
+        Err(StepError::Unsupported(why)) => Ok(super::Variant::unsupported(name, why)),
+        other => other,
+    }
 }

@@ -108,6 +108,7 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         item_bytes: Some(ITEM_BYTES as u64),
         returned_bytes: None,
         rule: Some(RULE_SOURCE.into()),
+        unsupported: None,
         unprocessed: 0,
         throttling_reasons: Default::default(),
     });

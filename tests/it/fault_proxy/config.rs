@@ -26,6 +26,10 @@ pub enum Fault {
     ResetAfter,
     /// Forwarded, then the answer cut off halfway through its body and the connection reset.
     TruncateAfter,
+    /// HTTP 400 `UnknownOperationException`, not forwarded: an engine without the API (some
+    /// DynamoDB-compatible engines lack TransactGetItems, say). Not in [`Fault::ALL`]: it is
+    /// not a transient fault; use it with probability 1 and [`FaultConfig::on`].
+    UnknownOperation,
 }
 
 impl Fault {
@@ -95,6 +99,7 @@ impl Fault {
             Fault::ResetBefore => "reset before forwarding",
             Fault::ResetAfter => "reset after forwarding",
             Fault::TruncateAfter => "answer cut off + reset",
+            Fault::UnknownOperation => "unknown operation",
         }
     }
 }

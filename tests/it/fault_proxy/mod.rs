@@ -351,6 +351,11 @@ async fn handle(shared: &Shared, req: Message) -> Reply {
             "Service unavailable (injected, not forwarded)",
         )),
         Some(Fault::ResetBefore) => Reply::Reset,
+        Some(Fault::UnknownOperation) => Reply::Answer(error_response(
+            400,
+            "UnknownOperationException",
+            "An unknown operation was requested. (injected: this engine lacks the API)",
+        )),
         Some(Fault::Partial) => match batch {
             Some(body) => partial_batch(shared, &req, body).await,
             None => forward_counted(shared, &req, batch.as_ref()).await,

@@ -9,7 +9,7 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph, Row, Table, Wr
 
 use super::super::{heading, pane_block, usd};
 use crate::labs::LabResult;
-use crate::labs::report::units;
+use crate::labs::report::{NOT_SUPPORTED, units};
 use crate::tui::app::App;
 use crate::tui::app::labs::LastRun;
 
@@ -64,7 +64,16 @@ fn draw_table(frame: &mut Frame, area: Rect, result: &LabResult) {
     let name_width = result
         .variants
         .iter()
-        .map(|v| v.name.len() + if v.rule.is_some() { 7 } else { 0 })
+        .map(|v| {
+            v.name.len()
+                + if v.rule.is_some() {
+                    7
+                } else if v.unsupported.is_some() {
+                    16
+                } else {
+                    0
+                }
+        })
         .max()
         .unwrap_or(7) as u16;
     // (heading, width, shown when narrow)
@@ -74,7 +83,7 @@ fn draw_table(frame: &mut Frame, area: Rect, result: &LabResult) {
         ("items", 5, false),
         ("RCU", 6, true),
         ("WCU", 6, true),
-        ("$/M calls", 9, true),
+        ("$/M items", 9, true),
         ("ms", 5, true),
         ("thr", 3, false),
     ];
@@ -90,6 +99,8 @@ fn draw_table(frame: &mut Frame, area: Rect, result: &LabResult) {
     let rows = result.variants.iter().map(|v| {
         let name = if v.rule.is_some() {
             format!("{} (rule)", v.name)
+        } else if v.unsupported.is_some() {
+            format!("{} (not supported)", v.name)
         } else {
             v.name.clone()
         };
@@ -100,7 +111,8 @@ fn draw_table(frame: &mut Frame, area: Rect, result: &LabResult) {
             items,
             rcu,
             wcu,
-            usd(v.usd_per_million_calls()),
+            v.usd_per_million_items()
+                .map_or_else(|| "-".to_owned(), usd),
             ms,
             throttled,
         ];
@@ -134,10 +146,13 @@ fn draw_chart(frame: &mut Frame, area: Rect, result: &LabResult) {
         .bars
         .iter()
         .map(|(label, value)| {
-            Bar::default()
-                .label(Line::from(label.as_str()))
-                .value((value * 10.0).round().max(0.0) as u64)
-                .text_value(units(*value))
+            let bar = Bar::default().label(Line::from(label.as_str()));
+            if value.is_nan() {
+                bar.value(0).text_value(NOT_SUPPORTED)
+            } else {
+                bar.value((value * 10.0).round().max(0.0) as u64)
+                    .text_value(units(*value))
+            }
         })
         .collect();
     frame.render_widget(
