@@ -342,7 +342,23 @@ fn short_cause(err: &(dyn std::error::Error + 'static)) -> String {
     while let Some(source) = last.source() {
         last = source;
     }
-    last.to_string().trim().to_owned()
+    readable_tls(last.to_string().trim())
+}
+
+/// rustls words a refused certificate with its error's Debug form (`invalid peer
+/// certificate: Other(OtherError(CaUsedAsEndEntity))`): say it in words, naming the reason.
+fn readable_tls(text: &str) -> String {
+    let Some(rest) = text.strip_prefix("invalid peer certificate: ") else {
+        return text.to_owned();
+    };
+    let reason = rest
+        .split(['(', ')'])
+        .rfind(|part| !part.is_empty())
+        .unwrap_or(rest);
+    format!(
+        "the server's TLS certificate was refused ({reason}): use http:// for a local engine, \
+         or give the server a certificate this machine trusts"
+    )
 }
 
 fn credentials_help(err: &(dyn std::error::Error + 'static)) -> String {
@@ -351,4 +367,23 @@ fn credentials_help(err: &(dyn std::error::Error + 'static)) -> String {
          or pick a profile with --profile NAME or AWS_PROFILE (run `aws sso login --profile NAME` for SSO)",
         short_cause(err)
     )
+}
+
+#[cfg(test)]
+mod readable_tests {
+    use super::readable_tls;
+
+    #[test]
+    fn a_refused_certificate_is_said_in_words() {
+        let line = readable_tls("invalid peer certificate: Other(OtherError(CaUsedAsEndEntity))");
+        assert!(
+            line.contains("TLS certificate was refused (CaUsedAsEndEntity)"),
+            "{line}"
+        );
+        assert!(!line.contains("Other("), "{line}");
+        assert_eq!(
+            readable_tls("Connection refused (os error 111)"),
+            "Connection refused (os error 111)"
+        );
+    }
 }
