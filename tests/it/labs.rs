@@ -159,6 +159,40 @@ async fn a_lab_on_an_engine_without_an_api_marks_the_variant_and_concludes() {
     );
 }
 
+/// The same for `conditions-and-transactions` on an engine without TransactWriteItems.
+#[tokio::test]
+async fn conditions_conclude_without_transact_write_items() {
+    use crate::fault_proxy::{Fault, FaultConfig, FaultProxy};
+    use dynamo_explorer::labs::report::NOT_SUPPORTED;
+    let proxy = FaultProxy::start(
+        &shared_embedded(),
+        FaultConfig::seeded(2)
+            .with(Fault::UnknownOperation, 1.0)
+            .on(&["TransactWriteItems"]),
+    )
+    .await
+    .expect("the proxy starts");
+    let r = run_lab(
+        &conn(&proxy.url()),
+        LabId::ConditionsAndTransactions,
+        Scale::Small,
+        &RunOptions::default(),
+        &CancellationToken::new(),
+        &|_| {},
+    )
+    .await
+    .unwrap_or_else(|e| panic!("the lab concludes without TransactWriteItems: {e}"));
+    let tx = r.variant("transact put").expect("still listed");
+    assert!(tx.unsupported.is_some(), "{tx:#?}");
+    assert!(v(&r, "put").write_units > 0.0);
+    assert!(
+        r.conclusion
+            .contains(&format!("TransactWriteItems: {NOT_SUPPORTED}.")),
+        "{}",
+        r.conclusion
+    );
+}
+
 fn v<'a>(r: &'a LabResult, name: &str) -> &'a Variant {
     r.variant(name)
         .unwrap_or_else(|| panic!("{}: no variant {name:?}", r.name))
