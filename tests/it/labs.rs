@@ -91,32 +91,39 @@ async fn on_every_engine(lab: LabId, check: impl Fn(&str, &LabResult)) {
     }
 }
 
-/// An engine without TransactGetItems (the fault proxy answers UnknownOperationException
-/// for it, in front of the embedded engine): `reads` marks that variant "not supported by
-/// this engine" in its table, chart and report, and concludes from the variants it measured.
-#[tokio::test]
-async fn a_lab_on_an_engine_without_an_api_marks_the_variant_and_concludes() {
+/// Runs `lab` at small scale on the embedded engine behind the fault proxy, which answers
+/// `UnknownOperationException` to `api`: an engine without that API. Also says the API was
+/// tried.
+async fn run_without(api: &str, lab: LabId) -> LabResult {
     use crate::fault_proxy::{Fault, FaultConfig, FaultProxy};
-    use dynamo_explorer::labs::report::{NOT_SUPPORTED, text_bars};
     let proxy = FaultProxy::start(
         &shared_embedded(),
         FaultConfig::seeded(1)
             .with(Fault::UnknownOperation, 1.0)
-            .on(&["TransactGetItems"]),
+            .on(&[api]),
     )
     .await
     .expect("the proxy starts");
     let r = run_lab(
         &conn(&proxy.url()),
-        LabId::Reads,
+        lab,
         Scale::Small,
         &RunOptions::default(),
         &CancellationToken::new(),
         &|_| {},
     )
     .await
-    .unwrap_or_else(|e| panic!("the lab concludes without TransactGetItems: {e}"));
-    assert!(proxy.stats().calls("TransactGetItems") >= 1, "it was tried");
+    .unwrap_or_else(|e| panic!("{} concludes without {api}: {e}", lab.name()));
+    assert!(proxy.stats().calls(api) >= 1, "{api} was tried");
+    r
+}
+
+/// An engine without TransactGetItems: `reads` marks that variant "not supported by this
+/// engine" in its table, chart and report, and concludes from the variants it measured.
+#[tokio::test]
+async fn a_lab_on_an_engine_without_an_api_marks_the_variant_and_concludes() {
+    use dynamo_explorer::labs::report::{NOT_SUPPORTED, text_bars};
+    let r = run_without("TransactGetItems", LabId::Reads).await;
     let tx = r.variant("get transactional").expect("still listed");
     assert!(
         tx.unsupported
@@ -162,26 +169,8 @@ async fn a_lab_on_an_engine_without_an_api_marks_the_variant_and_concludes() {
 /// The same for `conditions-and-transactions` on an engine without TransactWriteItems.
 #[tokio::test]
 async fn conditions_conclude_without_transact_write_items() {
-    use crate::fault_proxy::{Fault, FaultConfig, FaultProxy};
     use dynamo_explorer::labs::report::NOT_SUPPORTED;
-    let proxy = FaultProxy::start(
-        &shared_embedded(),
-        FaultConfig::seeded(2)
-            .with(Fault::UnknownOperation, 1.0)
-            .on(&["TransactWriteItems"]),
-    )
-    .await
-    .expect("the proxy starts");
-    let r = run_lab(
-        &conn(&proxy.url()),
-        LabId::ConditionsAndTransactions,
-        Scale::Small,
-        &RunOptions::default(),
-        &CancellationToken::new(),
-        &|_| {},
-    )
-    .await
-    .unwrap_or_else(|e| panic!("the lab concludes without TransactWriteItems: {e}"));
+    let r = run_without("TransactWriteItems", LabId::ConditionsAndTransactions).await;
     let tx = r.variant("transact put").expect("still listed");
     assert!(tx.unsupported.is_some(), "{tx:#?}");
     assert!(v(&r, "put").write_units > 0.0);
