@@ -418,7 +418,7 @@ async fn prepare(
     limits: &LimitsConfig,
 ) -> Result<(Store, BackendInfo, Option<EmbeddedServer>, TableCheck)> {
     crate::request::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
-    let (client, info, server, layer) = open_with_limits(backend, limits).await?;
+    let (client, mut info, server, layer) = open_with_limits(backend, limits).await?;
     let check = if info.is_aws && !create_on_aws {
         TableCheck::FailIfMissing(format!(
             ". dynamo-explorer never creates tables on AWS by itself: apply terraform/ \
@@ -429,7 +429,6 @@ async fn prepare(
     };
     check_gsi_names(&client, table, limits).await?;
     let mut store = Store::new(client, table, &info.endpoint)?;
-    let mut info = info;
     if let Backend::Embedded(DbLocation::File(path)) = backend {
         let file = crate::store::DbFile::new(path);
         // Off the runtime: 8 MB written once per database, usually already there.

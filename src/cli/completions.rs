@@ -1,10 +1,11 @@
 //! `completions SHELL` and `man`: shell completions and a man page, generated from the clap
 //! definitions (so they cannot drift from the flags), printed on stdout.
 
-use clap::{Args, CommandFactory, ValueEnum};
+use clap::{Args, CommandFactory};
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::Cli;
+use super::output::write_line;
 
 /// The examples at the end of `completions --help`.
 pub(super) const EXAMPLES: &str = "Examples:
@@ -17,40 +18,21 @@ pub(super) const MAN_EXAMPLES: &str = "Examples:
   dynamo-explorer man | man -l -
   dynamo-explorer man > ~/.local/share/man/man1/dynamo-explorer.1";
 
-/// The shells completions are made for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
-    /// Bash.
-    Bash,
-    /// Zsh.
-    Zsh,
-    /// Fish.
-    Fish,
-    /// PowerShell.
-    Powershell,
-}
-
 /// `completions` flags.
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
-    pub shell: Shell,
+    pub shell: clap_complete::Shell,
 }
 
 /// Prints the completion script for a shell.
 pub(super) fn completions(args: &CompletionsArgs) -> Result<()> {
-    use clap_complete::Shell as S;
-    let shell = match args.shell {
-        Shell::Bash => S::Bash,
-        Shell::Zsh => S::Zsh,
-        Shell::Fish => S::Fish,
-        Shell::Powershell => S::PowerShell,
-    };
     let mut cmd = Cli::command();
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut cmd, "dynamo-explorer", &mut out);
-    write_stdout(&out)
+    clap_complete::generate(args.shell, &mut cmd, "dynamo-explorer", &mut out);
+    print_text(&out);
+    Ok(())
 }
 
 /// Prints the man page (section 1) in roff: the top-level page, then a section per command
@@ -82,16 +64,14 @@ pub(super) fn man() -> Result<()> {
             );
         }
     }
-    write_stdout(&out)
+    print_text(&out);
+    Ok(())
 }
 
-fn write_stdout(bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Ok(()) => Ok(()),
-        // `| head`: a closed pipe ends the output quietly.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(e).wrap_err("cannot write to stdout"),
-    }
+/// Generated text on stdout, through the one writer that ends quietly on a closed pipe.
+fn print_text(bytes: &[u8]) {
+    write_line(format_args!(
+        "{}",
+        String::from_utf8_lossy(bytes).trim_end()
+    ));
 }

@@ -41,7 +41,7 @@ mod scan;
 mod serve;
 
 pub use args::{CONNECTION_HEADING, ConnectionArgs};
-pub use completions::{CompletionsArgs, Shell};
+pub use completions::CompletionsArgs;
 pub use cost::CostArgs;
 pub use delete::DeleteArgs;
 pub use drop_table::DropTableArgs;
@@ -125,7 +125,7 @@ pub enum Command {
     /// first).
     #[command(after_help = reset::EXAMPLES)]
     Reset(ResetArgs),
-    /// Print shell completions (bash, zsh, fish, powershell) generated from these flags.
+    /// Print shell completions (bash, zsh, fish, powershell, elvish) generated from these flags.
     #[command(after_help = completions::EXAMPLES)]
     Completions(CompletionsArgs),
     /// Print the man page (roff), generated from these flags.

@@ -68,14 +68,17 @@ pub(super) async fn run(flags: &ConnectionArgs, json: bool, args: &ResetArgs) ->
         }
     }
     let reserve = std::fs::metadata(file.reserve_path()).map_or(0, |m| m.len());
-    for part in file.with_companions() {
+    for part in file
+        .with_companions()
+        .into_iter()
+        .chain([file.reserve_path()])
+    {
         match std::fs::remove_file(&part) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(e).wrap_err_with(|| format!("cannot remove {}", part.display())),
         }
     }
-    file.release_reserve();
     let removed = size + reserve;
     if json {
         print_json(&ResetJson {

@@ -98,9 +98,8 @@ impl Variant {
 
     /// On-demand dollars per million items read or written this way, at the shared prices:
     /// the cost of the work. (Per call it misled: throttled calls are calls that cost
-    /// nothing, so the throttled design of `partition-key` read $12.36 per million calls
-    /// against $62.50 for the one that did the same work unthrottled.) `None` when no item
-    /// was read or written.
+    /// nothing, so in `partition-key` the throttled design looked cheaper per call than the
+    /// one that did the same work unthrottled.) `None` when no item was read or written.
     pub fn usd_per_million_items(&self) -> Option<f64> {
         (self.items > 0).then(|| self.capacity().on_demand_usd() / self.items as f64 * 1e6)
     }

@@ -13,7 +13,7 @@ use aws_sdk_dynamodb::types::{
 };
 
 use crate::request::schema::{PARTITION_KEY, SORT_KEY};
-use crate::store::Store;
+use crate::store::{Store, sdk_error_line};
 
 /// Every scratch table's name starts with this.
 pub const PREFIX: &str = "lab-";
@@ -145,7 +145,7 @@ impl Scratch {
             .billing_mode(BillingMode::PayPerRequest)
             .send()
             .await
-            .map_err(|e| fail(sdk_message(&e)))?;
+            .map_err(|e| fail(sdk_error_line(&e)))?;
         self.wait_active(&table).await.map_err(fail)?;
         Store::new(self.client.clone(), &table, &self.endpoint).map_err(|e| fail(e.to_string()))
     }
@@ -160,7 +160,7 @@ impl Scratch {
                 .table_name(table)
                 .send()
                 .await
-                .map_err(|e| sdk_message(&e))?;
+                .map_err(|e| sdk_error_line(&e))?;
             let status = out.table().and_then(|t| t.table_status());
             if status == Some(&TableStatus::Active) {
                 return Ok(());
@@ -180,7 +180,7 @@ impl Scratch {
             match self.client.delete_table().table_name(&table).send().await {
                 Ok(_) => tracing::info!(%table, "scratch table deleted"),
                 Err(e) if e.code() == Some("ResourceNotFoundException") => {}
-                Err(e) => left.push((table, sdk_message(&e))),
+                Err(e) => left.push((table, sdk_error_line(&e))),
             }
         }
         if left.is_empty() { Ok(()) } else { Err(left) }
@@ -197,7 +197,7 @@ pub async fn list_scratch_tables(client: &Client) -> Result<Vec<String>, String>
             .set_exclusive_start_table_name(start.take())
             .send()
             .await
-            .map_err(|e| sdk_message(&e))?;
+            .map_err(|e| sdk_error_line(&e))?;
         names.extend(
             out.table_names()
                 .iter()
@@ -209,14 +209,4 @@ pub async fn list_scratch_tables(client: &Client) -> Result<Vec<String>, String>
             None => return Ok(names),
         }
     }
-}
-
-/// `Code: message` of an SDK error, or its whole chain when there is no code.
-pub fn sdk_message<E>(
-    e: &aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
-) -> String
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    crate::store::sdk_error_line(e)
 }

@@ -6,7 +6,9 @@
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{ConsumedCapacity, Put, ReturnConsumedCapacity, TransactWriteItem};
 
-use super::{Ctx, Item, Meter, StepError, get, one, or_unsupported, padded_item, put_item, result};
+use super::{
+    Ctx, Item, Meter, StepError, get, measured, one, or_unsupported, padded_item, put_item, result,
+};
 use crate::labs::report::{Chart, LabResult, ratio, thousands, units};
 use crate::labs::scratch::Design;
 use crate::request::schema::PARTITION_KEY;
@@ -48,7 +50,7 @@ async fn conditional_put(
     match out {
         Ok(out) => Ok(Some(out.consumed_capacity().cloned())),
         Err(e) if e.code() == Some("ConditionalCheckFailedException") => Ok(None),
-        Err(e) => Err(crate::labs::scratch::sdk_message(&e)),
+        Err(e) => Err(crate::store::sdk_error_line(&e)),
     }
 }
 
@@ -149,19 +151,16 @@ pub(super) async fn run(ctx: &mut Ctx<'_>) -> Result<LabResult, StepError> {
         get(&variants, COND_FAILED)?,
         get(&variants, COND_FAILED_RULE)?,
     );
-    let transactions = match get(&variants, TRANSACT) {
-        Ok(tx) => format!(
+    let transactions = match measured(&variants, TRANSACT)? {
+        Some(tx) => format!(
             "TransactWriteItems cost {} WCU for the same put: {} a plain put.",
             units(tx.write_units),
             ratio(tx.write_units, put.write_units)
         ),
-        Err(StepError::Unsupported(_)) => {
-            format!(
-                "TransactWriteItems: {}.",
-                crate::labs::report::NOT_SUPPORTED
-            )
-        }
-        Err(e) => return Err(e),
+        None => format!(
+            "TransactWriteItems: {}.",
+            crate::labs::report::NOT_SUPPORTED
+        ),
     };
     let conclusion = format!(
         "A {} B put cost {} WCU, and {} with a condition that held. The same put with a condition that failed \

@@ -285,6 +285,19 @@ fn get<'a>(variants: &'a [super::Variant], name: &str) -> Result<&'a super::Vari
     }
 }
 
+/// The variant `name`, or `None` when the engine could not run it (the conclusion then says
+/// so instead of comparing it).
+fn measured<'a>(
+    variants: &'a [super::Variant],
+    name: &str,
+) -> Result<Option<&'a super::Variant>, StepError> {
+    match get(variants, name) {
+        Ok(v) => Ok(Some(v)),
+        Err(StepError::Unsupported(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// A variant's measurement, or, when the engine lacks an API it needs, the variant marked
 /// [`super::report::NOT_SUPPORTED`] so that the lab goes on with the others.
 fn or_unsupported(

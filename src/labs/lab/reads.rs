@@ -5,8 +5,8 @@
 use aws_sdk_dynamodb::types::{Get, ReturnConsumedCapacity, TransactGetItem};
 
 use super::{
-    Ctx, Meter, StepError, get, get_item, n, or_unsupported, per_item, query_all, query_request,
-    records, result, s, write,
+    Ctx, Meter, StepError, get, get_item, measured, n, or_unsupported, per_item, query_all,
+    query_request, records, result, s, write,
 };
 use crate::labs::report::{Chart, LabResult, ratio, thousands, units};
 use crate::labs::scratch::Design;
@@ -101,16 +101,16 @@ fn conclude(variants: &[crate::labs::Variant], count: u32) -> Result<String, Ste
     let each = |name| get(variants, name).map(|v| per_item(v, v.read_units));
     let (ge, gs) = (each("get eventual")?, each("get strong")?);
     // Absent where the engine has no TransactGetItems.
-    let transactional = match each("get transactional") {
-        Ok(gt) => format!(
-            " and {} transactional ({} strong)",
-            units(gt),
-            ratio(gt, gs)
-        ),
-        Err(StepError::Unsupported(_)) => {
-            format!(" (transactional: {})", crate::labs::report::NOT_SUPPORTED)
+    let transactional = match measured(variants, "get transactional")? {
+        Some(tx) => {
+            let gt = per_item(tx, tx.read_units);
+            format!(
+                " and {} transactional ({} strong)",
+                units(gt),
+                ratio(gt, gs)
+            )
         }
-        Err(e) => return Err(e),
+        None => format!(" (transactional: {})", crate::labs::report::NOT_SUPPORTED),
     };
     let qe = get(variants, "query eventual")?;
     let qs = get(variants, "query strong")?;

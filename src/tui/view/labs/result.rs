@@ -61,21 +61,21 @@ const FULL_TABLE_WIDTH: u16 = 70;
 
 fn draw_table(frame: &mut Frame, area: Rect, result: &LabResult) {
     let full = area.width >= FULL_TABLE_WIDTH;
-    let name_width = result
+    // The names as shown, marked when not measured; the column is as wide as the longest.
+    let names: Vec<String> = result
         .variants
         .iter()
         .map(|v| {
-            v.name.len()
-                + if v.rule.is_some() {
-                    7
-                } else if v.unsupported.is_some() {
-                    16
-                } else {
-                    0
-                }
+            if v.rule.is_some() {
+                format!("{} (rule)", v.name)
+            } else if v.unsupported.is_some() {
+                format!("{} (not supported)", v.name)
+            } else {
+                v.name.clone()
+            }
         })
-        .max()
-        .unwrap_or(7) as u16;
+        .collect();
+    let name_width = names.iter().map(String::len).max().unwrap_or(7) as u16;
     // (heading, width, shown when narrow)
     let columns: [(&str, u16, bool); 8] = [
         ("variant", name_width.max(7), true),
@@ -96,14 +96,7 @@ fn draw_table(frame: &mut Frame, area: Rect, result: &LabResult) {
             .map(|(_, c)| c.0),
     )
     .style(heading());
-    let rows = result.variants.iter().map(|v| {
-        let name = if v.rule.is_some() {
-            format!("{} (rule)", v.name)
-        } else if v.unsupported.is_some() {
-            format!("{} (not supported)", v.name)
-        } else {
-            v.name.clone()
-        };
+    let rows = result.variants.iter().zip(names).map(|(v, name)| {
         let [calls, items, rcu, wcu, ms, throttled] = v.cells();
         let cells = [
             name,
