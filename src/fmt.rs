@@ -29,6 +29,19 @@ pub fn thousands_f64(n: f64) -> String {
     }
 }
 
+/// Units as the tables show them: one decimal, more when it is a fraction of a unit.
+pub fn units(u: f64) -> String {
+    if u != 0.0 && u.abs() < 0.1 {
+        format!("{u:.3}")
+    } else if u.abs() >= 1_000.0 {
+        // Whole units, thousands apart, as every other count in the reports (a tenth is
+        // noise at this size, and the tables keep their width).
+        thousands_f64(u)
+    } else {
+        format!("{u:.1}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,11 +30,18 @@ pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
     }
 }
 
-/// One human line about what an operation did and cost.
+/// One human line about what an operation did and cost; a second when the engine's capacity
+/// figures break DynamoDB's rules.
 pub fn summary_line(r: &OpReport) -> String {
     let secs = r.elapsed.as_secs_f64();
+    let off_rule = match r.by_rule.contrast() {
+        Some(c) => format!(
+            "\ncapacity is the engine's, not DynamoDB's rule ({c}): AWS would bill the rule's figure"
+        ),
+        None => String::new(),
+    };
     format!(
-        "{} {} in {:.3} s: {} {} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled{} (on-demand estimate ${:.6})",
+        "{} {} in {:.3} s: {} {} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled{} (on-demand estimate ${:.6}){off_rule}",
         r.operation,
         r.items,
         secs,

@@ -10,7 +10,8 @@ use crate::limits::LayerStats;
 use crate::request::completeness::{Claim, Completeness, SeqRange};
 use crate::request::schema::{Record, RecordKey, RequestId};
 use crate::store::{
-    Capacity, ConsumedDetail, InFlight, OpReport, QueryOutput, RequestSummary, ScanPage, TableInfo,
+    ByRule, Capacity, ConsumedDetail, InFlight, OpReport, QueryOutput, RequestSummary, ScanPage,
+    TableInfo,
 };
 
 /// The calls an operation made and what they consumed: part of every command's JSON.
@@ -30,6 +31,9 @@ pub struct CallsJson<'a> {
     pub consumed: &'a Capacity,
     /// Capacity by table and index.
     pub consumed_detail: &'a ConsumedDetail,
+    /// What DynamoDB's documented rules charge for the same calls, beside the engine's own
+    /// base-table figure (`engine`), and whether they differ (`differs`).
+    pub capacity_by_rule: &'a ByRule,
     /// Wall time of the operation.
     pub elapsed_ms: u64,
     /// Batch writes (generate, delete): calls in flight at the start, at the peak, the
@@ -48,6 +52,7 @@ impl<'a> From<&'a OpReport> for CallsJson<'a> {
             throttling_reasons: &r.throttling_reasons,
             consumed: &r.consumed.total,
             consumed_detail: &r.consumed,
+            capacity_by_rule: &r.by_rule,
             elapsed_ms: r.elapsed.as_millis() as u64,
             in_flight: r.in_flight.as_ref(),
         }

@@ -163,20 +163,7 @@ pub struct LabsReport {
     pub labs: Vec<LabResult>,
 }
 
-/// Units as the tables show them: one decimal, more when it is a fraction of a unit.
-pub fn units(u: f64) -> String {
-    if u != 0.0 && u.abs() < 0.1 {
-        format!("{u:.3}")
-    } else if u.abs() >= 1_000.0 {
-        // Whole units, thousands apart, as every other count in the reports (a tenth is
-        // noise at this size, and the tables keep their width).
-        crate::fmt::thousands_f64(u)
-    } else {
-        format!("{u:.1}")
-    }
-}
-
-pub use crate::fmt::thousands;
+pub use crate::fmt::{thousands, units};
 
 /// `2.0x`: how many times `a` is `b` (`-` when `b` is zero).
 pub fn ratio(a: f64, b: f64) -> String {

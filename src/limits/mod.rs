@@ -51,6 +51,7 @@ mod plan;
 mod proxy;
 mod reply;
 mod resource;
+mod rule;
 mod throttle;
 
 pub use bound::{BoundBy, WritePlan, WriteTimeBound};

@@ -33,6 +33,7 @@ use super::model::{ItemUse, Limiter};
 use super::plan::{Op, plan, tables_of};
 use super::reply::{Asked, consumed, merge_unprocessed, reshape, split_batch, table_meta};
 use super::resource::Kind;
+use super::rule;
 use super::throttle::{ERROR_NAMESPACE, Throttle};
 
 /// What the layer did, for tests, logs and `serve --json`.
@@ -285,7 +286,13 @@ async fn limited(shared: &Shared, op: Op, headers: &HeaderMap, path: &str, raw: 
         let mut limiter = lock(&shared.limiter);
         let now = shared.started.elapsed();
         if ok {
-            let used = consumed(&answer_body, kind);
+            // At least what DynamoDB's rules charge, whatever the engine reported.
+            // Writes are floored from the request; only a read's answer is needed (parsed).
+            let answer = (kind == Kind::Read)
+                .then(|| serde_json::from_slice::<Value>(&answer_body).ok())
+                .flatten();
+            let floor = rule::floor(op, &body, answer.as_ref(), &items);
+            let used = rule::charged(consumed(&answer_body, kind), floor, &items);
             let units: f64 = used.iter().flat_map(|m| m.values()).sum();
             {
                 let mut stats = lock(&shared.stats);

@@ -17,7 +17,8 @@ use futures::stream::FuturesUnordered;
 use super::aimd::{Aimd, FILL_MAX};
 use super::{Attempts, CallError, CancellationToken, Store, StoreError, sleep_unless_cancelled};
 use crate::request::schema::{PARTITION_KEY, RecordKey, RequestId, SORT_KEY};
-use crate::store::report::{CallRecord, InFlight, OpReport, UnitKind};
+use crate::size::{item_size, write_units};
+use crate::store::report::{CallRecord, Capacity, InFlight, OpReport, Rule, UnitKind};
 
 /// DynamoDB's limit of requests per BatchWriteItem call.
 pub const BATCH_WRITE_MAX: usize = 25;
@@ -458,22 +459,25 @@ impl Store {
             // caller's progress callback runs (it may print, or take locks of its own).
             let snapshot = {
                 let mut guard = shared.lock().unwrap_or_else(|p| p.into_inner());
-                let consumed = guard
-                    .report
-                    .consumed
-                    .add_response(UnitKind::Write, out.consumed_capacity());
                 let outcome = if unprocessed.is_empty() {
                     "ok".to_owned()
                 } else {
                     format!("unprocessed {}", unprocessed.len())
                 };
-                guard.report.record_call(CallRecord {
-                    api: "BatchWriteItem",
-                    items: sent,
-                    consumed,
-                    latency,
-                    outcome,
-                });
+                let rule = write_rule(&pending, unprocessed);
+                guard.report.record_answered(
+                    UnitKind::Write,
+                    out.consumed_capacity(),
+                    rule,
+                    |consumed, by_rule| CallRecord {
+                        api: "BatchWriteItem",
+                        items: sent,
+                        consumed,
+                        by_rule,
+                        latency,
+                        outcome,
+                    },
+                );
                 guard.done += written;
                 // A call that was throttled was counted as congestion above: once per call.
                 let now = started.elapsed();
@@ -542,4 +546,22 @@ impl Store {
             }
         }
     }
+}
+
+/// What DynamoDB's rule charges the base table for the requests of a BatchWriteItem that were
+/// processed (sent, not handed back): a put costs 1 WCU per started KB of its item. A delete
+/// costs by the size of the item it removes, which the keys sent for it do not carry.
+fn write_rule(pending: &[(RecordKey, WriteRequest)], unprocessed: &[WriteRequest]) -> Rule {
+    let back: Vec<RecordKey> = unprocessed.iter().filter_map(key_of).collect();
+    let mut units = 0u64;
+    for (key, request) in pending {
+        if back.contains(key) {
+            continue;
+        }
+        match request.put_request() {
+            Some(put) => units += write_units(item_size(put.item())),
+            None => return Rule::DELETE,
+        }
+    }
+    Rule::Units(Capacity::of(UnitKind::Write, units as f64))
 }

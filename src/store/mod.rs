@@ -42,7 +42,9 @@ pub use read::{
     DEFAULT_QUERY_PARALLEL, QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage,
     filter_unexpired,
 };
-pub use report::{CallRecord, Capacity, ConsumedDetail, InFlight, OpReport, UnitKind};
+pub use report::{
+    ByRule, CallRecord, CallUnits, Capacity, ConsumedDetail, InFlight, OpReport, Rule, UnitKind,
+};
 pub use retry::RetryPolicy;
 pub use sample::ItemSample;
 pub use table::{TableCheck, TableInfo};
@@ -270,6 +272,7 @@ impl Store {
                 api,
                 items,
                 consumed: Capacity::default(),
+                by_rule: None,
                 latency,
                 outcome: format!("{code}{reasons_seen}"),
             });

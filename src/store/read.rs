@@ -9,11 +9,11 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};
 use serde::Serialize;
 
 use super::batch::key_item;
-use super::{Attempts, CallError, OpReport, Store, StoreError};
+use super::{Attempts, CallError, Capacity, OpReport, Rule, Store, StoreError, UnitKind};
 use crate::request::schema::{
     PARTITION_KEY, Record, RecordKey, RequestId, SORT_KEY, TTL_ATTRIBUTE,
 };
-use crate::size::item_size;
+use crate::size::{item_size, page_read_units};
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -290,12 +290,20 @@ impl Store {
             Some(lek) if splitting => split_rest(out.items(), lek, opts.parallel),
             _ => Vec::new(),
         };
-        let items = convert(out.items.take().unwrap_or_default())?;
+        let raw = out.items.take().unwrap_or_default();
+        let rule = page_rule(
+            &raw,
+            (out.count, out.scanned_count),
+            keys_only,
+            opts.consistent,
+        );
+        let items = convert(raw)?;
         let first = Answered {
             attempts,
             out,
             latency,
             items,
+            rule,
         };
         let rest = if !ranges.is_empty() {
             report.param(
@@ -358,12 +366,20 @@ impl Store {
                 .await;
             let (mut out, latency) = result.map_err(call_error)?;
             start = out.last_evaluated_key.take().filter(|k| !k.is_empty());
-            let items = convert(out.items.take().unwrap_or_default())?;
+            let raw = out.items.take().unwrap_or_default();
+            let rule = page_rule(
+                &raw,
+                (out.count, out.scanned_count),
+                shape.1,
+                shape.0.consistent,
+            );
+            let items = convert(raw)?;
             pages.push(Answered {
                 attempts,
                 out,
                 latency,
                 items,
+                rule,
             });
             if start.is_none() {
                 return Ok(pages);
@@ -427,6 +443,7 @@ impl Store {
     pub(crate) async fn scan_call(
         &self,
         report: &mut OpReport,
+        (projected, consistent): (bool, bool),
         configure: impl Fn(ScanBuilder) -> ScanBuilder,
     ) -> Result<(ScanOutputSdk, Vec<Item>), StoreError> {
         let mut attempts = Attempts::default();
@@ -444,11 +461,18 @@ impl Store {
         attempts.merge_into(report);
         let (mut out, latency) = result.map_err(call_error)?;
         let items = out.items.take().unwrap_or_default();
+        let rule = page_rule(
+            &items,
+            (out.count, out.scanned_count),
+            projected,
+            consistent,
+        );
         report.record_read(
             "Scan",
             items.len() as u64,
             out.consumed_capacity.as_slice(),
             latency,
+            rule,
         );
         report.items = items.len() as u64;
         Ok((out, items))
@@ -475,7 +499,7 @@ impl Store {
         report.param("ReturnConsumedCapacity", "INDEXES");
         let start_key = opts.start.as_ref().map(key_item);
         let (out, items) = self
-            .scan_call(&mut report, |scan| {
+            .scan_call(&mut report, (true, opts.consistent), |scan| {
                 scan.consistent_read(opts.consistent)
                     .set_limit(opts.limit.map(|n| n.min(i32::MAX as u32) as i32))
                     .set_exclusive_start_key(start_key.clone())
@@ -537,6 +561,8 @@ struct Answered<T> {
     out: QueryOutputSdk,
     latency: std::time::Duration,
     items: T,
+    /// What DynamoDB's rule charges for the page.
+    rule: Rule,
 }
 
 impl<T> Answered<T> {
@@ -548,11 +574,35 @@ impl<T> Answered<T> {
             self.out.count() as u64,
             self.out.consumed_capacity.as_slice(),
             self.latency,
+            self.rule,
         );
         pages.pages += 1;
         pages.count += self.out.count() as u64;
         pages.scanned += self.out.scanned_count() as u64;
         self.items
+    }
+}
+
+/// What DynamoDB's rule charges for a Query or Scan page, from the items it returned: their
+/// sizes summed and rounded up to 4 KB once per page, halved for an eventual read. Not
+/// computable when the page returned less than it read: a projection, or a filter that
+/// discarded items (`count` below `scanned`).
+fn page_rule(
+    items: &[Item],
+    (count, scanned): (i32, i32),
+    projected: bool,
+    consistent: bool,
+) -> Rule {
+    if projected {
+        Rule::PROJECTED
+    } else if count != scanned {
+        Rule::FILTERED
+    } else {
+        let size = items.iter().map(item_size).sum();
+        Rule::Units(Capacity::of(
+            UnitKind::Read,
+            page_read_units(size, consistent),
+        ))
     }
 }
 

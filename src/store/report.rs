@@ -72,46 +72,42 @@ pub struct ConsumedDetail {
 }
 
 impl ConsumedDetail {
-    /// Folds the ConsumedCapacity entries of one response into this total.
-    pub fn add_response(&mut self, kind: UnitKind, entries: &[ConsumedCapacity]) -> Capacity {
-        let mut call = Capacity::default();
+    /// Folds the ConsumedCapacity entries of one response into this total; returns the
+    /// call's total and its base table's part.
+    pub fn add_response(&mut self, kind: UnitKind, entries: &[ConsumedCapacity]) -> CallUnits {
+        let mut call = CallUnits::default();
         for cc in entries {
-            let units = |total: Option<f64>, read: Option<f64>, write: Option<f64>| {
-                // Engines report either CapacityUnits alone or the read/write split too.
-                match (read, write) {
-                    (None, None) => Capacity::of(kind, total.unwrap_or(0.0)),
-                    (r, w) => Capacity {
-                        read: r.unwrap_or(0.0),
-                        write: w.unwrap_or(0.0),
-                    },
-                }
-            };
-            let total = units(
+            let total = units_of(
+                kind,
                 cc.capacity_units(),
                 cc.read_capacity_units(),
                 cc.write_capacity_units(),
             );
-            call.add(total);
+            call.total.add(total);
             // Without a Table entry (TOTAL mode, or an engine that omits it) all is the table's.
             let table = cc.table().map_or(total, |c| {
-                units(
+                units_of(
+                    kind,
                     c.capacity_units(),
                     c.read_capacity_units(),
                     c.write_capacity_units(),
                 )
             });
+            call.table.add(table);
             self.table.add(table);
             let gsis = cc.global_secondary_indexes().into_iter().flatten();
             let lsis = cc.local_secondary_indexes().into_iter().flatten();
             for (name, c) in gsis.chain(lsis) {
-                self.indexes.entry(name.clone()).or_default().add(units(
+                self.indexes.entry(name.clone()).or_default().add(units_of(
+                    kind,
                     c.capacity_units(),
                     c.read_capacity_units(),
                     c.write_capacity_units(),
                 ));
             }
         }
-        self.total.add(call);
+        call.reported = !entries.is_empty();
+        self.total.add(call.total);
         call
     }
 
@@ -125,6 +121,161 @@ impl ConsumedDetail {
     }
 }
 
+/// Engines report either CapacityUnits alone or the read/write split too.
+fn units_of(kind: UnitKind, total: Option<f64>, read: Option<f64>, write: Option<f64>) -> Capacity {
+    match (read, write) {
+        (None, None) => Capacity::of(kind, total.unwrap_or(0.0)),
+        (r, w) => Capacity {
+            read: r.unwrap_or(0.0),
+            write: w.unwrap_or(0.0),
+        },
+    }
+}
+
+/// What one response reported.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct CallUnits {
+    /// Table and indexes.
+    pub total: Capacity,
+    /// The base table's part.
+    pub table: Capacity,
+    /// Whether the response carried ConsumedCapacity at all.
+    pub reported: bool,
+}
+
+/// What DynamoDB's documented rules (../shared/DYNAMODB.md, `crate::size`) charge one call
+/// on its base table, computed from the items the app sent or got back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Rule {
+    /// The rule's units.
+    Units(Capacity),
+    /// Not computable from what the app has, and why.
+    Unknown(&'static str),
+}
+
+impl Rule {
+    /// A read that returned part of each item.
+    pub const PROJECTED: Rule = Rule::Unknown(
+        "a projection returns less than the items hold, and a read is charged by the whole item",
+    );
+    /// A read whose filter discarded items.
+    pub const FILTERED: Rule =
+        Rule::Unknown("a filter discarded items that were read, and charged, but not returned");
+    /// A delete of keys alone.
+    pub const DELETE: Rule = Rule::Unknown(
+        "a delete is charged by the size of the item it removes; the keys sent for it do not \
+         carry that size",
+    );
+}
+
+/// DynamoDB's rule beside the engine's figure, over an operation's calls (`--json`:
+/// `capacity_by_rule`). DynamoDB-compatible engines do not all follow the rules: one charges
+/// per call instead of per item, others report nothing. A tool that shows costs says so.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ByRule {
+    /// The rule's units over the calls it was computed for.
+    #[serde(flatten)]
+    pub rule: Capacity,
+    /// What the engine reported for the base table on those same calls.
+    pub engine: Capacity,
+    /// Calls the rule was computed for.
+    pub calls: u64,
+    /// Of those, calls whose answer carried no ConsumedCapacity.
+    pub unreported: u64,
+    /// Calls it could not be computed for.
+    pub not_computed: u64,
+    /// Why not (the first reason met), when some were not.
+    pub why_not: Option<&'static str>,
+    /// The engine's figure differs from the rule beyond rounding, or was missing.
+    pub differs: bool,
+}
+
+impl ByRule {
+    /// Notes one answered call: the rule's units for it and what the engine reported.
+    pub fn note(&mut self, rule: Rule, engine: &CallUnits) {
+        match rule {
+            Rule::Units(units) => {
+                self.rule.add(units);
+                self.engine.add(engine.table);
+                self.calls += 1;
+                self.unreported += u64::from(!engine.reported);
+            }
+            Rule::Unknown(why) => {
+                self.not_computed += 1;
+                self.why_not.get_or_insert(why);
+            }
+        }
+        self.differs = self.calls > 0
+            && (self.unreported > 0
+                || beyond_rounding(self.engine.read, self.rule.read)
+                || beyond_rounding(self.engine.write, self.rule.write));
+    }
+
+    /// Adds another operation's figures.
+    pub fn merge(&mut self, other: &ByRule) {
+        self.rule.add(other.rule);
+        self.engine.add(other.engine);
+        self.calls += other.calls;
+        self.unreported += other.unreported;
+        self.not_computed += other.not_computed;
+        self.why_not = self.why_not.or(other.why_not);
+        self.differs |= other.differs;
+    }
+
+    /// `engine: 24 WCU, DynamoDB's rule: 600 WCU` (the kinds the operation used), when they
+    /// differ.
+    pub fn contrast(&self) -> Option<String> {
+        let (engine, rule) = self.figures()?;
+        Some(format!("engine: {engine}, DynamoDB's rule: {rule}"))
+    }
+
+    /// `DynamoDB's rule: 600 WCU`, when the engine's figure (shown beside it) differs.
+    pub fn rule_text(&self) -> Option<String> {
+        let (_, rule) = self.figures()?;
+        Some(format!("DynamoDB's rule: {rule}"))
+    }
+
+    /// The engine's figure and the rule's, as text, when they differ.
+    fn figures(&self) -> Option<(String, String)> {
+        if !self.differs {
+            return None;
+        }
+        let show = |engine: f64, rule: f64, name: &'static str| {
+            (engine != 0.0 || rule != 0.0).then_some((engine, rule, name))
+        };
+        let parts: Vec<(f64, f64, &str)> = [
+            show(self.engine.read, self.rule.read, "RCU"),
+            show(self.engine.write, self.rule.write, "WCU"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let engine = if self.unreported == self.calls {
+            "none reported".to_owned()
+        } else {
+            parts
+                .iter()
+                .map(|(e, _, n)| format!("{} {n}", crate::fmt::units(*e)))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        let rule = parts
+            .iter()
+            .map(|(_, r, n)| format!("{} {n}", crate::fmt::units(*r)))
+            .collect::<Vec<_>>()
+            .join(" + ");
+        Some((engine, rule))
+    }
+}
+
+/// Whether an engine's figure is off the rule by more than rounding can explain: a whole
+/// unit and more than 1% apart (eventual reads are halves, and an engine may round a page or
+/// an item differently by one).
+fn beyond_rounding(engine: f64, rule: f64) -> bool {
+    let gap = (engine - rule).abs();
+    gap >= 1.0 - 1e-9 && gap > 0.01 * rule.max(engine)
+}
+
 /// One API call as the operations log shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CallRecord {
@@ -134,6 +285,9 @@ pub struct CallRecord {
     pub items: u64,
     /// Capacity this call's response reported.
     pub consumed: Capacity,
+    /// What DynamoDB's rules charge it on the base table, where the app could compute it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_rule: Option<Capacity>,
     /// Round-trip time.
     #[serde(rename = "latency_ms", serialize_with = "ser_ms")]
     pub latency: Duration,
@@ -155,8 +309,11 @@ pub struct OpReport {
     pub calls: u64,
     /// Items written, read or deleted.
     pub items: u64,
-    /// Capacity consumed.
+    /// Capacity consumed, as the engine reported it.
     pub consumed: ConsumedDetail,
+    /// What DynamoDB's documented rules charge for the same calls, beside the engine's figure.
+    #[serde(rename = "capacity_by_rule")]
+    pub by_rule: ByRule,
     /// Wall time of the whole operation.
     #[serde(rename = "elapsed_ms", serialize_with = "ser_ms")]
     pub elapsed: Duration,
@@ -210,16 +367,38 @@ impl OpReport {
         items: u64,
         entries: &[ConsumedCapacity],
         latency: Duration,
+        rule: Rule,
     ) -> Capacity {
-        let consumed = self.consumed.add_response(UnitKind::Read, entries);
-        self.record_call(CallRecord {
-            api,
-            items,
-            consumed,
-            latency,
-            outcome: "ok".into(),
-        });
-        consumed
+        self.record_answered(UnitKind::Read, entries, rule, |consumed, by_rule| {
+            CallRecord {
+                api,
+                items,
+                consumed,
+                by_rule,
+                latency,
+                outcome: "ok".into(),
+            }
+        })
+    }
+
+    /// Records one answered call: the capacity its response reported (`entries`), what
+    /// DynamoDB's rule charges for it, and the log's record of it (`call`, given both).
+    /// Returns the call's capacity.
+    pub fn record_answered(
+        &mut self,
+        kind: UnitKind,
+        entries: &[ConsumedCapacity],
+        rule: Rule,
+        call: impl FnOnce(Capacity, Option<Capacity>) -> CallRecord,
+    ) -> Capacity {
+        let units = self.consumed.add_response(kind, entries);
+        self.by_rule.note(rule, &units);
+        let by_rule = match rule {
+            Rule::Units(c) => Some(c),
+            Rule::Unknown(_) => None,
+        };
+        self.record_call(call(units.total, by_rule));
+        units.total
     }
 
     /// ` (TableWriteKeyRangeThroughputExceeded x12)`: the throttling reasons seen with their
@@ -245,6 +424,7 @@ impl OpReport {
         }
         self.calls += other.calls;
         self.consumed.merge(&other.consumed);
+        self.by_rule.merge(&other.by_rule);
         self.retries += other.retries;
         self.unprocessed_resent += other.unprocessed_resent;
         self.throttled += other.throttled;

@@ -27,7 +27,9 @@ impl Store {
         report.param("TableName", &self.table);
         report.param("Limit", "none (1 MB page)");
         report.param("ReturnConsumedCapacity", "INDEXES");
-        let (out, items) = self.scan_call(&mut report, |scan| scan).await?;
+        let (out, items) = self
+            .scan_call(&mut report, (false, false), |scan| scan)
+            .await?;
         report.elapsed = started.elapsed();
         Ok(ItemSample {
             more: out.last_evaluated_key.is_some_and(|k| !k.is_empty()),

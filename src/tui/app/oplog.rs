@@ -48,6 +48,8 @@ pub struct OpLog {
     pub totals: Capacity,
     /// Operations in the session.
     pub count: u64,
+    /// Operations whose capacity, as the engine reported it, broke DynamoDB's rules.
+    pub off_rule: u64,
 }
 
 impl OpLog {
@@ -55,6 +57,7 @@ impl OpLog {
     pub fn push(&mut self, row: LogRow, follow: bool, height: usize) {
         self.totals.add(row.report.consumed.total);
         self.count += 1;
+        self.off_rule += u64::from(row.report.by_rule.differs);
         self.rows.push(row);
         if self.rows.len() > MAX_LOG_ROWS {
             // One shift of at most 1,000 rows per user-level operation: cheap enough. The

@@ -57,8 +57,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Style::new().fg(Color::DarkGray)
     };
     let limits = Span::styled(c.limits.clone(), limits_style);
+    // An engine that reports capacity against DynamoDB's rules: every figure shown is its own.
+    let off_rule = (app.session.log.off_rule > 0).then(|| {
+        Span::styled(
+            "capacity: engine's, not DynamoDB's rule",
+            Style::new().fg(Color::Black).bg(Color::Magenta),
+        )
+    });
     // The app's name is on the tab bar above.
-    let full = Line::from(vec![
+    let mut full = Line::from(vec![
         backend.clone(),
         sep(),
         Span::raw(format!("table {}", c.table)),
@@ -71,6 +78,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         sep(),
         limits.clone(),
     ]);
+    if let Some(mark) = &off_rule {
+        full.push_span(sep());
+        full.push_span(mark.clone());
+    }
     let line = if full.width() <= usize::from(area.width) {
         full
     } else {
@@ -106,6 +117,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 c.limits.replace(" (simulated)", " sim."),
                 limits_style,
             ));
+        }
+        if let Some(mark) = off_rule {
+            short.push_span(sep());
+            short.push_span(mark.content("capacity: not DynamoDB's"));
         }
         short
     };

@@ -9,7 +9,7 @@ use std::path::Path;
 use dynamo_explorer::backend::{DbLocation, EmbeddedServer, local_client};
 use dynamo_explorer::request::schema::DEFAULT_TABLE_NAME;
 use dynamo_explorer::request::schema::Record;
-use dynamo_explorer::store::{BatchProgress, CancellationToken, Store, WriteOptions};
+use dynamo_explorer::store::{BatchProgress, CancellationToken, OpReport, Store, WriteOptions};
 
 /// The engine serving `path` on a free loopback port, and a store on the app's default
 /// table. Stop the server when done, so the file is closed.
@@ -30,7 +30,8 @@ pub async fn file_store(path: &Path) -> (EmbeddedServer, Store) {
 }
 
 /// Writes `records` with the default options; panics (a failed test or bench) if any is not.
-pub async fn write_all(store: &Store, records: Vec<Record>) {
+/// The write's report.
+pub async fn write_all(store: &Store, records: Vec<Record>) -> OpReport {
     let progress = |_: BatchProgress| {};
     store
         .write_records(
@@ -40,5 +41,5 @@ pub async fn write_all(store: &Store, records: Vec<Record>) {
             &CancellationToken::new(),
         )
         .await
-        .expect("written");
+        .expect("written")
 }

@@ -30,6 +30,14 @@ pub enum Fault {
     /// DynamoDB-compatible engines lack TransactGetItems, say). Not in [`Fault::ALL`]: it is
     /// not a transient fault; use it with probability 1 and [`FaultConfig::on`].
     UnknownOperation,
+    /// Forwarded; the answer's ConsumedCapacity rewritten to 1 unit per call, table total
+    /// only, as a DynamoDB-compatible engine we tried reports it (24 WCU for 600 puts in 24
+    /// BatchWriteItem calls, 1 RCU for a 200-item Query). Not a transient fault, not in
+    /// [`Fault::ALL`].
+    CapacityPerCall,
+    /// Forwarded; the answer's ConsumedCapacity removed, as engines that report none. Not in
+    /// [`Fault::ALL`].
+    NoCapacity,
 }
 
 impl Fault {
@@ -82,9 +90,13 @@ impl Fault {
         )
     }
 
-    /// A failed attempt the client should retry (everything but `Partial`, which succeeds).
+    /// A failed attempt the client should retry (everything but `Partial` and the capacity
+    /// rewrites, which succeed).
     pub fn is_retryable_failure(self) -> bool {
-        self != Fault::Partial
+        !matches!(
+            self,
+            Fault::Partial | Fault::CapacityPerCall | Fault::NoCapacity
+        )
     }
 
     pub(crate) fn label(self) -> &'static str {
@@ -100,6 +112,8 @@ impl Fault {
             Fault::ResetAfter => "reset after forwarding",
             Fault::TruncateAfter => "answer cut off + reset",
             Fault::UnknownOperation => "unknown operation",
+            Fault::CapacityPerCall => "capacity 1 unit per call",
+            Fault::NoCapacity => "capacity not reported",
         }
     }
 }

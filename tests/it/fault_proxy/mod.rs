@@ -356,6 +356,12 @@ async fn handle(shared: &Shared, req: Message) -> Reply {
             "UnknownOperationException",
             "An unknown operation was requested. (injected: this engine lacks the API)",
         )),
+        Some(rewrite @ (Fault::CapacityPerCall | Fault::NoCapacity)) => {
+            match forward_counted(shared, &req, batch.as_ref()).await {
+                Reply::Answer(resp) => Reply::Answer(rewrite_capacity(resp, rewrite)),
+                other => other,
+            }
+        }
         Some(Fault::Partial) => match batch {
             Some(body) => partial_batch(shared, &req, body).await,
             None => forward_counted(shared, &req, batch.as_ref()).await,
@@ -565,4 +571,32 @@ async fn partial_batch(shared: &Shared, req: &Message, mut body: Value) -> Reply
     note_unprocessed_returned(shared, &held_items);
     resp.body = answer.to_string().into_bytes();
     Reply::Answer(resp)
+}
+
+/// The answer with its ConsumedCapacity as an engine that breaks DynamoDB's rules reports it:
+/// one unit per call for each table, no split by table and index (`CapacityPerCall`), or none
+/// at all (`NoCapacity`).
+fn rewrite_capacity(mut resp: Message, how: Fault) -> Message {
+    let Ok(mut body) = serde_json::from_slice::<Value>(&resp.body) else {
+        return resp;
+    };
+    let Some(object) = body.as_object_mut() else {
+        return resp;
+    };
+    let Some(cc) = object.remove("ConsumedCapacity") else {
+        return resp;
+    };
+    if how == Fault::CapacityPerCall {
+        let per_call = |entry: &Value| {
+            json!({"TableName": entry.get("TableName").cloned().unwrap_or(Value::Null),
+                   "CapacityUnits": 1.0})
+        };
+        let rewritten = match &cc {
+            Value::Array(list) => Value::Array(list.iter().map(per_call).collect()),
+            one => per_call(one),
+        };
+        object.insert("ConsumedCapacity".into(), rewritten);
+    }
+    resp.body = body.to_string().into_bytes();
+    resp
 }

@@ -3,6 +3,7 @@
 //! connections and dies. What the client reports is held against what the proxy injected,
 //! and what it says landed against what the engine (asked directly) really has.
 
+mod capacity;
 mod failures;
 mod helpers;
 mod reads;

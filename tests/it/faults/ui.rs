@@ -74,13 +74,13 @@ async fn the_cli_generates_through_throttling_and_partial_batches() {
 
 /// The TUI's app and worker behind the proxy, driven the way the event loop drives them:
 /// keys into `update`, its commands to the worker, the worker's events back into `update`.
-struct Ui {
-    app: App,
+pub(super) struct Ui {
+    pub(super) app: App,
     worker: WorkerHandle,
 }
 
 impl Ui {
-    async fn start(store: Store) -> Ui {
+    pub(super) async fn start(store: Store) -> Ui {
         let table = store.describe().await.expect("describe");
         let mut ui = Ui {
             app: App::new(ConnInfo::new("proxy", false, &table), (120, 40)),
@@ -112,7 +112,7 @@ impl Ui {
     }
 
     /// Feeds worker events to the app until `done` holds.
-    async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+    pub(super) async fn until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
         while !done(&self.app) {
             let event = tokio::time::timeout_at(deadline, self.worker.events.recv())
@@ -124,7 +124,7 @@ impl Ui {
         }
     }
 
-    fn screen(&self) -> String {
+    pub(super) fn screen(&self) -> String {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         terminal.draw(|f| view::draw(f, &self.app)).expect("draws");
         let buffer = terminal.backend().buffer();
@@ -139,7 +139,7 @@ impl Ui {
     }
 
     /// Generate `requests` x `records` through the dialog.
-    async fn generate(&mut self, requests: u32, records: u32) {
+    pub(super) async fn generate(&mut self, requests: u32, records: u32) {
         self.press(KeyCode::Char('g')).await;
         self.press(KeyCode::Backspace).await;
         self.typed(&requests.to_string()).await;

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use crate::size::write_units;
+use crate::store::ByRule;
 use crate::tui::app::App;
 use crate::tui::app::oplog::LogRow;
 use crate::tui::layout::Pane;
@@ -101,6 +102,7 @@ fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
             ));
         }
     }
+    rule_lines(&mut lines, &r.by_rule, bold);
     for (name, c) in &r.consumed.indexes {
         lines.push(Line::from(format!(
             "  index {name}: {} RCU, {} WCU",
@@ -124,8 +126,14 @@ fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
         bold,
     ));
     for (i, call) in r.call_log.iter().enumerate() {
+        let rule = match call.by_rule {
+            Some(c) if r.by_rule.differs => {
+                format!(" (rule: {} RCU, {} WCU)", units(c.read), units(c.write))
+            }
+            _ => String::new(),
+        };
         lines.push(Line::from(format!(
-            "  {:>3} {} {} items, {} RCU, {} WCU, {}: {}",
+            "  {:>3} {} {} items, {} RCU, {} WCU{rule}, {}: {}",
             i + 1,
             call.api,
             call.items,
@@ -142,4 +150,42 @@ fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
             .block(pane_block(Line::from(title), false)),
         area,
     );
+}
+
+/// What DynamoDB's documented rules charge beside what the engine reported: said only when
+/// they differ, or when the rule could not be computed for some calls (and why).
+fn rule_lines(lines: &mut Vec<Line<'static>>, by_rule: &ByRule, bold: Style) {
+    let warn = Style::new().fg(Color::Magenta);
+    if let Some(contrast) = by_rule.contrast() {
+        lines.push(Line::styled(
+            "Capacity: the engine's figures are not DynamoDB's",
+            bold,
+        ));
+        lines.push(Line::styled(format!("  {contrast}"), warn));
+        let missing = if by_rule.unreported > 0 {
+            format!(
+                " {} of {} calls came back with no ConsumedCapacity at all.",
+                by_rule.unreported, by_rule.calls
+            )
+        } else {
+            String::new()
+        };
+        lines.push(Line::from(format!(
+            "  This engine reports capacity unlike DynamoDB, which charges a write 1 WCU per KB \
+             of each item and a Query or Scan page 1 RCU per 4 KB it reads (half when eventual).\
+             {missing} The rule's figure is computed from the items sent and returned on {} \
+             call(s); AWS would bill that.",
+            by_rule.calls
+        )));
+    }
+    if by_rule.not_computed > 0 {
+        lines.push(Line::styled(
+            format!(
+                "  DynamoDB's rule not computed for {} call(s): {}",
+                by_rule.not_computed,
+                by_rule.why_not.unwrap_or("")
+            ),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
 }

@@ -76,7 +76,7 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
     let is_focused = app.explore.focused(&app.session, Pane::Log);
     let log = &app.session.log;
     let t = log.totals;
-    let title = Line::from(vec![
+    let mut title = Line::from(vec![
         Span::raw(format!(" Operations ({}) ", log.count)),
         Span::styled(
             format!(
@@ -88,6 +88,15 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
             Style::new().fg(Color::Cyan),
         ),
     ]);
+    if log.off_rule > 0 {
+        title.push_span(Span::styled(
+            format!(
+                "engine's figures, not DynamoDB's rule: {} op(s) ",
+                log.off_rule
+            ),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
     frame.render_widget(pane_block(title, is_focused), area);
     let inner = area.inner(Margin::new(1, 1));
     if inner.height == 0 {
@@ -170,6 +179,14 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
                     Style::new().fg(outcome_color(&row.outcome)),
                 ),
                 Span::styled(reasons_text(&row.report), Style::new().fg(Color::Yellow)),
+                Span::styled(
+                    row.report
+                        .by_rule
+                        .rule_text()
+                        .map(|c| format!(" {c}"))
+                        .unwrap_or_default(),
+                    Style::new().fg(Color::Magenta),
+                ),
             ])));
             Row::new(cells).style(style)
         })

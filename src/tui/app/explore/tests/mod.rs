@@ -65,6 +65,7 @@ pub(crate) fn report(
         api,
         items,
         consumed: Capacity { read, write },
+        by_rule: None,
         latency: Duration::from_millis(12),
         outcome: "ok".into(),
     });
