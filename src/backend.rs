@@ -35,6 +35,7 @@ pub use self::owner::OwnerLock;
 pub use self::owner::{Holder, lock_path};
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, StoreError, TableCheck, TableInfo};
+use crate::table::TableDesc;
 
 /// Region for local engines when none is configured (they accept any).
 const LOCAL_REGION: &str = "us-east-1";
@@ -120,6 +121,17 @@ pub async fn open_or_join(db: &DbLocation) -> Result<Embedded> {
     ))
 }
 
+/// When a missing table is created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Create {
+    /// On local engines (the default): a missing request table is made there, never on AWS.
+    Local,
+    /// On AWS too (`--create-table`).
+    AlsoOnAws,
+    /// Never (`--read-only`: nothing is written, a table neither).
+    Never,
+}
+
 /// An open backend: the store, what to call it, and the embedded server if there is one.
 pub struct Connection {
     /// The table's access patterns.
@@ -194,8 +206,8 @@ pub fn is_plain_http_remote(url: &str) -> bool {
 }
 
 /// Opens `backend` and checks (or creates) `table`, with no limits simulated.
-pub async fn connect(backend: &Backend, table: &str, create_on_aws: bool) -> Result<Connection> {
-    connect_with_limits(backend, table, create_on_aws, &LimitsConfig::default()).await
+pub async fn connect(backend: &Backend, table: &str, create: Create) -> Result<Connection> {
+    connect_with_limits(backend, table, create, &LimitsConfig::default()).await
 }
 
 /// Refuses `limits` where they cannot apply, before anything is sent: on AWS (it has its
@@ -365,10 +377,10 @@ pub async fn open(backend: &Backend) -> Result<(Client, BackendInfo, Option<Embe
 pub async fn connect_with_limits(
     backend: &Backend,
     table: &str,
-    create_on_aws: bool,
+    create: Create,
     limits: &LimitsConfig,
 ) -> Result<Connection> {
-    let (store, info, server, check) = prepare(backend, table, create_on_aws, limits).await?;
+    let (store, info, server, check) = prepare(backend, table, create, limits).await?;
     let table = store.ensure_table(&check).await?;
     Ok(Connection {
         store,
@@ -385,7 +397,7 @@ pub async fn connect_with_limits(
 pub async fn connect_and_read<T, F, Fut>(
     backend: &Backend,
     table: &str,
-    create_on_aws: bool,
+    create: Create,
     limits: &LimitsConfig,
     read: F,
 ) -> Result<(Connection, Result<T, StoreError>)>
@@ -393,7 +405,7 @@ where
     F: Fn(Store) -> Fut,
     Fut: Future<Output = Result<T, StoreError>>,
 {
-    let (store, info, server, check) = prepare(backend, table, create_on_aws, limits).await?;
+    let (store, info, server, check) = prepare(backend, table, create, limits).await?;
     let (table, first) = tokio::join!(store.ensure_table(&check), read(store.clone()));
     let table = table?;
     let out = if table.created {
@@ -410,22 +422,60 @@ where
     Ok((conn, out))
 }
 
+/// An open backend on a table of any key schema.
+pub struct AnyConnection {
+    /// Calls to the endpoint, on this table.
+    pub store: Store,
+    /// For the header.
+    pub info: BackendInfo,
+    /// DescribeTable's answer at connect time.
+    pub table: TableDesc,
+    /// Kept alive for as long as the connection.
+    pub server: Option<EmbeddedServer>,
+}
+
+/// Opens `backend` on `table`, whatever its key schema. A missing table is created (with the
+/// request table's keys) where [`connect_with_limits`] would create it.
+pub async fn connect_any(
+    backend: &Backend,
+    table: &str,
+    create: Create,
+    limits: &LimitsConfig,
+) -> Result<AnyConnection> {
+    let (store, info, server, check) = prepare(backend, table, create, limits).await?;
+    let desc = match store.describe_any().await {
+        Err(StoreError::TableMissing { .. }) => {
+            store.ensure_table(&check).await?;
+            store.describe_any().await?
+        }
+        other => other?,
+    };
+    Ok(AnyConnection {
+        store,
+        info,
+        table: desc,
+        server,
+    })
+}
+
 /// Everything [`connect_with_limits`] does before the table check, and the check to make.
 async fn prepare(
     backend: &Backend,
     table: &str,
-    create_on_aws: bool,
+    create: Create,
     limits: &LimitsConfig,
 ) -> Result<(Store, BackendInfo, Option<EmbeddedServer>, TableCheck)> {
     crate::request::schema::validate_table_name(table).map_err(|e| eyre!(e))?;
     let (client, mut info, server, layer) = open_with_limits(backend, limits).await?;
-    let check = if info.is_aws && !create_on_aws {
-        TableCheck::FailIfMissing(format!(
+    let check = match create {
+        Create::Never => TableCheck::FailIfMissing(
+            ": --read-only creates no table; `tables` lists the tables there are".to_owned(),
+        ),
+        Create::Local if info.is_aws => TableCheck::FailIfMissing(format!(
             ". dynamo-explorer never creates tables on AWS by itself: apply terraform/ \
              (terraform -chdir=terraform apply -var table_name={table}) or pass --create-table"
-        ))
-    } else {
-        TableCheck::CreateIfMissing
+        )),
+        _ => TableCheck::CreateIfMissing,
     };
     check_gsi_names(&client, table, limits).await?;
     let mut store = Store::new(client, table, &info.endpoint)?;

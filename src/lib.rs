@@ -16,5 +16,6 @@ pub mod logging;
 pub mod request;
 pub mod size;
 pub mod store;
+pub mod table;
 pub mod ttl;
 pub mod tui;

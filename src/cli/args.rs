@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 use color_eyre::eyre::{Result, eyre};
 
-use crate::backend::{self, Backend, DbLocation};
+use crate::backend::{self, Backend, Create, DbLocation};
 use crate::limits::LimitsConfig;
 use crate::request::schema::DEFAULT_TABLE_NAME;
 
@@ -53,9 +53,36 @@ pub struct ConnectionArgs {
     /// (repeat for more indexes).
     #[arg(long, global = true, value_name = "NAME=READ,WRITE")]
     pub gsi_limits: Vec<String>,
+    /// Refuse every write (generate, delete, drop-table, reset, labs, table creation) in one
+    /// line before anything is sent. Also DYNAMO_EXPLORER_READ_ONLY=1.
+    #[arg(long, global = true, env = "DYNAMO_EXPLORER_READ_ONLY",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub read_only: bool,
 }
 
 impl ConnectionArgs {
+    /// When a missing table may be created.
+    pub fn create(&self) -> Create {
+        if self.read_only {
+            Create::Never
+        } else if self.create_table {
+            Create::AlsoOnAws
+        } else {
+            Create::Local
+        }
+    }
+
+    /// Refuses `what` (a write) under `--read-only`, in one line, before anything is sent.
+    pub fn writable(&self, what: &str) -> Result<()> {
+        if self.read_only {
+            color_eyre::eyre::bail!(
+                "--read-only: {what} writes to the table; nothing was sent \
+                 (leave out --read-only, or unset DYNAMO_EXPLORER_READ_ONLY, to write)"
+            );
+        }
+        Ok(())
+    }
+
     /// `--limits` and `--gsi-limits`, checked (one line saying what is wrong otherwise).
     pub fn limits(&self) -> Result<LimitsConfig> {
         LimitsConfig::parse(self.limits.as_deref().unwrap_or("off"), &self.gsi_limits)

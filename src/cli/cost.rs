@@ -138,7 +138,7 @@ async fn measured_sizes(conn_args: &ConnectionArgs) -> Result<Sizes> {
     let backend = conn_args.backend()?;
     warn_plain_http(&backend);
     let table = &conn_args.table;
-    let conn = backend::connect(&backend, table, conn_args.create_table)
+    let conn = backend::connect(&backend, table, conn_args.create())
         .await
         .wrap_err("cannot measure the record size (give --record-bytes to skip measuring)")?;
     crate::cli::ttl::sweep_before(conn.server.as_ref(), true).await;

@@ -16,13 +16,24 @@ pub(super) const EXAMPLES: &str = "Examples:
   # every record of a request
   dynamo-explorer delete 0b3c5a1e-5a4f-4c55-9a51-1f2d3c4b5a69
   # three records, as JSON
-  dynamo-explorer delete REQUEST_ID --seq 3,4,5 --json";
+  dynamo-explorer delete REQUEST_ID --seq 3,4,5 --json
+  # items of any table, by key
+  dynamo-explorer --table orders delete --key '{\"pk\": \"o-17\"}' --key '{\"pk\": \"o-18\"}'";
 
 /// `delete` flags.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
-    /// The request id.
-    pub request_id: String,
+    /// The request id (the request table). For any table, give --key instead.
+    #[arg(required_unless_present = "key", conflicts_with = "key")]
+    pub request_id: Option<String>,
+    /// An item's key as JSON, e.g. '{"pk": "o-17"}' or '{"pk": "c-1", "sk": 3}' (repeat for
+    /// more items): deletes items of any table (DeleteItem each; the WCU are their sizes).
+    #[arg(long, value_name = "JSON")]
+    pub key: Vec<String>,
+    /// On AWS, deleting by --key from a table other than the request table needs the
+    /// table's name typed here.
+    #[arg(long, value_name = "TABLE")]
+    pub confirm: Option<String>,
     /// Only these records, e.g. 3,4,5 (default: every record of the request).
     #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
     pub seq: Vec<u32>,

@@ -38,6 +38,13 @@ pub enum LabCommand {
     Run(LabRunArgs),
 }
 
+impl LabArgs {
+    /// Whether the command writes (running labs makes and deletes scratch tables).
+    pub fn writes(&self) -> bool {
+        matches!(self.command, LabCommand::Run(_))
+    }
+}
+
 /// `lab run` flags.
 #[derive(Debug, Args)]
 pub struct LabRunArgs {

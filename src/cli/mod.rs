@@ -27,6 +27,7 @@ pub mod output;
 mod report;
 pub mod ttl;
 
+mod any;
 mod compact;
 mod completions;
 mod cost;
@@ -39,6 +40,7 @@ mod query;
 mod reset;
 mod scan;
 mod serve;
+mod tables;
 
 pub use args::{CONNECTION_HEADING, ConnectionArgs};
 pub use completions::CompletionsArgs;
@@ -80,6 +82,9 @@ pub struct Cli {
     /// Print one JSON object instead of human-readable text.
     #[arg(long, global = true, help_heading = CONNECTION_HEADING)]
     pub json: bool,
+    /// Items as DynamoDB JSON ({"N": "5"}: every type exact) instead of plain JSON.
+    #[arg(long, global = true, help_heading = CONNECTION_HEADING)]
+    pub ddb_json: bool,
     /// Write the log here (default: dynamo-explorer.log in the platform state directory,
     /// ~/.local/state/dynamo-explorer on Linux). Level from RUST_LOG (default: info).
     #[arg(long, global = true, value_name = "PATH", help_heading = CONNECTION_HEADING)]
@@ -103,9 +108,13 @@ pub enum Command {
     /// Delete records of a request (all of them without --seq).
     #[command(after_help = delete::EXAMPLES)]
     Delete(DeleteArgs),
-    /// Show the table: key schema, billing mode, item count and size.
+    /// Show a table (any key schema): keys and types, indexes, billing mode, approximate item
+    /// count and size, TTL attribute.
     #[command(after_help = describe::EXAMPLES)]
     Describe,
+    /// List every table of the endpoint with its keys, indexes, billing mode and size.
+    #[command(after_help = tables::EXAMPLES)]
+    Tables,
     /// Serve the embedded engine as a DynamoDB endpoint for other tools until Ctrl-C.
     #[command(after_help = serve::EXAMPLES)]
     Serve(ServeArgs),
@@ -187,11 +196,62 @@ enum Ready<'a> {
     Query(&'a QueryArgs, RequestId),
     Scan(&'a ScanArgs, Option<RecordKey>),
     Delete(&'a DeleteArgs, RequestId, WriteOptions),
-    Describe,
+}
+
+/// Whether an error is the request table's key check refusing another table.
+fn other_key_schema(err: &color_eyre::eyre::Report) -> bool {
+    matches!(
+        err.downcast_ref::<StoreError>(),
+        Some(StoreError::KeySchemaMismatch { .. })
+    )
 }
 
 /// Runs a scriptable command.
 pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
+    match command {
+        Command::Generate(_) => cli.conn.writable("generate")?,
+        Command::Delete(_) => cli.conn.writable("delete")?,
+        Command::DropTable(_) => cli.conn.writable("drop-table")?,
+        Command::Reset(_) => cli.conn.writable("reset")?,
+        Command::Lab(args) if args.writes() => {
+            cli.conn.writable("a lab (it makes scratch tables)")?
+        }
+        _ => {}
+    }
+    // Any table: these go by the table's own keys.
+    match command {
+        Command::Tables => return tables::run(cli).await,
+        Command::Describe => return describe::run(cli).await,
+        Command::Query(args) if args.any_table(cli) => return any::query(cli, args, None).await,
+        // Not a request id: fine on another table, whose partition key it may be.
+        Command::Query(args) if RequestId::parse(&args.request_id).is_err() => {
+            let conn = any::open(cli).await?;
+            if conn.table.is_request_table() {
+                any::close(conn).await;
+                return parse_request_id(&args.request_id).map(|_| ());
+            }
+            return any::query(cli, args, Some(conn)).await;
+        }
+        Command::Scan(args) if args.any_table(cli) => return any::scan(cli, args).await,
+        Command::Delete(args) if !args.key.is_empty() => return any::delete(cli, args).await,
+        _ => {}
+    }
+    let result = run_request_command(cli, command).await;
+    match (result, command) {
+        // Not the request table: a query or a scan goes by its own keys instead.
+        (Err(e), Command::Query(args)) if other_key_schema(&e) => any::query(cli, args, None).await,
+        (Err(e), Command::Scan(args)) if other_key_schema(&e) => any::scan(cli, args).await,
+        (Err(e), Command::Delete(_)) if other_key_schema(&e) => Err(e.wrap_err(format!(
+            "delete REQUEST_ID is for the request table; delete items of {} by key: \
+             delete --key '{{\"KEY\": \"VALUE\"}}'",
+            cli.conn.table
+        ))),
+        (result, _) => result,
+    }
+}
+
+/// A command on the request table.
+async fn run_request_command(cli: &Cli, command: &Command) -> Result<()> {
     // Flags are checked and parsed before connecting: nothing is sent for a command that
     // cannot run, and each command gets them parsed.
     let ready = match command {
@@ -203,11 +263,13 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Query(args) => Ready::Query(args, parse_request_id(&args.request_id)?),
         Command::Delete(args) => Ready::Delete(
             args,
-            parse_request_id(&args.request_id)?,
+            parse_request_id(args.request_id.as_deref().ok_or_else(|| {
+                eyre!("delete needs a request id, or --key JSON for an item of any table")
+            })?)?,
             validate_concurrency(args.concurrency)?,
         ),
         Command::Scan(args) => Ready::Scan(args, scan::parse_start(args.start.as_deref())?),
-        Command::Describe => Ready::Describe,
+        Command::Describe | Command::Tables => unreachable!("any table: run above"),
         Command::Serve(args) => return serve::run(&cli.conn, args, cli.json).await,
         Command::Cost(args) => return cost::run(&cli.conn, cli.json, args).await,
         Command::Lab(args) => return lab::run(&cli.conn, cli.json, args).await,
@@ -223,7 +285,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     let backend = cli.conn.backend()?;
     backend::check_limits(&backend, &limits)?;
     warn_plain_http(&backend);
-    let (table, create) = (&cli.conn.table, cli.conn.create_table);
+    let (table, create) = (&cli.conn.table, cli.conn.create());
     // On an endpoint or AWS a query, and the keys-only query before a delete, run beside the
     // table check, a round trip sooner; the delete's writes wait for the check. (Not on the
     // embedded engine: its TTL sweep must come before reads, and it is in-process anyway.)
@@ -257,7 +319,6 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Ready::Delete(args, id, opts) => {
             delete::run(cli, &conn, args, id, opts, early.keys()).await
         }
-        Ready::Describe => describe::run(cli, &conn),
     };
     if let Some(server) = conn.server {
         server.stop().await;
@@ -338,7 +399,7 @@ mod tests {
                 .filter(|c| c.get_name() != "help")
                 .cloned(),
         );
-        assert_eq!(commands.len(), 14, "the root and thirteen commands");
+        assert_eq!(commands.len(), 15, "the root and fourteen commands");
         for mut cmd in commands {
             let name = cmd.get_name().to_owned();
             let help = cmd.render_long_help().to_string();

@@ -19,13 +19,45 @@ pub(super) const EXAMPLES: &str = "Examples:
   # strongly consistent (twice the RCU), as JSON
   dynamo-explorer query REQUEST_ID --consistent --json
   # in a script: exit code 3 unless every record is there
-  dynamo-explorer query REQUEST_ID --require-complete";
+  dynamo-explorer query REQUEST_ID --require-complete
+  # any table: a partition, a sort key range, an index, a filter
+  dynamo-explorer --table orders query c-17 --sort 'between 2026-01 and 2026-06' --desc
+  dynamo-explorer --table orders query open --index by_status --filter 'total > :t' --values '{\":t\": 100}'";
 
 /// `query` flags.
 #[derive(Debug, Args)]
 pub struct QueryArgs {
-    /// The request id.
+    /// The partition key value: the request id on the request table (typed by the key's type
+    /// elsewhere: text for S, a number for N, base64 for B, or DynamoDB JSON like '{"N": "5"}').
+    #[arg(value_name = "VALUE")]
     pub request_id: String,
+    /// A sort key condition: 'OP VALUE' with OP one of =, <, <=, >, >=, begins_with, or
+    /// 'between A and B'.
+    #[arg(long, value_name = "CONDITION", allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    /// Query this index (GSI or LSI) instead of the table.
+    #[arg(long, value_name = "NAME")]
+    pub index: Option<String>,
+    /// A filter expression, e.g. 'status = :s' (applied after reading: the RCU are for every
+    /// item read). Bare attribute names are aliased for you, reserved words included.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Expression attribute names as JSON, e.g. '{"#s": "status"}'.
+    #[arg(long, value_name = "JSON")]
+    pub names: Option<String>,
+    /// Expression attribute values as JSON, e.g. '{":s": "open", ":n": 5}' (plain JSON, or
+    /// DynamoDB JSON like {"N": "5"} taken as typed).
+    #[arg(long, value_name = "JSON")]
+    pub values: Option<String>,
+    /// Return only these attributes, e.g. pk,sk,total (a projection saves no RCU).
+    #[arg(long, value_name = "A,B,C")]
+    pub project: Option<String>,
+    /// Sort key descending.
+    #[arg(long)]
+    pub desc: bool,
+    /// DynamoDB's Limit: at most N items read, in one page; the output says where to go on.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
     /// Strongly consistent read (twice the RCU of the default eventual read).
     #[arg(long)]
     pub consistent: bool,
@@ -46,6 +78,22 @@ pub struct QueryArgs {
     /// all saying the same record_count (no records at all is not complete either).
     #[arg(long)]
     pub require_complete: bool,
+}
+
+impl QueryArgs {
+    /// Whether this query goes by any table's keys: a flag the request table's query does
+    /// not take, or `--ddb-json`.
+    pub(super) fn any_table(&self, cli: &Cli) -> bool {
+        self.sort.is_some()
+            || self.index.is_some()
+            || self.filter.is_some()
+            || self.names.is_some()
+            || self.values.is_some()
+            || self.project.is_some()
+            || self.desc
+            || self.limit.is_some()
+            || cli.ddb_json
+    }
 }
 
 /// Exit code of `query --require-complete` when the request is not complete.

@@ -11,7 +11,6 @@ use crate::request::completeness::{Claim, Completeness, SeqRange};
 use crate::request::schema::{Record, RecordKey, RequestId};
 use crate::store::{
     ByRule, Capacity, ConsumedDetail, InFlight, OpReport, QueryOutput, RequestSummary, ScanPage,
-    TableInfo,
 };
 
 /// The calls an operation made and what they consumed: part of every command's JSON.
@@ -235,18 +234,6 @@ pub struct DeleteJson<'a> {
     /// Calls and capacity.
     #[serde(flatten)]
     pub calls: CallsJson<'a>,
-}
-
-/// `describe --json`: the table as DescribeTable reports it, and the backend.
-#[derive(Debug, Serialize)]
-pub struct DescribeJson<'a> {
-    /// Name, status, key schema, billing mode, approximate item count and size.
-    #[serde(flatten)]
-    pub table: &'a TableInfo,
-    /// Which backend: embedded file or memory, endpoint URL, or AWS region.
-    pub backend: &'a str,
-    /// `limits: off (this engine never throttles)`, `limits: on-demand (simulated)`...
-    pub limits: String,
 }
 
 /// `serve --json`, printed when it stops: what the simulated limits did, in all and second

@@ -15,7 +15,10 @@ pub(super) const EXAMPLES: &str = "Examples:
   dynamo-explorer scan --limit 100
   # the next page: the previous page's last key
   dynamo-explorer scan --limit 100 --start '{\"request_id\":\"0b3c5a1e-5a4f-4c55-9a51-1f2d3c4b5a69\",\"seq\":41}'
-  dynamo-explorer --endpoint http://127.0.0.1:8000 scan --json";
+  dynamo-explorer --endpoint http://127.0.0.1:8000 scan --json
+  # any table: the items, filtered; the whole table in 4 parallel segments
+  dynamo-explorer --table orders scan --items --filter 'total > :t' --values '{\":t\": 100}'
+  dynamo-explorer --table orders scan --segments 4 --json";
 
 /// `scan` flags.
 #[derive(Debug, Args)]
@@ -29,12 +32,44 @@ pub struct ScanArgs {
     /// Strongly consistent read.
     #[arg(long)]
     pub consistent: bool,
+    /// Print the items read (JSON `items`) instead of a summary per partition key.
+    #[arg(long)]
+    pub items: bool,
+    /// A filter expression, e.g. 'status = :s' (the RCU are for every item read).
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Expression attribute names as JSON, e.g. '{"#s": "status"}'.
+    #[arg(long, value_name = "JSON")]
+    pub names: Option<String>,
+    /// Expression attribute values as JSON, e.g. '{":s": "open"}'.
+    #[arg(long, value_name = "JSON")]
+    pub values: Option<String>,
+    /// Return only these attributes, e.g. pk,total.
+    #[arg(long, value_name = "A,B,C")]
+    pub project: Option<String>,
+    /// A parallel scan of the whole table in N segments, every segment read to its end.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub segments: Option<u32>,
+}
+
+impl ScanArgs {
+    /// Whether this scan goes by any table's keys rather than the request table's summary.
+    pub(super) fn any_table(&self, cli: &Cli) -> bool {
+        self.items
+            || self.filter.is_some()
+            || self.names.is_some()
+            || self.values.is_some()
+            || self.project.is_some()
+            || self.segments.is_some()
+            || cli.ddb_json
+    }
 }
 
 pub(super) fn parse_start(start: Option<&str>) -> Result<Option<RecordKey>> {
     start
         .map(|s| {
             serde_json::from_str::<RecordKey>(s).map_err(|e| {
+                // Another table's key: the scan goes by that table's keys (see `any`).
                 eyre!("--start {s:?} is not a key: expected JSON like {{\"request_id\":\"...\",\"seq\":3}} ({e})")
             })
         })

@@ -42,12 +42,13 @@ pub use read::{
     DEFAULT_QUERY_PARALLEL, QueryOptions, QueryOutput, RequestSummary, ScanOptions, ScanPage,
     filter_unexpired,
 };
+pub(crate) use read::{call_error, page_rule};
 pub use report::{
     ByRule, CallRecord, CallUnits, Capacity, ConsumedDetail, InFlight, OpReport, Rule, UnitKind,
 };
 pub use retry::RetryPolicy;
 pub use sample::ItemSample;
-pub use table::{TableCheck, TableInfo};
+pub use table::{TableCheck, TableInfo, expected_key_schema};
 
 use crate::request::schema::validate_table_name;
 
@@ -171,6 +172,15 @@ impl Store {
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+
+    /// The same store (client, retries, layer) for another table of the endpoint.
+    pub fn for_table(&self, table: &str) -> Result<Store, StoreError> {
+        validate_table_name(table).map_err(StoreError::InvalidInput)?;
+        Ok(Store {
+            table: table.to_owned(),
+            ..self.clone()
+        })
     }
 
     /// The table name.

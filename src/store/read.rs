@@ -587,7 +587,7 @@ impl<T> Answered<T> {
 /// sizes summed and rounded up to 4 KB once per page, halved for an eventual read. Not
 /// computable when the page returned less than it read: a projection, or a filter that
 /// discarded items (`count` below `scanned`).
-fn page_rule(
+pub(crate) fn page_rule(
     items: &[Item],
     (count, scanned): (i32, i32),
     projected: bool,

@@ -43,8 +43,7 @@ pub async fn run(cli: &Cli) -> Result<()> {
         info,
         table,
         server,
-    } = backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create_table, &limits)
-        .await?;
+    } = backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create(), &limits).await?;
 
     terminal::install_panic_hook();
     let mut tui = terminal::init().wrap_err("cannot switch the terminal to full-screen mode")?;

@@ -192,7 +192,12 @@ fn the_embedded_file_keeps_data_between_runs() {
     let q = ok_json(&["--db", &db, "query", &id, "--json"]);
     assert_eq!(q["count"], 5);
     let d = ok_json(&["--db", &db, "describe", "--json"]);
-    assert_eq!(d["key_schema"], "request_id (S, HASH) + seq (N, RANGE)");
+    assert_eq!(
+        d["key_schema_text"],
+        "request_id (S, HASH) + seq (N, RANGE)"
+    );
+    assert_eq!(d["key_schema"][0]["name"], "request_id");
+    assert_eq!(d["key_schema"][1]["type"], "N");
     assert_eq!(d["billing_mode"], "PAY_PER_REQUEST");
 }
 
@@ -521,14 +526,15 @@ fn a_terminal_sees_the_write_progress_up_to_the_last_item() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reads_beside_the_table_check_still_refuse_another_key_schema() {
+async fn a_delete_beside_the_table_check_still_refuses_another_key_schema() {
     use aws_sdk_dynamodb::types::{
         AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
         ScalarAttributeType,
     };
-    // Away from loopback a query (and a delete's keys-only query) runs beside the table check.
-    // On a table keyed by request_id alone the query itself succeeds and finds a record; the
-    // check's refusal must still be all the user gets, and nothing is deleted.
+    // Away from loopback a delete's keys-only query runs beside the table check. On a table
+    // keyed by request_id alone that query succeeds and finds a record; the check's refusal
+    // must still be all the user gets, and nothing is deleted. (A query of that table goes
+    // by its own keys instead, as on any table.)
     let served = common::serve(&[]);
     let client = dynamo_explorer::backend::local_client(&served.url);
     let id = uuid::Uuid::new_v4().to_string();
@@ -571,13 +577,21 @@ async fn reads_beside_the_table_check_still_refuse_another_key_schema() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} refused: {stderr}");
         assert!(
-            stderr.contains("has key schema request_id (S, HASH)"),
+            stderr.contains("has key schema request_id (S, HASH)")
+                && stderr.contains("delete --key"),
             "{stderr}"
         );
         assert!(out.stdout.is_empty(), "{args:?}: nothing read is printed");
     };
-    refused(on("not_ours", &["query", &id, "--json"]));
-    // The same for a delete, whose keys are read beside the check: nothing is deleted.
+    let q = ok_json(
+        &on("not_ours", &["query", &id, "--json"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(q["count"], 1, "any table: the partition's one item: {q}");
+    assert_eq!(q["items"][0]["seq"], 0, "{q}");
+    // A delete, whose keys are read beside the check: refused, with the way that works.
     refused(on("not_ours", &["delete", &id, "--json"]));
     let still = client
         .get_item()

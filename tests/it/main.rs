@@ -10,6 +10,7 @@ mod common;
 mod fault_proxy;
 
 mod adaptive;
+mod any_table;
 mod cli;
 mod completeness;
 mod cost_cli;
