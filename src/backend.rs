@@ -430,6 +430,8 @@ pub struct AnyConnection {
     pub info: BackendInfo,
     /// DescribeTable's answer at connect time.
     pub table: TableDesc,
+    /// Whether the table was created by this connection.
+    pub created: bool,
     /// Kept alive for as long as the connection.
     pub server: Option<EmbeddedServer>,
 }
@@ -443,17 +445,18 @@ pub async fn connect_any(
     limits: &LimitsConfig,
 ) -> Result<AnyConnection> {
     let (store, info, server, check) = prepare(backend, table, create, limits).await?;
-    let desc = match store.describe_any().await {
+    let (desc, created) = match store.describe_any().await {
         Err(StoreError::TableMissing { .. }) => {
-            store.ensure_table(&check).await?;
-            store.describe_any().await?
+            let made = store.ensure_table(&check).await?;
+            (store.describe_any().await?, made.created)
         }
-        other => other?,
+        other => (other?, false),
     };
     Ok(AnyConnection {
         store,
         info,
         table: desc,
+        created,
         server,
     })
 }

@@ -18,6 +18,7 @@ pub(super) const EXAMPLES: &str = "Examples:
 pub(super) async fn run(cli: &Cli) -> Result<()> {
     let conn = open(cli).await?;
     let t = conn.table.clone();
+    let created = conn.created;
     let label = conn.info.label.clone();
     let limits = conn.info.limits.to_string();
     close(conn).await;
@@ -27,12 +28,14 @@ pub(super) async fn run(cli: &Cli) -> Result<()> {
             #[serde(flatten)]
             table: &'a TableDesc,
             key_schema_text: String,
+            created: bool,
             backend: &'a str,
             limits: String,
         }
         return print_json(&DescribeJson {
             table: &t,
             key_schema_text: t.key_text(),
+            created,
             backend: &label,
             limits,
         });
