@@ -35,7 +35,7 @@ pub use batch::{
     BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, ProgressSink, WithFlow, WriteOptions,
 };
 
-pub use disk::DbFile;
+pub use disk::{DbFile, human_bytes};
 use error::{Failure, classify};
 pub use error::{StoreError, sdk_error_line};
 pub use read::{

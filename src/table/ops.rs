@@ -66,7 +66,7 @@ pub struct ScanSpec {
 }
 
 /// What is sent: checked expressions, their names and values.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Prepared {
     /// The index read, if not the table.
     pub index: Option<String>,

@@ -25,7 +25,7 @@ mod snapshot_tests;
 
 use color_eyre::eyre::{Result, WrapErr};
 
-use crate::backend::{self, Connection};
+use crate::backend::{self, AnyConnection};
 use crate::cli::{self, Cli};
 use app::{App, ConnInfo};
 
@@ -38,21 +38,25 @@ pub async fn run(cli: &Cli) -> Result<()> {
     backend::check_limits(&backend, &limits)?;
     cli::warn_plain_http(&backend);
     // Before the alternate screen: a connection error prints as a normal line.
-    let Connection {
+    // Any table: the request table's features where it has the request schema.
+    let AnyConnection {
         store,
         info,
         table,
         server,
-    } = backend::connect_with_limits(&backend, &cli.conn.table, cli.conn.create(), &limits).await?;
+        ..
+    } = backend::connect_any(&backend, &cli.conn.table, cli.conn.create(), &limits).await?;
 
     terminal::install_panic_hook();
     let mut tui = terminal::init().wrap_err("cannot switch the terminal to full-screen mode")?;
     let result = async {
         let size = tui.size().wrap_err("cannot read the terminal size")?;
-        let mut conn = ConnInfo::new(&info.label, info.is_aws, &table);
+        let mut conn = ConnInfo::of_table(&info.label, info.is_aws, &table);
         conn.limits = info.limits.to_string();
         let mut app = App::new(conn, (size.width, size.height));
         app.session.limits = limits;
+        app.session.read_only = cli.conn.read_only;
+        app.explore.table = Some(table);
         if let Some(warning) = &info.warning {
             // Kept on the status line (as an error is) until a key replaces it.
             app.session.error(format!("warning: {warning}"));

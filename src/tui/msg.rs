@@ -10,6 +10,8 @@ use crate::request::generate::GenerateSpec;
 use crate::request::schema::{RecordKey, RequestId};
 use crate::store::StoreError;
 use crate::store::{FlowProgress, OpReport, QueryOptions, QueryOutput, ScanOptions, ScanPage};
+use crate::table::value::Item;
+use crate::table::{Prepared, ReadOutput, TableDesc};
 
 /// Tags one job from start to its last event, so results of a superseded job can be told apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,6 +69,21 @@ pub enum Job {
     },
     /// Every record of a request.
     DeleteRequest(RequestId),
+    /// Every table of the endpoint, described (the table picker).
+    Tables,
+    /// Switch to this table: describe it; later jobs go to it.
+    UseTable(String),
+    /// One Scan page of a table of any key schema.
+    ScanAny {
+        /// Where the page starts.
+        start: Option<Item>,
+        /// Strongly consistent.
+        consistent: bool,
+    },
+    /// A Query of a table of any key schema, checked and prepared.
+    QueryAny(Box<Prepared>),
+    /// Delete these items (their keys) of a table of any key schema.
+    DeleteAny(Vec<Item>),
     /// A lab, on scratch tables of its own (the Labs screen's).
     Lab {
         /// Which.
@@ -150,6 +167,14 @@ pub enum EventKind {
     Deleted(OpReport),
     /// The job failed, or was cancelled; the error may carry a report of what was done.
     Failed(StoreError),
+    /// The endpoint's tables.
+    Tables(Vec<TableDesc>),
+    /// The table switched to, described.
+    TableOpened(Box<TableDesc>),
+    /// A read of a table of any key schema.
+    ReadAny(Box<ReadOutput>),
+    /// A delete by key: how many items were there, and the report.
+    DeletedAny(u64, OpReport),
     /// A lab started a step (not final).
     LabStep(crate::labs::LabProgress),
     /// A lab's result, or why it has none (its scratch tables are deleted either way).

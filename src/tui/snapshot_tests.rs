@@ -588,3 +588,136 @@ fn ttl_expired_items_and_the_sweep_s_log_row() {
         snapshot("ttl_expired", &a, size);
     }
 }
+
+// ----- any table: the picker, and Explore on a table of another key schema -----
+
+mod any_table {
+    use std::collections::HashMap;
+
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    use super::*;
+    use crate::table::value::Item;
+    use crate::table::{IndexDesc, KeyAttr, ReadOutput, TableDesc};
+
+    fn key(name: &str, kind: &str, role: &str) -> KeyAttr {
+        KeyAttr {
+            name: name.into(),
+            kind: kind.into(),
+            role: role.into(),
+        }
+    }
+
+    fn orders() -> TableDesc {
+        TableDesc {
+            name: "orders".into(),
+            status: "ACTIVE".into(),
+            key_schema: vec![key("pk", "S", "HASH"), key("sk", "N", "RANGE")],
+            billing_mode: "PAY_PER_REQUEST".into(),
+            item_count: 1_000_000,
+            size_bytes: 412_000_000,
+            gsis: vec![IndexDesc {
+                name: "by_status".into(),
+                key_schema: vec![key("status", "S", "HASH"), key("sk", "N", "RANGE")],
+                projection: "KEYS_ONLY".into(),
+            }],
+            lsis: vec![],
+            ttl_attribute: Some("expires".into()),
+        }
+    }
+
+    fn item(pk: &str, sk: u32) -> Item {
+        let mut i = HashMap::from([
+            ("pk".to_owned(), AttributeValue::S(pk.into())),
+            ("sk".to_owned(), AttributeValue::N(sk.to_string())),
+            (
+                "status".to_owned(),
+                AttributeValue::S(if sk.is_multiple_of(3) { "open" } else { "done" }.into()),
+            ),
+            (
+                "total".to_owned(),
+                AttributeValue::N(format!("{}.50", sk * 10)),
+            ),
+        ]);
+        if sk.is_multiple_of(2) {
+            i.insert(
+                "note with spaces 🙂".into(),
+                AttributeValue::L(vec![AttributeValue::Bool(true), AttributeValue::Null(true)]),
+            );
+        }
+        i
+    }
+
+    fn read(items: Vec<Item>, more: bool) -> ReadOutput {
+        ReadOutput {
+            count: items.len() as u64,
+            scanned_count: items.len() as u64,
+            pages: 1,
+            last_evaluated_key: more.then(|| item("c-2", 3)),
+            segments: 1,
+            report: report("scan", "Scan", items.len() as u64, 1.5, 0.0),
+            items,
+        }
+    }
+
+    /// Explore on `orders`: a scan page found two partitions, c-1 queried (items 2 selected).
+    fn explore(size: (u16, u16)) -> App {
+        let mut a = App::new(conn(), size);
+        a.explore.table = Some(orders());
+        a.session.conn.table = "orders".into();
+        let scan = job_id(&a.init());
+        let page: Vec<Item> = (1..=4)
+            .map(|s| item("c-1", s))
+            .chain((1..=3).map(|s| item("c-2", s)))
+            .collect();
+        event(
+            &mut a,
+            scan,
+            T0,
+            EventKind::ReadAny(Box::new(read(page, true))),
+        );
+        let q = job_id(&press(&mut a, KeyCode::Enter));
+        let mut out = read((1..=4).map(|s| item("c-1", s)).collect(), false);
+        out.report = report("query", "Query", 4, 0.5, 0.0);
+        event(&mut a, q, T0 + 1, EventKind::ReadAny(Box::new(out)));
+        press(&mut a, KeyCode::Down);
+        press(&mut a, KeyCode::Char(' '));
+        a
+    }
+
+    #[test]
+    fn explore_on_a_table_of_another_key_schema() {
+        for size in SIZES {
+            let a = explore(size);
+            let text = format!("{:?}", render(&a, size).backend());
+            assert!(text.contains("c-1") && text.contains("total"), "{text}");
+            snapshot("any_explore", &a, size);
+        }
+    }
+
+    #[test]
+    fn the_table_picker() {
+        for size in SIZES {
+            let mut a = explore(size);
+            let list = job_id(&press(&mut a, KeyCode::Char('t')));
+            let mut requests = orders();
+            requests.name = "requests".into();
+            requests.key_schema = vec![key("request_id", "S", "HASH"), key("seq", "N", "RANGE")];
+            requests.gsis.clear();
+            requests.item_count = 1234;
+            event(
+                &mut a,
+                list,
+                T0 + 2,
+                EventKind::Tables(vec![orders(), requests]),
+            );
+            snapshot("any_picker", &a, size);
+            // Typing filters; Enter opens the table shown.
+            for c in "req".chars() {
+                press(&mut a, KeyCode::Char(c));
+            }
+            let (_, job) = started(&press(&mut a, KeyCode::Enter));
+            assert_eq!(job, crate::tui::msg::Job::UseTable("requests".into()));
+        }
+    }
+}

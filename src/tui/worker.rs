@@ -71,7 +71,7 @@ struct Running {
 }
 
 async fn run(
-    store: Store,
+    mut store: Store,
     sweeper: Option<Sweeper>,
     mut commands: mpsc::Receiver<WorkerCommand>,
     events: mpsc::Sender<WorkerEvent>,
@@ -129,6 +129,12 @@ async fn run(
                     Err(e) => (e.id(), EventKind::Superseded),
                 };
                 if let Some(r) = running.remove(&task) {
+                    // Jobs after a switch of table go to the new one.
+                    if let EventKind::TableOpened(desc) = &kind
+                        && let Ok(switched) = store.for_table(&desc.name)
+                    {
+                        store = switched;
+                    }
                     send(&events, r.id, kind).await;
                 }
             }
@@ -196,6 +202,38 @@ async fn job_body(
             Err(e) => EventKind::Failed(e),
         },
         Job::Generate(spec) => generate(store, id, spec, events, &cancel).await,
+        Job::Tables => match store.list_tables().await {
+            Ok(tables) => EventKind::Tables(tables),
+            Err(e) => EventKind::Failed(e),
+        },
+        Job::UseTable(name) => {
+            let described = match store.for_table(&name) {
+                Ok(other) => other.describe_any().await,
+                Err(e) => Err(e),
+            };
+            match described {
+                Ok(desc) => EventKind::TableOpened(Box::new(desc)),
+                Err(e) => EventKind::Failed(e),
+            }
+        }
+        Job::ScanAny { start, consistent } => {
+            let prepared = crate::table::Prepared {
+                consistent,
+                ..Default::default()
+            };
+            match store.scan_any(&prepared, None, start).await {
+                Ok(out) => EventKind::ReadAny(Box::new(out)),
+                Err(e) => EventKind::Failed(e),
+            }
+        }
+        Job::QueryAny(prepared) => match store.query_any(&prepared).await {
+            Ok(out) => EventKind::ReadAny(Box::new(out)),
+            Err(e) => EventKind::Failed(e),
+        },
+        Job::DeleteAny(keys) => match store.delete_by_keys(keys).await {
+            Ok((existed, report)) => EventKind::DeletedAny(existed, report),
+            Err(e) => EventKind::Failed(e),
+        },
         Job::Lab { lab, scale } => {
             let conn = crate::labs::LabConn {
                 client: store.client().clone(),

@@ -49,6 +49,22 @@ pub enum What {
         /// Items asked for, as far as known.
         count: usize,
     },
+    /// The table picker's list.
+    Tables,
+    /// A switch of table.
+    UseTable,
+    /// A scan page of a table of any key schema.
+    ScanAny {
+        /// From the start of the table.
+        new_pass: bool,
+    },
+    /// A query of a table of any key schema.
+    QueryAny {
+        /// What the Items pane is titled.
+        label: String,
+    },
+    /// A delete by key, of a table of any key schema.
+    DeleteAny,
     /// A lab (the Labs screen's).
     Lab {
         /// Which.
@@ -57,11 +73,26 @@ pub enum What {
 }
 
 impl What {
+    /// A job of the table picker or of Explore on a table of any key schema.
+    pub fn is_any_table(&self) -> bool {
+        matches!(
+            self,
+            What::Tables
+                | What::UseTable
+                | What::ScanAny { .. }
+                | What::QueryAny { .. }
+                | What::DeleteAny
+        )
+    }
+
     /// The store operation name, for a log row of a job that failed before any call.
     pub fn operation_name(&self) -> &'static str {
         match self {
-            What::Scan { .. } => "scan",
-            What::Query { .. } => "query",
+            What::Scan { .. } | What::ScanAny { .. } => "scan",
+            What::Query { .. } | What::QueryAny { .. } => "query",
+            What::Tables => "tables",
+            What::UseTable => "describe",
+            What::DeleteAny => "delete",
             What::Generate { .. } => "generate",
             What::Delete { .. } => "delete",
             What::Lab { .. } => "lab",

@@ -45,6 +45,20 @@ impl ConnInfo {
     }
 }
 
+impl ConnInfo {
+    /// From the backend label and a table of any key schema.
+    pub fn of_table(label: &str, is_aws: bool, table: &crate::table::TableDesc) -> Self {
+        ConnInfo {
+            label: label.to_owned(),
+            is_aws,
+            table: table.name.clone(),
+            billing_mode: table.billing_mode.clone(),
+            item_count: table.item_count,
+            limits: LimitsConfig::default().label(is_aws).to_string(),
+        }
+    }
+}
+
 /// What the status line says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -78,6 +92,8 @@ pub struct Session {
     /// Records this session wrote and deleted (confirmed), so the header can say how the
     /// table changed since DescribeTable's count, which DynamoDB refreshes only every ~6 h.
     pub session_items: (u64, u64),
+    /// `--read-only`: every write is refused, and the hints leave out the write keys.
+    pub read_only: bool,
     next_job: u64,
 }
 
@@ -95,6 +111,7 @@ impl Session {
             spinner: 0,
             limits: LimitsConfig::default(),
             session_items: (0, 0),
+            read_only: false,
             next_job: 1,
         }
     }

@@ -220,6 +220,9 @@ impl Explore {
         kind: EventKind,
     ) -> Vec<Command> {
         let InFlight { label, what } = flight;
+        if what.is_any_table() && !matches!(kind, EventKind::Failed(_)) {
+            return self.finish_any(session, at, label, what, kind);
+        }
         match (what, kind) {
             (What::Scan { new_pass }, EventKind::Scanned(page)) => {
                 let found = page.requests.len();
@@ -387,7 +390,7 @@ impl Explore {
         match what {
             What::Generate { .. } => session.session_items.0 += report.items,
             What::Delete { .. } => session.session_items.1 += report.items,
-            What::Query { .. } | What::Scan { .. } | What::Lab { .. } => {}
+            _ => {}
         }
         let outcome = match &err {
             StoreError::Cancelled {
@@ -420,7 +423,13 @@ impl Explore {
                 }
                 Vec::new()
             }
-            What::Scan { .. } | What::Lab { .. } => Vec::new(),
+            What::Scan { .. }
+            | What::Lab { .. }
+            | What::Tables
+            | What::UseTable
+            | What::ScanAny { .. }
+            | What::QueryAny { .. }
+            | What::DeleteAny => Vec::new(),
             What::Generate { planned, .. } => {
                 if matches!(self.modal, Some(Modal::Generate(_))) {
                     self.modal = None;

@@ -2,6 +2,7 @@
 //! (generate, query input, delete confirmation). Jobs it starts and the answers it handles
 //! are in `jobs.rs`; the pane data in one file each beside this one.
 
+pub mod any;
 pub mod generate_form;
 pub mod items;
 mod jobs;
@@ -28,7 +29,7 @@ use crate::tui::msg::{Command, JobId};
 const WHEEL_STEP: isize = 3;
 
 /// A dialog over the panes; it gets the keys first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Modal {
     /// The generate form (also shows the progress while its job runs).
     Generate(GenerateForm),
@@ -36,6 +37,12 @@ pub enum Modal {
     Query(QueryInput),
     /// "Delete N items (~W WCU)?"
     Confirm(ConfirmDelete),
+    /// The table picker (`t`).
+    Tables(any::TablePicker),
+    /// The query builder of a table of any key schema.
+    Builder(any::QueryBuilder),
+    /// A delete of items of any table, by key, waiting for `y`.
+    ConfirmAny(any::ConfirmAny),
 }
 
 /// A delete waiting for `y`.
@@ -88,6 +95,10 @@ pub struct Explore {
     pub latest_query: Option<JobId>,
     /// What `r` re-runs.
     pub last_query: Option<RequestId>,
+    /// The table, as described (any key schema); `None` until known.
+    pub table: Option<crate::table::TableDesc>,
+    /// The panes on a table that is not the request table.
+    pub any: any::AnyState,
 }
 
 impl Default for Explore {
@@ -100,6 +111,8 @@ impl Default for Explore {
             modal: None,
             latest_query: None,
             last_query: None,
+            table: None,
+            any: any::AnyState::default(),
         }
     }
 }
@@ -120,6 +133,8 @@ impl Explore {
                     "wheel scrolls the pane under it; a click picks a row",
                 ),
                 ("g", "generate requests (dialog)"),
+                ("t", "pick a table of the endpoint (type filters)"),
+                ("T", "another table's item as DynamoDB JSON"),
                 ("/", "query a request by id (type or paste)"),
                 ("s", "scan the next page of the table into Requests"),
                 ("r", "re-run the last query"),
@@ -169,13 +184,19 @@ impl Explore {
 
     /// The first commands: one scan page, so the screen is not empty.
     pub fn init(&mut self, session: &mut Session) -> Vec<Command> {
+        if self.generic() {
+            return self.scan_any(session, true);
+        }
         self.scan(session)
     }
 
     /// A dialog is taking typed text: digits and `?` go to it, not to the global keys.
     pub fn typing(&self, session: &Session) -> bool {
         session.long_job.is_none()
-            && matches!(self.modal, Some(Modal::Generate(_) | Modal::Query(_)))
+            && matches!(
+                self.modal,
+                Some(Modal::Generate(_) | Modal::Query(_) | Modal::Tables(_) | Modal::Builder(_))
+            )
     }
 
     /// Does `pane` have the keys (no dialog over it, no job's progress)?
@@ -198,7 +219,20 @@ impl Explore {
             Some(Modal::Generate(form)) => self.on_generate_key(session, form, key),
             Some(Modal::Query(input)) => self.on_query_key(session, input, key),
             Some(Modal::Confirm(confirm)) => self.on_confirm_key(session, confirm, key),
-            None => self.on_main_key(session, key),
+            Some(Modal::Tables(picker)) => self.on_picker_key(session, picker, key),
+            Some(Modal::Builder(b)) => self.on_builder_key(session, b, key),
+            Some(Modal::ConfirmAny(c)) => self.on_confirm_any_key(session, c, key),
+            None => {
+                if key.code == KeyCode::Char('t') {
+                    return self.open_picker(session);
+                }
+                if self.generic()
+                    && let Some(commands) = self.on_any_key(session, key)
+                {
+                    return commands;
+                }
+                self.on_main_key(session, key)
+            }
         }
     }
 
@@ -208,6 +242,10 @@ impl Explore {
             KeyCode::Char('g') => {
                 if let Some(err) = session.refuse_if_dead() {
                     return err;
+                }
+                if session.read_only {
+                    session.error("--read-only: generate writes; nothing was sent");
+                    return Vec::new();
                 }
                 self.modal = Some(Modal::Generate(GenerateForm::default()));
             }
@@ -261,6 +299,9 @@ impl Explore {
                         self.items.len()
                     ));
                 }
+            }
+            KeyCode::Char('d' | 'D') if session.read_only => {
+                session.error("--read-only: deletes are refused; nothing was sent");
             }
             KeyCode::Char('d') => self.confirm_delete_selected(session),
             KeyCode::Char('D') => self.confirm_delete_request(session),
@@ -342,6 +383,7 @@ impl Explore {
         if session.long_job.is_some() {
             return Vec::new();
         }
+        let generic = self.generic();
         match self.modal.as_mut() {
             Some(Modal::Query(input)) => input.paste(text),
             Some(Modal::Generate(form)) => {
@@ -349,7 +391,10 @@ impl Explore {
                     form.type_char(c);
                 }
             }
-            Some(Modal::Confirm(_)) => {}
+            Some(Modal::Confirm(_) | Modal::ConfirmAny(_)) => {}
+            Some(Modal::Tables(picker)) => picker.filter.push_str(text.trim()),
+            Some(Modal::Builder(b)) => b.fields[b.field].push_str(text.trim()),
+            None if generic => {}
             None => {
                 let mut input = QueryInput::default();
                 input.paste(text);
@@ -411,12 +456,52 @@ impl Explore {
                     "Enter query  Esc cancel",
                 );
             }
-            Some(Modal::Confirm(_)) => return ("y delete  n/Esc keep", "y delete  n/Esc keep"),
+            Some(Modal::Confirm(_) | Modal::ConfirmAny(_)) => {
+                return ("y delete  n/Esc keep", "y delete  n/Esc keep");
+            }
+            Some(Modal::Tables(_)) => {
+                return (
+                    "type to filter  ↑↓ move  Enter open  Esc close",
+                    "type filter  Enter open  Esc",
+                );
+            }
+            Some(Modal::Builder(_)) => {
+                return (
+                    "type  Tab/↓ next field  Enter query  Esc close",
+                    "Tab field  Enter query  Esc",
+                );
+            }
             None => {}
+        }
+        if self.generic() {
+            return match (self.focus, session.read_only) {
+                (Pane::Requests, _) => (
+                    "↑↓ move  Enter query partition  s next page  / query builder  t tables  c consistency  Tab pane  ? help  q quit",
+                    "Enter query  s scan  / builder  t tables  ? help  q quit",
+                ),
+                (Pane::Items, false) => (
+                    "↑↓ move  Space select  a all  d delete selected  T DynamoDB JSON  / builder  t tables  ? help  q quit",
+                    "Space select  d delete  T types  / builder  t tables  q quit",
+                ),
+                (Pane::Items, true) => (
+                    "↑↓ move  T DynamoDB JSON  / query builder  t tables  Tab pane  ? help  q quit",
+                    "T types  / builder  t tables  ? help  q quit",
+                ),
+                (Pane::Log, _) => (
+                    "↑↓ move: Detail shows the operation's parameters and per-call capacity  Tab pane  ? help  q quit",
+                    "↑↓ move: Detail shows parameters, per-call capacity  ? help",
+                ),
+            };
+        }
+        if session.read_only && self.focus != Pane::Log {
+            return (
+                "↑↓ move  Enter query  s next page  / query id  t tables  c consistency  Tab pane  ? help  q quit  (read-only)",
+                "Enter query  s scan  / id  t tables  ? help  q quit  (read-only)",
+            );
         }
         match self.focus {
             Pane::Requests => (
-                "↑↓ move  Enter query  s next page  / query id  g generate  c consistency  Tab pane  ? help  q quit",
+                "↑↓ move  Enter query  s next page  / query id  g generate  t tables  c consistency  Tab pane  ? help  q quit",
                 "Enter query  s scan  / id  g generate  c read mode  Tab  ? help  q quit",
             ),
             Pane::Items => (
@@ -434,6 +519,8 @@ impl Explore {
 
     fn pane_len(&self, session: &Session, pane: Pane) -> usize {
         match pane {
+            Pane::Requests if self.generic() => self.any.partitions.len(),
+            Pane::Items if self.generic() => self.any.items.len(),
             Pane::Requests => self.requests.len(),
             Pane::Items => self.items.len(),
             Pane::Log => session.log.rows.len(),
@@ -442,7 +529,10 @@ impl Explore {
 
     // The log's cursor lives with the log in the session: Explore is the screen that shows it.
     fn cursor_mut<'a>(&'a mut self, session: &'a mut Session, pane: Pane) -> &'a mut ListCursor {
+        let generic = self.generic();
         match pane {
+            Pane::Requests if generic => &mut self.any.cursor,
+            Pane::Items if generic => &mut self.any.items_cursor,
             Pane::Requests => &mut self.requests.cursor,
             Pane::Items => &mut self.items.cursor,
             Pane::Log => &mut session.log.cursor,

@@ -24,6 +24,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn draw_item(frame: &mut Frame, area: Rect, app: &App) {
+    if app.explore.generic()
+        && let Some((title, text)) = super::any::detail_text(app, area)
+    {
+        frame.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(pane_block(Line::from(title), false)),
+            area,
+        );
+        return;
+    }
     let Some((record, size)) = app.explore.items.highlighted() else {
         let block = pane_block(Line::from(" Detail "), false);
         frame.render_widget(

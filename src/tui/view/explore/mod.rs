@@ -1,6 +1,7 @@
 //! The Explore screen: the Requests, Items, Detail and Log panes, and over them its dialogs
 //! (generate with its progress, query input, delete confirmation and progress).
 
+mod any;
 mod confirm;
 mod detail;
 mod generate_dialog;
@@ -20,8 +21,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let Some(areas) = Areas::of(area) else {
         return;
     };
-    requests::draw(frame, &areas, app);
-    items::draw(frame, &areas, app);
+    if app.explore.generic() {
+        any::draw_partitions(frame, &areas, app);
+        any::draw_items(frame, &areas, app);
+    } else {
+        requests::draw(frame, &areas, app);
+        items::draw(frame, &areas, app);
+    }
     detail::draw(frame, areas.detail, app);
     log::draw(frame, &areas, app);
 
@@ -44,6 +50,11 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Modal::Generate(form)) => generate_dialog::draw(frame, area, form, None, limits),
         Some(Modal::Query(input)) => query_input::draw(frame, area, input, explore.consistent),
         Some(Modal::Confirm(confirm)) => confirm::draw(frame, area, confirm),
+        Some(Modal::Tables(picker)) => {
+            any::draw_picker(frame, area, picker, &app.session.conn.table)
+        }
+        Some(Modal::Builder(b)) => any::draw_builder(frame, area, b, app),
+        Some(Modal::ConfirmAny(c)) => any::draw_confirm(frame, area, c, &app.session.conn.table),
         None => {}
     }
 }
