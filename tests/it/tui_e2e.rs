@@ -287,3 +287,114 @@ fn labs_tab_runs_reads_and_shows_its_table_and_chart() {
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// Any table in a real terminal: `t`, pick `orders` (keys pk S + sk N), query one partition
+/// with `between` through the query builder, select an item and delete it after the
+/// confirmation says its WCU; the engine, asked directly, no longer has it.
+#[test]
+fn pick_another_table_query_a_range_and_delete_an_item() {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+        ScalarAttributeType,
+    };
+    let served = crate::common::serve(&[]);
+    let client = dynamo_explorer::backend::local_client(&served.url);
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        client
+            .create_table()
+            .table_name("orders")
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()
+                    .unwrap(),
+            )
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("sk")
+                    .attribute_type(ScalarAttributeType::N)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("pk")
+                    .key_type(KeyType::Hash)
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("sk")
+                    .key_type(KeyType::Range)
+                    .build()
+                    .unwrap(),
+            )
+            .billing_mode(BillingMode::PayPerRequest)
+            .send()
+            .await
+            .expect("table");
+        for (pk, n) in [("c-1", 8), ("c-2", 2)] {
+            for sk in 1..=n {
+                client
+                    .put_item()
+                    .table_name("orders")
+                    .item("pk", AttributeValue::S(pk.into()))
+                    .item("sk", AttributeValue::N(sk.to_string()))
+                    .item("total", AttributeValue::N(format!("{sk}.25")))
+                    .send()
+                    .await
+                    .expect("put");
+            }
+        }
+    });
+    let mut cmd = pty::command(["--endpoint", served.url.as_str()]);
+    cmd.env("NO_COLOR", "1");
+    let mut tui = Pty::spawn_command(cmd, Size::LARGE);
+    tui.settle = Duration::from_millis(100);
+    tui.wait_for("end of table: empty", STEP);
+
+    tui.send("t");
+    tui.wait_for("orders", STEP);
+    tui.send("ord");
+    tui.send("\r");
+    tui.wait_for("pk (2)", STEP);
+
+    // The query builder: partition c-1, sort key between 3 and 5.
+    tui.send("/");
+    tui.wait_for("partition key:", STEP);
+    tui.send(&"\x7f".repeat(12));
+    tui.send("c-1\t");
+    tui.send("between 3 and 5");
+    tui.send("\r");
+    let screen = tui.wait_for("3 item(s) in 1 page(s)", STEP);
+    assert!(screen.contains("query c-1"), "{screen}");
+
+    // Select the first item (sk 3) and delete it: the confirmation says its WCU.
+    tui.send(" ");
+    tui.send("d");
+    let confirm = tui.wait_for("Delete 1 item of orders", STEP);
+    assert!(confirm.contains("1 WCU by DynamoDB's rule"), "{confirm}");
+    tui.send("y");
+    tui.wait_for("deleted 1 item(s)", STEP);
+
+    let left: Vec<String> = rt.block_on(async {
+        let out = client
+            .query()
+            .table_name("orders")
+            .key_condition_expression("pk = :p")
+            .expression_attribute_values(":p", AttributeValue::S("c-1".into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("query");
+        out.items()
+            .iter()
+            .map(|i| i["sk"].as_n().unwrap().clone())
+            .collect()
+    });
+    assert_eq!(left, ["1", "2", "4", "5", "6", "7", "8"]);
+    quit_and_check_the_terminal(&mut tui);
+}
