@@ -347,6 +347,24 @@ pub struct ReadOutput {
     pub report: OpReport,
 }
 
+/// What a read returned against what it read, for the log's Detail.
+fn read_counts(report: &mut OpReport, out: &ReadOutput) {
+    report.param(
+        "Returned / read",
+        format!(
+            "{} of {} items in {} page(s){}",
+            out.count,
+            out.scanned_count,
+            out.pages,
+            if out.scanned_count > out.count {
+                ": the filter discarded the rest after reading them (billed all the same)"
+            } else {
+                ""
+            }
+        ),
+    );
+}
+
 /// Counts of the pages read.
 #[derive(Debug, Default)]
 struct Tally {
@@ -433,6 +451,7 @@ impl Store {
             }
         }
         report.items = out.items.len() as u64;
+        read_counts(&mut report, &out);
         report.elapsed = started.elapsed();
         out.report = report;
         Ok(out)
@@ -490,6 +509,7 @@ impl Store {
             }
         }
         report.items = out.items.len() as u64;
+        read_counts(&mut report, &out);
         report.elapsed = started.elapsed();
         out.report = report;
         Ok(out)

@@ -720,4 +720,61 @@ mod any_table {
             assert_eq!(job, crate::tui::msg::Job::UseTable("requests".into()));
         }
     }
+
+    #[test]
+    fn ten_thousand_attributes_and_huge_items_draw_without_a_panic() {
+        let mut a = explore((80, 24));
+        let table = orders();
+        // A sparse table: each item has its own 100 of 10,000 attributes; one item of 390 KB.
+        let items: Vec<Item> = (0..100u32)
+            .map(|i| {
+                let mut it = item("c-1", i);
+                for j in 0..100u32 {
+                    it.insert(
+                        format!("attr {} 🙂", i * 100 + j),
+                        AttributeValue::N(j.to_string()),
+                    );
+                }
+                if i == 0 {
+                    it.insert("blob".into(), AttributeValue::S("x".repeat(390_000)));
+                }
+                it
+            })
+            .collect();
+        a.explore.any.load(&table, items, "sparse".into());
+        assert!(a.explore.any.columns.len() <= crate::tui::app::explore::any::MAX_COLUMNS);
+        assert_eq!(&a.explore.any.columns[..2], ["pk", "sk"], "keys first");
+        for size in SIZES {
+            let text = format!("{:?}", render(&a, size).backend());
+            assert!(text.contains("Items (100)"), "{text}");
+        }
+    }
+
+    #[test]
+    fn on_aws_a_delete_needs_the_table_name_typed_and_read_only_refuses_it() {
+        let mut a = explore((120, 40));
+        a.session.conn.is_aws = true;
+        press(&mut a, KeyCode::Char('d'));
+        // y is text here, not a yes: nothing starts until the name is typed and Enter.
+        assert!(press(&mut a, KeyCode::Char('y')).is_empty());
+        assert!(
+            press(&mut a, KeyCode::Enter).is_empty(),
+            "a wrong name deletes nothing"
+        );
+        press(&mut a, KeyCode::Backspace);
+        for c in "orders".chars() {
+            assert!(press(&mut a, KeyCode::Char(c)).is_empty());
+        }
+        let (_, job) = started(&press(&mut a, KeyCode::Enter));
+        assert!(matches!(job, crate::tui::msg::Job::DeleteAny(keys) if keys.len() == 1));
+
+        let mut ro = explore((120, 40));
+        ro.session.read_only = true;
+        assert!(press(&mut ro, KeyCode::Char('d')).is_empty());
+        assert!(
+            ro.explore.modal.is_none(),
+            "no confirmation under --read-only"
+        );
+        assert!(!ro.hints().0.contains("delete"), "{}", ro.hints().0);
+    }
 }

@@ -390,6 +390,14 @@ async fn any_table_from_a_script() {
             "{name}: {plain}"
         );
 
+        // Under the simulated limits too (the layer describes the table to plan its calls).
+        let limited = json(url, &sn, &["--limits", "on-demand", "query", "c-1"]);
+        assert_eq!(limited["count"], 20, "{name}: {limited}");
+        assert_eq!(
+            limited["consumed"]["read_units"], plain["consumed"]["read_units"],
+            "{name}: {limited}"
+        );
+
         // A GSI (KEYS_ONLY: keys come back, not `note`), and an LSI ordered by total.
         let g = json(url, &sn, &["query", "open", "--index", "by_status"]);
         assert_eq!(g["count"], 6, "{name}: {g}");

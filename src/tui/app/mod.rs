@@ -226,6 +226,13 @@ impl App {
         // An edit ends with its screen: back on Cost, digits switch screens until Enter.
         self.cost.editing = false;
         self.screen = screen;
+        if screen == ScreenId::Cost && self.explore.generic() {
+            self.session.info(format!(
+                "the cost model prices the request table (request_id S + seq N); {} has other keys, \
+                 so it measures nothing here",
+                self.session.conn.table
+            ));
+        }
         if screen == ScreenId::Cost {
             // Price what was read: the records in the Items pane are this table's.
             // Measured once per loaded request: converting its records is not free.

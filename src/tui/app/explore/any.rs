@@ -240,6 +240,8 @@ pub struct ConfirmAny {
     pub keys: Vec<Item>,
     /// WCU by DynamoDB's rule from the loaded items' sizes: each rounded up to 1 KB.
     pub write_units: u64,
+    /// On AWS the table's name must be typed first (`Some`: what has been typed).
+    pub typed_name: Option<String>,
 }
 
 impl Explore {
@@ -427,7 +429,12 @@ impl Explore {
                 }
                 let write_units = chosen.iter().map(|i| write_units(item_size(i))).sum();
                 let keys = chosen.iter().map(|i| key_of(&table, i)).collect();
-                self.modal = Some(Modal::ConfirmAny(ConfirmAny { keys, write_units }));
+                let typed_name = session.conn.is_aws.then(String::new);
+                self.modal = Some(Modal::ConfirmAny(ConfirmAny {
+                    keys,
+                    write_units,
+                    typed_name,
+                }));
                 Vec::new()
             }
             KeyCode::Char('g' | 'D' | 'r') => {
@@ -479,18 +486,44 @@ impl Explore {
     pub(super) fn on_confirm_any_key(
         &mut self,
         session: &mut Session,
-        confirm: ConfirmAny,
+        mut confirm: ConfirmAny,
         key: KeyEvent,
     ) -> Vec<Command> {
-        match key.code {
-            KeyCode::Char('y' | 'Y') => {
-                let n = confirm.keys.len();
-                vec![session.start(
-                    Job::DeleteAny(confirm.keys),
-                    format!("delete {n} item(s)"),
-                    What::DeleteAny,
-                )]
+        // On AWS: the table's name, typed, then Enter.
+        if let Some(typed) = confirm.typed_name.as_mut() {
+            match key.code {
+                KeyCode::Esc => {
+                    session.info("nothing deleted");
+                    return Vec::new();
+                }
+                KeyCode::Enter if *typed == session.conn.table => {}
+                KeyCode::Enter => {
+                    session.error(format!(
+                        "type the table's name, {}, to delete from it on AWS",
+                        session.conn.table
+                    ));
+                    self.modal = Some(Modal::ConfirmAny(confirm));
+                    return Vec::new();
+                }
+                KeyCode::Backspace => {
+                    typed.pop();
+                    self.modal = Some(Modal::ConfirmAny(confirm));
+                    return Vec::new();
+                }
+                KeyCode::Char(c) if !c.is_control() => {
+                    typed.push(c);
+                    self.modal = Some(Modal::ConfirmAny(confirm));
+                    return Vec::new();
+                }
+                _ => {
+                    self.modal = Some(Modal::ConfirmAny(confirm));
+                    return Vec::new();
+                }
             }
+            return self.start_delete_any(session, confirm);
+        }
+        match key.code {
+            KeyCode::Char('y' | 'Y') => self.start_delete_any(session, confirm),
             KeyCode::Char('n' | 'N') | KeyCode::Esc => {
                 session.info("nothing deleted");
                 Vec::new()
@@ -500,6 +533,15 @@ impl Explore {
                 Vec::new()
             }
         }
+    }
+
+    fn start_delete_any(&mut self, session: &mut Session, confirm: ConfirmAny) -> Vec<Command> {
+        let n = confirm.keys.len();
+        vec![session.start(
+            Job::DeleteAny(confirm.keys),
+            format!("delete {n} item(s)"),
+            What::DeleteAny,
+        )]
     }
 
     /// The answers of the any-table jobs (failures go the way of every job's).

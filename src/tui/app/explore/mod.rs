@@ -14,6 +14,7 @@ mod ttl;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEvent, MouseEventKind};
 
+use self::any::ConfirmAny as ConfirmAnyRef;
 use self::generate_form::GenerateForm;
 use self::items::ItemsState;
 use self::query_input::QueryInput;
@@ -195,7 +196,16 @@ impl Explore {
         session.long_job.is_none()
             && matches!(
                 self.modal,
-                Some(Modal::Generate(_) | Modal::Query(_) | Modal::Tables(_) | Modal::Builder(_))
+                Some(
+                    Modal::Generate(_)
+                        | Modal::Query(_)
+                        | Modal::Tables(_)
+                        | Modal::Builder(_)
+                        | Modal::ConfirmAny(ConfirmAnyRef {
+                            typed_name: Some(_),
+                            ..
+                        })
+                )
             )
     }
 
