@@ -263,9 +263,8 @@ impl Store {
         Ok(desc)
     }
 
-    /// Every table of the endpoint (ListTables, all pages), each described, eight at a time,
-    /// in name order.
-    pub async fn list_tables(&self) -> Result<Vec<TableDesc>, StoreError> {
+    /// The names of every table of the endpoint (ListTables, all pages), in name order.
+    pub async fn table_names(&self) -> Result<Vec<String>, StoreError> {
         let mut names = Vec::new();
         let mut start: Option<String> = None;
         loop {
@@ -285,6 +284,19 @@ impl Store {
                 _ => break,
             }
         }
+        names.sort();
+        Ok(names)
+    }
+
+    /// Every table of the endpoint, each described, eight at a time, in name order.
+    pub async fn list_tables(&self) -> Result<Vec<TableDesc>, StoreError> {
+        let names = self.table_names().await?;
+        self.describe_tables(names).await
+    }
+
+    /// These tables described, eight at a time, in name order (one deleted meanwhile is left
+    /// out).
+    pub async fn describe_tables(&self, names: Vec<String>) -> Result<Vec<TableDesc>, StoreError> {
         let described: Vec<Result<TableDesc, StoreError>> = futures::stream::iter(names)
             .map(|name| async move { self.for_table(&name)?.describe_any().await })
             .buffered(8)

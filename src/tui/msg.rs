@@ -69,8 +69,10 @@ pub enum Job {
     },
     /// Every record of a request.
     DeleteRequest(RequestId),
-    /// Every table of the endpoint, described (the table picker).
+    /// The names of every table of the endpoint (the table picker, at once).
     Tables,
+    /// These tables described (the picker's details, after the names).
+    DescribeTables(Vec<String>),
     /// Switch to this table: describe it; later jobs go to it.
     UseTable(String),
     /// One Scan page of a table of any key schema.
@@ -79,6 +81,8 @@ pub enum Job {
         start: Option<Item>,
         /// Strongly consistent.
         consistent: bool,
+        /// Items read at most (Limit).
+        limit: u32,
     },
     /// A Query of a table of any key schema, checked and prepared.
     QueryAny(Box<Prepared>),
@@ -167,7 +171,9 @@ pub enum EventKind {
     Deleted(OpReport),
     /// The job failed, or was cancelled; the error may carry a report of what was done.
     Failed(StoreError),
-    /// The endpoint's tables.
+    /// The endpoint's table names.
+    TableNames(Vec<String>),
+    /// The endpoint's tables, described.
     Tables(Vec<TableDesc>),
     /// The table switched to, described.
     TableOpened(Box<TableDesc>),

@@ -705,9 +705,17 @@ mod any_table {
             requests.key_schema = vec![key("request_id", "S", "HASH"), key("seq", "N", "RANGE")];
             requests.gsis.clear();
             requests.item_count = 1234;
+            let names = vec!["orders".to_owned(), "requests".to_owned()];
+            // The names at once; the details as DescribeTable answers.
+            let describe = job_id(&event(&mut a, list, T0 + 2, EventKind::TableNames(names)));
+            let text = format!("{:?}", render(&a, size).backend());
+            assert!(
+                text.contains("describing") && text.contains("requests"),
+                "{text}"
+            );
             event(
                 &mut a,
-                list,
+                describe,
                 T0 + 2,
                 EventKind::Tables(vec![orders(), requests]),
             );

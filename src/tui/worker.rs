@@ -202,7 +202,11 @@ async fn job_body(
             Err(e) => EventKind::Failed(e),
         },
         Job::Generate(spec) => generate(store, id, spec, events, &cancel).await,
-        Job::Tables => match store.list_tables().await {
+        Job::Tables => match store.table_names().await {
+            Ok(names) => EventKind::TableNames(names),
+            Err(e) => EventKind::Failed(e),
+        },
+        Job::DescribeTables(names) => match store.describe_tables(names).await {
             Ok(tables) => EventKind::Tables(tables),
             Err(e) => EventKind::Failed(e),
         },
@@ -216,9 +220,14 @@ async fn job_body(
                 Err(e) => EventKind::Failed(e),
             }
         }
-        Job::ScanAny { start, consistent } => {
+        Job::ScanAny {
+            start,
+            consistent,
+            limit,
+        } => {
             let prepared = crate::table::Prepared {
                 consistent,
+                limit: Some(limit),
                 ..Default::default()
             };
             match store.scan_any(&prepared, None, start).await {

@@ -49,8 +49,10 @@ pub enum What {
         /// Items asked for, as far as known.
         count: usize,
     },
-    /// The table picker's list.
+    /// The table picker's list of names.
     Tables,
+    /// The table picker's details.
+    DescribeTables,
     /// A switch of table.
     UseTable,
     /// A scan page of a table of any key schema.
@@ -78,6 +80,7 @@ impl What {
         matches!(
             self,
             What::Tables
+                | What::DescribeTables
                 | What::UseTable
                 | What::ScanAny { .. }
                 | What::QueryAny { .. }
@@ -90,7 +93,7 @@ impl What {
         match self {
             What::Scan { .. } | What::ScanAny { .. } => "scan",
             What::Query { .. } | What::QueryAny { .. } => "query",
-            What::Tables => "tables",
+            What::Tables | What::DescribeTables => "tables",
             What::UseTable => "describe",
             What::DeleteAny => "delete",
             What::Generate { .. } => "generate",

@@ -24,6 +24,9 @@ use crate::tui::msg::{ClockTime, Command, EventKind, Job};
 /// Most attribute columns the Items pane keeps (a sparse table can have thousands).
 pub const MAX_COLUMNS: usize = 64;
 
+/// Items the columns are chosen from, at most.
+const COLUMN_SAMPLE: usize = 2_000;
+
 /// One partition key value seen on scan pages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Partition {
@@ -121,8 +124,11 @@ pub fn columns(table: &TableDesc, items: &[Item]) -> Vec<String> {
             cols.push(k.name.clone());
         }
     }
+    // Counted on at most COLUMN_SAMPLE items, spread over all of them: a 100,000-item load
+    // stays a few milliseconds on the UI thread.
+    let step = items.len().div_ceil(COLUMN_SAMPLE).max(1);
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for item in items {
+    for item in items.iter().step_by(step) {
         for name in item.keys() {
             *seen.entry(name.as_str()).or_default() += 1;
         }
@@ -132,19 +138,22 @@ pub fn columns(table: &TableDesc, items: &[Item]) -> Vec<String> {
         .filter(|(n, _)| !cols.iter().any(|c| c == n))
         .collect();
     others.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    // Index keys no loaded item has are left out; the table's own keys always stay.
+    // Index keys no sampled item has are left out; the table's own keys always stay.
     cols.retain(|c| {
-        table.key_schema.iter().any(|k| &k.name == c) || items.iter().any(|i| i.contains_key(c))
+        table.key_schema.iter().any(|k| &k.name == c)
+            || items.iter().step_by(step).any(|i| i.contains_key(c))
     });
     cols.extend(others.into_iter().map(|(n, _)| n.to_owned()));
     cols.truncate(MAX_COLUMNS);
     cols
 }
 
-/// The table picker.
+/// The table picker: the names at once (ListTables), the details as DescribeTable answers.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TablePicker {
-    /// The tables, once listed.
+    /// The table names, once listed.
+    pub names: Option<Vec<String>>,
+    /// The tables described, once they are.
     pub tables: Option<Vec<TableDesc>>,
     /// Typed text that filters the list.
     pub filter: String,
@@ -153,14 +162,20 @@ pub struct TablePicker {
 }
 
 impl TablePicker {
-    /// The tables whose name contains the filter (case-insensitive).
-    pub fn shown(&self) -> Vec<&TableDesc> {
+    /// The names that contain the filter (case-insensitive), in name order.
+    pub fn shown(&self) -> Vec<&str> {
         let f = self.filter.to_lowercase();
-        self.tables
+        self.names
             .iter()
             .flatten()
-            .filter(|t| t.name.to_lowercase().contains(&f))
+            .filter(|n| n.to_lowercase().contains(&f))
+            .map(String::as_str)
             .collect()
+    }
+
+    /// A table's description, once it has come.
+    pub fn described(&self, name: &str) -> Option<&TableDesc> {
+        self.tables.iter().flatten().find(|t| t.name == name)
     }
 }
 
@@ -270,7 +285,7 @@ impl Explore {
                 let Some(t) = picker
                     .shown()
                     .get(picker.cursor.selected)
-                    .map(|t| t.name.clone())
+                    .map(|n| (*n).to_owned())
                 else {
                     session.info("no table to open: type less of a name, or Esc");
                     self.modal = Some(Modal::Tables(picker));
@@ -309,6 +324,7 @@ impl Explore {
             Job::ScanAny {
                 start,
                 consistent: self.consistent,
+                limit: super::requests::SCAN_PAGE_LIMIT,
             },
             "scan page".into(),
             What::ScanAny { new_pass },
@@ -554,19 +570,30 @@ impl Explore {
         kind: EventKind,
     ) -> Vec<Command> {
         match (what, kind) {
-            (What::Tables, EventKind::Tables(tables)) => {
-                let n = tables.len();
+            (What::Tables, EventKind::TableNames(names)) => {
+                let n = names.len();
+                let mut commands = Vec::new();
                 if let Some(Modal::Tables(picker)) = &mut self.modal {
                     // Start on the table open now.
-                    let at_current = tables.iter().position(|t| t.name == session.conn.table);
-                    picker.tables = Some(tables);
-                    if let Some(i) = at_current {
+                    if let Some(i) = names.iter().position(|t| *t == session.conn.table) {
                         picker.cursor.select(i, n, 10);
                     }
+                    picker.names = Some(names.clone());
+                    commands.push(session.start(
+                        Job::DescribeTables(names),
+                        "describe tables".into(),
+                        What::DescribeTables,
+                    ));
                 }
                 session.info_from_worker(format!(
                     "{n} table(s): type to filter, Enter opens one, Esc closes"
                 ));
+                commands
+            }
+            (What::DescribeTables, EventKind::Tables(tables)) => {
+                if let Some(Modal::Tables(picker)) = &mut self.modal {
+                    picker.tables = Some(tables);
+                }
                 Vec::new()
             }
             (What::UseTable, EventKind::TableOpened(desc)) => {

@@ -426,6 +426,7 @@ impl Explore {
             What::Scan { .. }
             | What::Lab { .. }
             | What::Tables
+            | What::DescribeTables
             | What::UseTable
             | What::ScanAny { .. }
             | What::QueryAny { .. }

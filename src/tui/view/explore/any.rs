@@ -239,11 +239,8 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, picker: &TablePicker, current:
         .border_style(Style::new().fg(Color::Cyan));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let Some(_) = &picker.tables else {
-        frame.render_widget(
-            Paragraph::new("listing the tables (ListTables, DescribeTable)…"),
-            inner,
-        );
+    let Some(_) = &picker.names else {
+        frame.render_widget(Paragraph::new("listing the tables (ListTables)…"), inner);
         return;
     };
     let shown = picker.shown();
@@ -257,13 +254,21 @@ pub fn draw_picker(frame: &mut Frame, area: Rect, picker: &TablePicker, current:
     let wide = inner.width >= 100;
     let rows: Vec<Row> = window
         .map(|i| {
-            let t = shown[i];
+            let name = shown[i];
             let style = if i == picker.cursor.selected {
                 highlight(true)
-            } else if t.name == current {
+            } else if name == current {
                 Style::new().add_modifier(Modifier::BOLD)
             } else {
                 Style::new()
+            };
+            let Some(t) = picker.described(name) else {
+                let waiting = Style::new().fg(Color::DarkGray);
+                return Row::new(vec![
+                    Cell::from(name.to_owned()),
+                    Cell::from("describing…").style(waiting),
+                ])
+                .style(style);
             };
             let mut cells = vec![
                 Cell::from(t.name.clone()),
