@@ -23,12 +23,17 @@ use dynamo_explorer::backend::local_client;
 use dynamo_explorer::store::Store;
 use dynamo_explorer::table::value::Item;
 use dynamo_explorer::table::{KeyAttr, Prepared, TableDesc};
+use dynamo_explorer::tui::app::explore::any::Items;
 use dynamo_explorer::tui::app::{App, ConnInfo};
 use dynamo_explorer::tui::driver::press;
 use dynamo_explorer::tui::view;
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+
+/// The allocator the binary uses (src/main.rs), so resident memory is the app's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const ITEMS: usize = 100_000;
 const BIG_TABLE: &str = "bench_any_1m";
@@ -95,11 +100,17 @@ fn frames() {
         (120, 40),
     );
     app.explore.table = Some(table.clone());
+    // What the loaded items hold: built one item at a time (as pages arrive), so no answer
+    // is held beside them; the resident memory they add is what Explore keeps.
     let mut rng = fastrand::Rng::with_seed(7);
-    let items: Vec<Item> = (0..ITEMS).map(|i| item(&mut rng, i)).collect();
     let loading = Instant::now();
-    app.explore.any.load(&table, items, "query".into());
+    let mut loaded = Items::default();
+    for i in 0..ITEMS {
+        loaded.push(item(&mut rng, i));
+    }
     let load_ms = loading.elapsed().as_secs_f64() * 1e3;
+    let peak = rss_mb();
+    app.explore.any.load(&table, loaded, "query".into());
     app.explore.focus = dynamo_explorer::tui::layout::Pane::Items;
     for _ in 0..(ITEMS / 2 / 30) {
         press(&mut app, KeyCode::PageDown);
@@ -118,8 +129,9 @@ fn frames() {
     let (med, p99) = median(times);
     println!(
         "Explore on another key schema, 100,000 items of 20 attributes, 120x40: frame median \
-         {med:.3} ms, p99 {p99:.3} ms (goal < 2 ms); columns computed in {load_ms:.0} ms; \
-         RSS {before:.0} MB before loading, {after:.0} MB after (goal < 200 MB)"
+         {med:.3} ms, p99 {p99:.3} ms (goal < 2 ms); built in {load_ms:.0} ms; RSS {before:.0} MB \
+         before, {peak:.0} MB with the items loaded, {after:.0} MB after scrolling (goal < 200 \
+         MB)"
     );
 }
 

@@ -749,7 +749,11 @@ mod any_table {
                 it
             })
             .collect();
-        a.explore.any.load(&table, items, "sparse".into());
+        a.explore.any.load(
+            &table,
+            crate::tui::app::explore::any::Items::from_items(items),
+            "sparse".into(),
+        );
         assert!(a.explore.any.columns.len() <= crate::tui::app::explore::any::MAX_COLUMNS);
         assert_eq!(&a.explore.any.columns[..2], ["pk", "sk"], "keys first");
         for size in SIZES {

@@ -126,8 +126,8 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
         let w = window
             .clone()
             .map(|i| {
-                any.items[i]
-                    .get(col)
+                any.items
+                    .get(i, col)
                     .map_or(1, |v| short_text(v, MAX_COL_W).chars().count())
             })
             .chain([col.chars().count()])
@@ -143,7 +143,6 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
     let shown = widths.len();
     let rows: Vec<Row> = window
         .map(|i| {
-            let item = &any.items[i];
             let mark = if any.selected.contains(&i) {
                 "●"
             } else {
@@ -152,7 +151,8 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
             let mut cells = vec![Cell::from(mark)];
             for (col, w) in any.columns.iter().zip(&widths) {
                 cells.push(Cell::from(
-                    item.get(col)
+                    any.items
+                        .get(i, col)
                         .map_or(String::new(), |v| short_text(v, usize::from(*w))),
                 ));
             }
@@ -201,10 +201,10 @@ pub fn detail_text(app: &App, area: Rect) -> Option<(String, String)> {
     let any = &app.explore.any;
     let item = any.highlighted()?;
     let text = if any.ddb_json {
-        serde_json::to_string_pretty(&item_to_ddb_json(item)).unwrap_or_default()
+        serde_json::to_string_pretty(&item_to_ddb_json(&item)).unwrap_or_default()
     } else {
         // Plain JSON keeps every digit; through serde_json's numbers it would not.
-        item_to_plain_json(item)
+        item_to_plain_json(&item)
     };
     let visible = usize::from(area.width) * usize::from(area.height);
     let text = if text.len() > visible {
@@ -212,7 +212,7 @@ pub fn detail_text(app: &App, area: Rect) -> Option<(String, String)> {
     } else {
         text
     };
-    let size = crate::size::item_size(item);
+    let size = crate::size::item_size(&item);
     let title = format!(
         " Detail: {} B, {} WCU to write or delete ({}) ",
         thousands(size as u64),
