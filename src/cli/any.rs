@@ -158,10 +158,7 @@ pub(super) async fn query(cli: &Cli, args: &QueryArgs, conn: Option<AnyConnectio
         partition: args.request_id.clone(),
         index: args.index.clone(),
         sort: args.sort.clone(),
-        filter: args.filter.clone(),
-        names: args.names.clone(),
-        values: args.values.clone(),
-        project: args.project.clone(),
+        expr: (&args.expr).into(),
         desc: args.desc,
         limit: args.limit,
         consistent: args.consistent,
@@ -210,10 +207,7 @@ pub(super) async fn scan(cli: &Cli, args: &ScanArgs) -> Result<()> {
         bail!("--start continues one page; --segments reads the whole table: give one of them");
     }
     let spec = ScanSpec {
-        filter: args.filter.clone(),
-        names: args.names.clone(),
-        values: args.values.clone(),
-        project: args.project.clone(),
+        expr: (&args.expr).into(),
         limit: args.limit,
         segments: args.segments,
         consistent: args.consistent,

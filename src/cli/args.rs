@@ -125,3 +125,43 @@ impl ConnectionArgs {
         )))
     }
 }
+
+/// The expression flags `query` and `scan` share.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ExprArgs {
+    /// A filter expression, e.g. 'status = :s' (applied after reading: the RCU are for every
+    /// item read). Bare attribute names are aliased for you, reserved words included.
+    #[arg(long, value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// Expression attribute names as JSON, e.g. '{"#s": "status"}'.
+    #[arg(long, value_name = "JSON")]
+    pub names: Option<String>,
+    /// Expression attribute values as JSON, e.g. '{":s": "open", ":n": 5}' (plain JSON, or
+    /// DynamoDB JSON like {"N": "5"} taken as typed).
+    #[arg(long, value_name = "JSON")]
+    pub values: Option<String>,
+    /// Return only these attributes, e.g. pk,sk,total (a projection saves no RCU).
+    #[arg(long, value_name = "A,B,C")]
+    pub project: Option<String>,
+}
+
+impl From<&ExprArgs> for crate::table::Expressions {
+    fn from(a: &ExprArgs) -> Self {
+        crate::table::Expressions {
+            filter: a.filter.clone(),
+            names: a.names.clone(),
+            values: a.values.clone(),
+            project: a.project.clone(),
+        }
+    }
+}
+
+impl ExprArgs {
+    /// Any of them given.
+    pub fn any(&self) -> bool {
+        self.filter.is_some()
+            || self.names.is_some()
+            || self.values.is_some()
+            || self.project.is_some()
+    }
+}

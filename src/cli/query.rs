@@ -38,20 +38,9 @@ pub struct QueryArgs {
     /// Query this index (GSI or LSI) instead of the table.
     #[arg(long, value_name = "NAME")]
     pub index: Option<String>,
-    /// A filter expression, e.g. 'status = :s' (applied after reading: the RCU are for every
-    /// item read). Bare attribute names are aliased for you, reserved words included.
-    #[arg(long, value_name = "EXPR")]
-    pub filter: Option<String>,
-    /// Expression attribute names as JSON, e.g. '{"#s": "status"}'.
-    #[arg(long, value_name = "JSON")]
-    pub names: Option<String>,
-    /// Expression attribute values as JSON, e.g. '{":s": "open", ":n": 5}' (plain JSON, or
-    /// DynamoDB JSON like {"N": "5"} taken as typed).
-    #[arg(long, value_name = "JSON")]
-    pub values: Option<String>,
-    /// Return only these attributes, e.g. pk,sk,total (a projection saves no RCU).
-    #[arg(long, value_name = "A,B,C")]
-    pub project: Option<String>,
+    /// Filter, names, values, projection.
+    #[command(flatten)]
+    pub expr: super::args::ExprArgs,
     /// Sort key descending.
     #[arg(long)]
     pub desc: bool,
@@ -86,10 +75,7 @@ impl QueryArgs {
     pub(super) fn any_table(&self, cli: &Cli) -> bool {
         self.sort.is_some()
             || self.index.is_some()
-            || self.filter.is_some()
-            || self.names.is_some()
-            || self.values.is_some()
-            || self.project.is_some()
+            || self.expr.any()
             || self.desc
             || self.limit.is_some()
             || cli.ddb_json

@@ -35,18 +35,9 @@ pub struct ScanArgs {
     /// Print the items read (JSON `items`) instead of a summary per partition key.
     #[arg(long)]
     pub items: bool,
-    /// A filter expression, e.g. 'status = :s' (the RCU are for every item read).
-    #[arg(long, value_name = "EXPR")]
-    pub filter: Option<String>,
-    /// Expression attribute names as JSON, e.g. '{"#s": "status"}'.
-    #[arg(long, value_name = "JSON")]
-    pub names: Option<String>,
-    /// Expression attribute values as JSON, e.g. '{":s": "open"}'.
-    #[arg(long, value_name = "JSON")]
-    pub values: Option<String>,
-    /// Return only these attributes, e.g. pk,total.
-    #[arg(long, value_name = "A,B,C")]
-    pub project: Option<String>,
+    /// Filter, names, values, projection.
+    #[command(flatten)]
+    pub expr: super::args::ExprArgs,
     /// A parallel scan of the whole table in N segments, every segment read to its end.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub segments: Option<u32>,
@@ -55,13 +46,7 @@ pub struct ScanArgs {
 impl ScanArgs {
     /// Whether this scan goes by any table's keys rather than the request table's summary.
     pub(super) fn any_table(&self, cli: &Cli) -> bool {
-        self.items
-            || self.filter.is_some()
-            || self.names.is_some()
-            || self.values.is_some()
-            || self.project.is_some()
-            || self.segments.is_some()
-            || cli.ddb_json
+        self.items || self.expr.any() || self.segments.is_some() || cli.ddb_json
     }
 }
 

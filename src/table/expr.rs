@@ -146,7 +146,49 @@ fn is_keyword(w: &str) -> bool {
         .any(|k| k.eq_ignore_ascii_case(w))
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(src: &'a str) -> Result<Self, String> {
+        Ok(Parser {
+            src,
+            toks: lex(src)?,
+            pos: 0,
+            out: Checked {
+                text: String::new(),
+                names: BTreeMap::new(),
+                used_names: BTreeSet::new(),
+                used_values: BTreeSet::new(),
+            },
+        })
+    }
+
+    /// The checked expression `text`, once nothing is left to read (`leftover`: what to say
+    /// if something is) and every `#name` it uses is given or added.
+    fn finish(
+        self,
+        text: String,
+        leftover: &str,
+        names: &BTreeSet<String>,
+    ) -> Result<Checked, String> {
+        if self.peek().is_some() {
+            return Err(self.err_here(leftover));
+        }
+        let mut out = self.out;
+        out.text = text;
+        if let Some(used) = out
+            .used_names
+            .iter()
+            .find(|u| !names.contains(*u) && !out.names.contains_key(*u))
+        {
+            let at = self.src.find(used.as_str()).unwrap_or(0);
+            return Err(point(
+                self.src,
+                at,
+                &format!("{used} is not in --names (give it as {{\"{used}\": \"attribute\"}})"),
+            ));
+        }
+        Ok(out)
+    }
+
     fn peek(&self) -> Option<&Token> {
         self.toks.get(self.pos)
     }
@@ -374,33 +416,9 @@ pub fn check_condition(
     if expr.trim().is_empty() {
         return Err("the expression is empty".into());
     }
-    let mut p = Parser {
-        src: expr,
-        toks: lex(expr)?,
-        pos: 0,
-        out: Checked {
-            text: String::new(),
-            names: BTreeMap::new(),
-            used_names: BTreeSet::new(),
-            used_values: BTreeSet::new(),
-        },
-    };
+    let mut p = Parser::new(expr)?;
     let text = p.condition()?;
-    if p.peek().is_some() {
-        return Err(p.err_here("expected AND, OR or the end"));
-    }
-    let mut out = p.out;
-    out.text = text;
-    for used in &out.used_names {
-        if !names.contains(used) && !out.names.contains_key(used) {
-            let at = expr.find(used.as_str()).unwrap_or(0);
-            return Err(point(
-                expr,
-                at,
-                &format!("{used} is not in --names (give it as {{\"{used}\": \"attribute\"}})"),
-            ));
-        }
-    }
+    let out = p.finish(text, "expected AND, OR or the end", names)?;
     for used in &out.used_values {
         if !values.contains(used) {
             let at = expr.find(used.as_str()).unwrap_or(0);
@@ -420,33 +438,12 @@ pub fn check_projection(list: &str, names: &BTreeSet<String>) -> Result<Checked,
     if list.trim().is_empty() {
         return Err("the projection is empty: give attribute names separated by commas".into());
     }
-    let mut p = Parser {
-        src: list,
-        toks: lex(list)?,
-        pos: 0,
-        out: Checked {
-            text: String::new(),
-            names: BTreeMap::new(),
-            used_names: BTreeSet::new(),
-            used_values: BTreeSet::new(),
-        },
-    };
+    let mut p = Parser::new(list)?;
     let mut paths = vec![p.path()?];
     while p.sym(",") {
         paths.push(p.path()?);
     }
-    if p.peek().is_some() {
-        return Err(p.err_here("expected \",\" or the end"));
-    }
-    let mut out = p.out;
-    out.text = paths.join(", ");
-    for used in &out.used_names {
-        if !names.contains(used) && !out.names.contains_key(used) {
-            let at = list.find(used.as_str()).unwrap_or(0);
-            return Err(point(list, at, &format!("{used} is not in --names")));
-        }
-    }
-    Ok(out)
+    p.finish(paths.join(", "), "expected \",\" or the end", names)
 }
 
 #[cfg(test)]

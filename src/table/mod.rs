@@ -9,5 +9,6 @@ pub mod value;
 
 pub use desc::{IndexDesc, KeyAttr, TableDesc};
 pub use ops::{
-    Prepared, QuerySpec, ReadOutput, ScanSpec, key_of, parse_key, prepare_query, prepare_scan,
+    Expressions, Prepared, QuerySpec, ReadOutput, ScanSpec, key_of, parse_key, prepare_query,
+    prepare_scan,
 };

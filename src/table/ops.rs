@@ -19,6 +19,19 @@ use crate::store::{
     page_rule,
 };
 
+/// The expressions of a read as the user gave them: filter, projection, names, values.
+#[derive(Debug, Clone, Default)]
+pub struct Expressions {
+    /// A filter (condition) expression.
+    pub filter: Option<String>,
+    /// `#name`s, as a JSON object.
+    pub names: Option<String>,
+    /// `:value`s, as a JSON object (plain JSON, or DynamoDB JSON taken as typed).
+    pub values: Option<String>,
+    /// Attributes to return, separated by commas.
+    pub project: Option<String>,
+}
+
 /// A Query as the user gave it (the CLI's flags, the TUI's builder).
 #[derive(Debug, Clone, Default)]
 pub struct QuerySpec {
@@ -28,14 +41,8 @@ pub struct QuerySpec {
     pub index: Option<String>,
     /// `OP VALUE` (OP one of `=`, `<`, `<=`, `>`, `>=`, `begins_with`) or `between A and B`.
     pub sort: Option<String>,
-    /// A filter (condition) expression.
-    pub filter: Option<String>,
-    /// `#name`s for the filter, as a JSON object.
-    pub names: Option<String>,
-    /// `:value`s for the filter, as a JSON object (plain JSON, or DynamoDB JSON taken as typed).
-    pub values: Option<String>,
-    /// Attributes to return, separated by commas.
-    pub project: Option<String>,
+    /// Filter, projection, names, values.
+    pub expr: Expressions,
     /// Descending sort key order.
     pub desc: bool,
     /// DynamoDB's Limit: items evaluated in one page; then it stops.
@@ -47,14 +54,8 @@ pub struct QuerySpec {
 /// A Scan as the user gave it.
 #[derive(Debug, Clone, Default)]
 pub struct ScanSpec {
-    /// A filter (condition) expression.
-    pub filter: Option<String>,
-    /// `#name`s, as a JSON object.
-    pub names: Option<String>,
-    /// `:value`s, as a JSON object.
-    pub values: Option<String>,
-    /// Attributes to return.
-    pub project: Option<String>,
+    /// Filter, projection, names, values.
+    pub expr: Expressions,
     /// DynamoDB's Limit: items evaluated in the page.
     pub limit: Option<u32>,
     /// Parallel segments over the whole table (each read to its end); `None`: one page.
@@ -163,15 +164,10 @@ fn parse_values(text: Option<&str>) -> Result<Item, String> {
 
 /// Filter and projection, with the user's names and values, into `p`; unused names or values
 /// are refused as DynamoDB refuses them.
-fn expressions(
-    p: &mut Prepared,
-    filter: Option<&str>,
-    project: Option<&str>,
-    names: Option<&str>,
-    values: Option<&str>,
-) -> Result<(), String> {
-    let user_names = parse_names(names)?;
-    let user_values = parse_values(values)?;
+fn expressions(p: &mut Prepared, e: &Expressions) -> Result<(), String> {
+    let (filter, project) = (e.filter.as_deref(), e.project.as_deref());
+    let user_names = parse_names(e.names.as_deref())?;
+    let user_values = parse_values(e.values.as_deref())?;
     let name_set: BTreeSet<String> = user_names.keys().cloned().collect();
     let value_set: BTreeSet<String> = user_values.keys().cloned().collect();
     let mut used_names = BTreeSet::new();
@@ -258,13 +254,7 @@ pub fn prepare_query(table: &TableDesc, spec: &QuerySpec) -> Result<Prepared, St
         p.names.insert(SK_NAME.into(), range.name.clone());
     }
     p.key_condition = Some(condition);
-    expressions(
-        &mut p,
-        spec.filter.as_deref(),
-        spec.project.as_deref(),
-        spec.names.as_deref(),
-        spec.values.as_deref(),
-    )?;
+    expressions(&mut p, &spec.expr)?;
     Ok(p)
 }
 
@@ -318,13 +308,7 @@ pub fn prepare_scan(spec: &ScanSpec) -> Result<Prepared, String> {
         consistent: spec.consistent,
         ..Default::default()
     };
-    expressions(
-        &mut p,
-        spec.filter.as_deref(),
-        spec.project.as_deref(),
-        spec.names.as_deref(),
-        spec.values.as_deref(),
-    )?;
+    expressions(&mut p, &spec.expr)?;
     Ok(p)
 }
 
@@ -365,6 +349,42 @@ fn read_counts(report: &mut OpReport, out: &ReadOutput) {
     );
 }
 
+/// One answered Query or Scan page.
+struct Page {
+    items: Option<Vec<Item>>,
+    /// Count and ScannedCount.
+    counts: (i32, i32),
+    consumed: Option<aws_sdk_dynamodb::types::ConsumedCapacity>,
+    next: Option<Item>,
+}
+
+impl Page {
+    /// Records the page's call, its capacity and DynamoDB's rule for it, and adds its counts;
+    /// its items and where the next page starts.
+    fn record(
+        self,
+        api: &'static str,
+        p: &Prepared,
+        latency: std::time::Duration,
+        report: &mut OpReport,
+        tally: &mut Tally,
+    ) -> (Vec<Item>, Option<Item>) {
+        let items = self.items.unwrap_or_default();
+        let rule = page_rule(&items, self.counts, p.projection.is_some(), p.consistent);
+        report.record_read(
+            api,
+            items.len() as u64,
+            self.consumed.as_slice(),
+            latency,
+            rule,
+        );
+        tally.pages += 1;
+        tally.count += self.counts.0 as u64;
+        tally.scanned_count += self.counts.1 as u64;
+        (items, self.next.filter(|k| !k.is_empty()))
+    }
+}
+
 /// Counts of the pages read.
 #[derive(Debug, Default)]
 struct Tally {
@@ -380,6 +400,26 @@ struct Segment {
     tally: Tally,
 }
 
+impl ReadOutput {
+    fn empty(segments: u32) -> Self {
+        ReadOutput {
+            items: Vec::new(),
+            count: 0,
+            scanned_count: 0,
+            pages: 0,
+            last_evaluated_key: None,
+            segments,
+            report: OpReport::default(),
+        }
+    }
+
+    fn add(&mut self, t: &Tally) {
+        self.count += t.count;
+        self.scanned_count += t.scanned_count;
+        self.pages += t.pages;
+    }
+}
+
 fn maybe<T>(m: &HashMap<String, T>) -> Option<HashMap<String, T>>
 where
     T: Clone,
@@ -393,15 +433,8 @@ impl Store {
         let started = Instant::now();
         let mut report = OpReport::new("query");
         p.params(&mut report, self.table());
-        let mut out = ReadOutput {
-            items: Vec::new(),
-            count: 0,
-            scanned_count: 0,
-            pages: 0,
-            last_evaluated_key: None,
-            segments: 1,
-            report: OpReport::default(),
-        };
+        let mut out = ReadOutput::empty(1);
+        let mut tally = Tally::default();
         let mut start: Option<Item> = None;
         loop {
             let mut attempts = Attempts::default();
@@ -425,28 +458,19 @@ impl Store {
                 })
                 .await;
             attempts.merge_into(&mut report);
-            let (mut page, latency) = result.map_err(call_error)?;
-            let items = page.items.take().unwrap_or_default();
-            let rule = page_rule(
-                &items,
-                (page.count, page.scanned_count),
-                p.projection.is_some(),
-                p.consistent,
-            );
-            report.record_read(
-                "Query",
-                items.len() as u64,
-                page.consumed_capacity.as_slice(),
-                latency,
-                rule,
-            );
-            out.pages += 1;
-            out.count += page.count as u64;
-            out.scanned_count += page.scanned_count as u64;
+            let (page, latency) = result.map_err(call_error)?;
+            let answered = Page {
+                items: page.items,
+                counts: (page.count, page.scanned_count),
+                consumed: page.consumed_capacity,
+                next: page.last_evaluated_key,
+            };
+            let (items, next) = answered.record("Query", p, latency, &mut report, &mut tally);
             out.items.extend(items);
-            start = page.last_evaluated_key.take().filter(|k| !k.is_empty());
+            start = next;
             if start.is_none() || p.limit.is_some() {
                 out.last_evaluated_key = start;
+                out.add(&tally);
                 break;
             }
         }
@@ -471,15 +495,7 @@ impl Store {
         if let Some(n) = segments {
             report.param("TotalSegments", n);
         }
-        let mut out = ReadOutput {
-            items: Vec::new(),
-            count: 0,
-            scanned_count: 0,
-            pages: 0,
-            last_evaluated_key: None,
-            segments: segments.unwrap_or(1),
-            report: OpReport::default(),
-        };
+        let mut out = ReadOutput::empty(segments.unwrap_or(1));
         match segments {
             None => {
                 let mut tally = Tally::default();
@@ -488,9 +504,7 @@ impl Store {
                     .await?;
                 out.items = items;
                 out.last_evaluated_key = lek;
-                out.count = tally.count;
-                out.scanned_count = tally.scanned_count;
-                out.pages = tally.pages;
+                out.add(&tally);
             }
             Some(total) => {
                 let segments: Vec<Result<Segment, StoreError>> = futures::stream::iter(0..total)
@@ -501,9 +515,7 @@ impl Store {
                 for seg in segments {
                     let seg = seg?;
                     out.items.extend(seg.items);
-                    out.count += seg.tally.count;
-                    out.scanned_count += seg.tally.scanned_count;
-                    out.pages += seg.tally.pages;
+                    out.add(&seg.tally);
                     report.absorb(seg.report);
                 }
             }
@@ -575,25 +587,14 @@ impl Store {
             })
             .await;
         attempts.merge_into(report);
-        let (mut page, latency) = result.map_err(call_error)?;
-        let items = page.items.take().unwrap_or_default();
-        let rule = page_rule(
-            &items,
-            (page.count, page.scanned_count),
-            p.projection.is_some(),
-            p.consistent,
-        );
-        report.record_read(
-            "Scan",
-            items.len() as u64,
-            page.consumed_capacity.as_slice(),
-            latency,
-            rule,
-        );
-        out.pages += 1;
-        out.count += page.count as u64;
-        out.scanned_count += page.scanned_count as u64;
-        Ok((items, page.last_evaluated_key.filter(|k| !k.is_empty())))
+        let (page, latency) = result.map_err(call_error)?;
+        let answered = Page {
+            items: page.items,
+            counts: (page.count, page.scanned_count),
+            consumed: page.consumed_capacity,
+            next: page.last_evaluated_key,
+        };
+        Ok(answered.record("Scan", p, latency, report, out))
     }
 
     /// Deletes items by key (DeleteItem each, eight at a time), asking for the old item so

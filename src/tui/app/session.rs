@@ -34,12 +34,20 @@ pub struct ConnInfo {
 impl ConnInfo {
     /// From the backend label and DescribeTable's answer.
     pub fn new(label: &str, is_aws: bool, table: &TableInfo) -> Self {
+        Self::with(
+            label,
+            is_aws,
+            (&table.name, &table.billing_mode, table.item_count),
+        )
+    }
+
+    fn with(label: &str, is_aws: bool, (name, billing, items): (&str, &str, i64)) -> Self {
         ConnInfo {
             label: label.to_owned(),
             is_aws,
-            table: table.name.clone(),
-            billing_mode: table.billing_mode.clone(),
-            item_count: table.item_count,
+            table: name.to_owned(),
+            billing_mode: billing.to_owned(),
+            item_count: items,
             limits: LimitsConfig::default().label(is_aws).to_string(),
         }
     }
@@ -48,14 +56,11 @@ impl ConnInfo {
 impl ConnInfo {
     /// From the backend label and a table of any key schema.
     pub fn of_table(label: &str, is_aws: bool, table: &crate::table::TableDesc) -> Self {
-        ConnInfo {
-            label: label.to_owned(),
+        Self::with(
+            label,
             is_aws,
-            table: table.name.clone(),
-            billing_mode: table.billing_mode.clone(),
-            item_count: table.item_count,
-            limits: LimitsConfig::default().label(is_aws).to_string(),
-        }
+            (&table.name, &table.billing_mode, table.item_count),
+        )
     }
 }
 
