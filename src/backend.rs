@@ -461,6 +461,17 @@ pub async fn connect_any(
     })
 }
 
+/// The store for `table` on `backend`, nothing checked or created (`import` makes a missing
+/// table with the keys it is given); the backend's label and its embedded server.
+pub async fn open_table(
+    backend: &Backend,
+    table: &str,
+    limits: &LimitsConfig,
+) -> Result<(Store, BackendInfo, Option<EmbeddedServer>)> {
+    let (store, info, server, _) = prepare(backend, table, Create::Never, limits).await?;
+    Ok((store, info, server))
+}
+
 /// Everything [`connect_with_limits`] does before the table check, and the check to make.
 async fn prepare(
     backend: &Backend,

@@ -34,7 +34,9 @@ mod cost;
 mod delete;
 mod describe;
 mod drop_table;
+mod export;
 mod generate;
+mod import;
 mod lab;
 mod query;
 mod reset;
@@ -115,6 +117,13 @@ pub enum Command {
     /// List every table of the endpoint with its keys, indexes, billing mode and size.
     #[command(after_help = tables::EXAMPLES)]
     Tables,
+    /// Export a table (or a partition) to a file: DynamoDB's export format, JSON lines or CSV.
+    #[command(after_help = export::EXAMPLES)]
+    Export(Box<export::ExportArgs>),
+    /// Import items from a file (ddb-json, jsonl or csv) with BatchWriteItem; checks every
+    /// line before sending anything.
+    #[command(after_help = import::EXAMPLES)]
+    Import(import::ImportArgs),
     /// Serve the embedded engine as a DynamoDB endpoint for other tools until Ctrl-C.
     #[command(after_help = serve::EXAMPLES)]
     Serve(ServeArgs),
@@ -213,6 +222,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Delete(_) => cli.conn.writable("delete")?,
         Command::DropTable(_) => cli.conn.writable("drop-table")?,
         Command::Reset(_) => cli.conn.writable("reset")?,
+        Command::Import(_) => cli.conn.writable("import")?,
         Command::Lab(args) if args.writes() => {
             cli.conn.writable("a lab (it makes scratch tables)")?
         }
@@ -221,6 +231,8 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
     // Any table: these go by the table's own keys.
     match command {
         Command::Tables => return tables::run(cli).await,
+        Command::Export(args) => return export::run(cli, args).await,
+        Command::Import(args) => return import::run(cli, args).await,
         Command::Describe => return describe::run(cli).await,
         Command::Query(args) if args.any_table(cli) => return any::query(cli, args, None).await,
         // Not a request id: fine on another table, whose partition key it may be.
@@ -269,7 +281,9 @@ async fn run_request_command(cli: &Cli, command: &Command) -> Result<()> {
             validate_concurrency(args.concurrency)?,
         ),
         Command::Scan(args) => Ready::Scan(args, scan::parse_start(args.start.as_deref())?),
-        Command::Describe | Command::Tables => unreachable!("any table: run above"),
+        Command::Describe | Command::Tables | Command::Export(_) | Command::Import(_) => {
+            unreachable!("any table: run above")
+        }
         Command::Serve(args) => return serve::run(&cli.conn, args, cli.json).await,
         Command::Cost(args) => return cost::run(&cli.conn, cli.json, args).await,
         Command::Lab(args) => return lab::run(&cli.conn, cli.json, args).await,
@@ -399,7 +413,7 @@ mod tests {
                 .filter(|c| c.get_name() != "help")
                 .cloned(),
         );
-        assert_eq!(commands.len(), 15, "the root and fourteen commands");
+        assert_eq!(commands.len(), 17, "the root and sixteen commands");
         for mut cmd in commands {
             let name = cmd.get_name().to_owned();
             let help = cmd.render_long_help().to_string();

@@ -44,7 +44,8 @@ pub use read::{
 };
 pub(crate) use read::{call_error, page_rule};
 pub use report::{
-    ByRule, CallRecord, CallUnits, Capacity, ConsumedDetail, InFlight, OpReport, Rule, UnitKind,
+    ByRule, CallRecord, CallUnits, Capacity, ConsumedDetail, InFlight, OpReport,
+    READ_USD_PER_MILLION, Rule, UnitKind, WRITE_USD_PER_MILLION,
 };
 pub use retry::RetryPolicy;
 pub use sample::ItemSample;

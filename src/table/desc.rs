@@ -224,6 +224,50 @@ fn projection_text(p: Option<&Projection>) -> String {
 }
 
 impl Store {
+    /// Creates this store's table, on demand, with `keys` (partition key first), and waits
+    /// until it is ACTIVE.
+    pub async fn create_with_keys(&self, keys: &[KeyAttr]) -> Result<TableDesc, StoreError> {
+        use aws_sdk_dynamodb::types::{BillingMode, ScalarAttributeType};
+        let mut defs = Vec::new();
+        let mut schema = Vec::new();
+        for k in keys {
+            defs.push(
+                AttributeDefinition::builder()
+                    .attribute_name(&k.name)
+                    .attribute_type(ScalarAttributeType::from(k.kind.as_str()))
+                    .build()
+                    .map_err(|e| StoreError::InvalidInput(e.to_string()))?,
+            );
+            schema.push(
+                KeySchemaElement::builder()
+                    .attribute_name(&k.name)
+                    .key_type(KeyType::from(k.role.as_str()))
+                    .build()
+                    .map_err(|e| StoreError::InvalidInput(e.to_string()))?,
+            );
+        }
+        let mut attempts = Attempts::default();
+        self.send("CreateTable", 0, None, &mut attempts, || {
+            self.client()
+                .create_table()
+                .table_name(self.table())
+                .set_attribute_definitions(Some(defs.clone()))
+                .set_key_schema(Some(schema.clone()))
+                .billing_mode(BillingMode::PayPerRequest)
+                .send()
+        })
+        .await
+        .map_err(call_error)?;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let desc = self.describe_any().await?;
+            if desc.status == "ACTIVE" || std::time::Instant::now() > deadline {
+                return Ok(desc);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+
     /// DescribeTable of this store's table, any key schema, with its TTL attribute.
     pub async fn describe_any(&self) -> Result<TableDesc, StoreError> {
         let mut attempts = Attempts::default();

@@ -5,6 +5,7 @@
 pub mod desc;
 pub mod expr;
 pub mod ops;
+pub mod transfer;
 pub mod value;
 
 pub use desc::{IndexDesc, KeyAttr, TableDesc};

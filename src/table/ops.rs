@@ -387,10 +387,10 @@ impl Page {
 
 /// Counts of the pages read.
 #[derive(Debug, Default)]
-struct Tally {
-    count: u64,
-    scanned_count: u64,
-    pages: u64,
+pub(crate) struct Tally {
+    pub(crate) count: u64,
+    pub(crate) scanned_count: u64,
+    pub(crate) pages: u64,
 }
 
 /// One segment of a parallel scan.
@@ -437,35 +437,9 @@ impl Store {
         let mut tally = Tally::default();
         let mut start: Option<Item> = None;
         loop {
-            let mut attempts = Attempts::default();
-            let result = self
-                .send("Query", 0, None, &mut attempts, || {
-                    self.client()
-                        .query()
-                        .table_name(self.table())
-                        .set_index_name(p.index.clone())
-                        .set_key_condition_expression(p.key_condition.clone())
-                        .set_filter_expression(p.filter.clone())
-                        .set_projection_expression(p.projection.clone())
-                        .set_expression_attribute_names(maybe(&p.names))
-                        .set_expression_attribute_values(maybe(&p.values))
-                        .scan_index_forward(!p.desc)
-                        .set_limit(p.limit.map(|n| n.min(i32::MAX as u32) as i32))
-                        .consistent_read(p.consistent)
-                        .set_exclusive_start_key(start.clone())
-                        .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
-                        .send()
-                })
-                .await;
-            attempts.merge_into(&mut report);
-            let (page, latency) = result.map_err(call_error)?;
-            let answered = Page {
-                items: page.items,
-                counts: (page.count, page.scanned_count),
-                consumed: page.consumed_capacity,
-                next: page.last_evaluated_key,
-            };
-            let (items, next) = answered.record("Query", p, latency, &mut report, &mut tally);
+            let (items, next) = self
+                .query_page_any(p, start.take(), &mut report, &mut tally)
+                .await?;
             out.items.extend(items);
             start = next;
             if start.is_none() || p.limit.is_some() {
@@ -479,6 +453,45 @@ impl Store {
         report.elapsed = started.elapsed();
         out.report = report;
         Ok(out)
+    }
+
+    /// One Query page from `start`: its items and where the next starts.
+    pub(crate) async fn query_page_any(
+        &self,
+        p: &Prepared,
+        start: Option<Item>,
+        report: &mut OpReport,
+        tally: &mut Tally,
+    ) -> Result<(Vec<Item>, Option<Item>), StoreError> {
+        let mut attempts = Attempts::default();
+        let result = self
+            .send("Query", 0, None, &mut attempts, || {
+                self.client()
+                    .query()
+                    .table_name(self.table())
+                    .set_index_name(p.index.clone())
+                    .set_key_condition_expression(p.key_condition.clone())
+                    .set_filter_expression(p.filter.clone())
+                    .set_projection_expression(p.projection.clone())
+                    .set_expression_attribute_names(maybe(&p.names))
+                    .set_expression_attribute_values(maybe(&p.values))
+                    .scan_index_forward(!p.desc)
+                    .set_limit(p.limit.map(|n| n.min(i32::MAX as u32) as i32))
+                    .consistent_read(p.consistent)
+                    .set_exclusive_start_key(start.clone())
+                    .return_consumed_capacity(ReturnConsumedCapacity::Indexes)
+                    .send()
+            })
+            .await;
+        attempts.merge_into(report);
+        let (page, latency) = result.map_err(call_error)?;
+        let answered = Page {
+            items: page.items,
+            counts: (page.count, page.scanned_count),
+            consumed: page.consumed_capacity,
+            next: page.last_evaluated_key,
+        };
+        Ok(answered.record("Query", p, latency, report, tally))
     }
 
     /// One Scan page from `start`, or, with `segments`, every segment read to its end at
@@ -558,7 +571,7 @@ impl Store {
         }
     }
 
-    async fn scan_page_any(
+    pub(crate) async fn scan_page_any(
         &self,
         p: &Prepared,
         segment: Option<(u32, u32)>,

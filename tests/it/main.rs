@@ -29,6 +29,7 @@ mod security;
 mod shared_engine;
 mod store;
 mod terraform_drift;
+mod transfer;
 mod ttl;
 mod tui_e2e;
 mod tui_panic;
