@@ -88,6 +88,14 @@ pub enum Job {
     QueryAny(Box<Prepared>),
     /// Delete these items (their keys) of a table of any key schema.
     DeleteAny(Vec<Item>),
+    /// Write these items (what the Items pane holds) to a file in the current directory, in
+    /// DynamoDB's export layout: `<table>-<unix seconds>.jsonl`.
+    ExportLoaded {
+        /// The table, for the file's name.
+        table: String,
+        /// The items.
+        items: Vec<Item>,
+    },
     /// A lab, on scratch tables of its own (the Labs screen's).
     Lab {
         /// Which.
@@ -181,6 +189,8 @@ pub enum EventKind {
     ReadAny(Box<ReadOutput>),
     /// A delete by key: how many items were there, and the report.
     DeletedAny(u64, OpReport),
+    /// Items written to a file: its path, the items and bytes.
+    Exported(String, u64, u64),
     /// A lab started a step (not final).
     LabStep(crate::labs::LabProgress),
     /// A lab's result, or why it has none (its scratch tables are deleted either way).

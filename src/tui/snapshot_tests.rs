@@ -789,4 +789,25 @@ mod any_table {
         );
         assert!(!ro.hints().0.contains("delete"), "{}", ro.hints().0);
     }
+
+    #[test]
+    fn e_exports_the_loaded_items_and_says_where() {
+        let mut a = explore((120, 40));
+        let (id, job) = started(&press(&mut a, KeyCode::Char('e')));
+        assert!(
+            matches!(&job, crate::tui::msg::Job::ExportLoaded { table, items } if table == "orders" && items.len() == 4),
+            "{job:?}"
+        );
+        event(
+            &mut a,
+            id,
+            T0 + 5,
+            EventKind::Exported("/tmp/orders-1.jsonl".into(), 4, 400),
+        );
+        let text = format!("{:?}", render(&a, (120, 40)).backend());
+        assert!(
+            text.contains("exported 4 item(s) to /tmp/orders-1.jsonl"),
+            "{text}"
+        );
+    }
 }

@@ -239,6 +239,21 @@ async fn job_body(
             Ok(out) => EventKind::ReadAny(Box::new(out)),
             Err(e) => EventKind::Failed(e),
         },
+        Job::ExportLoaded { table, items } => {
+            let written = tokio::task::spawn_blocking(move || {
+                export_loaded(std::path::Path::new("."), &table, &items)
+            })
+            .await;
+            match written {
+                Ok(Ok((path, n, bytes))) => EventKind::Exported(path, n, bytes),
+                Ok(Err(e)) => EventKind::Failed(StoreError::InvalidInput(format!(
+                    "cannot write the export: {e}"
+                ))),
+                Err(e) => {
+                    EventKind::Failed(StoreError::InvalidInput(format!("the export stopped: {e}")))
+                }
+            }
+        }
         Job::DeleteAny(keys) => match store.delete_by_keys(keys).await {
             Ok((existed, report)) => EventKind::DeletedAny(existed, report),
             Err(e) => EventKind::Failed(e),
@@ -422,5 +437,73 @@ mod tests {
         let handle: JoinHandle<()> = tokio::spawn(async { panic!("static text") });
         let err = handle.await.expect_err("the task panicked");
         assert_eq!(panic_message(err.into_panic().as_ref()), "static text");
+    }
+}
+
+/// Writes `items` as `{"Item": ...}` lines to `<table>-<unix seconds>.jsonl` in `dir` (the
+/// current directory; never over an existing file): its path, the items and the bytes.
+fn export_loaded(
+    dir: &std::path::Path,
+    table: &str,
+    items: &[crate::table::value::Item],
+) -> std::io::Result<(String, u64, u64)> {
+    use std::io::Write;
+    let stamp = crate::ttl::now_epoch();
+    let safe: String = table
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let path = dir.join(format!("{safe}-{stamp}.jsonl"));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut bytes = 0u64;
+    for item in items {
+        let line = format!(
+            "{{\"Item\":{}}}\n",
+            crate::table::value::item_to_ddb_json(item)
+        );
+        bytes += line.len() as u64;
+        out.write_all(line.as_bytes())?;
+    }
+    out.flush()?;
+    let shown = std::fs::canonicalize(&path).unwrap_or(path);
+    Ok((shown.display().to_string(), items.len() as u64, bytes))
+}
+
+#[cfg(test)]
+mod export_tests {
+    use std::collections::HashMap;
+
+    use aws_sdk_dynamodb::types::AttributeValue;
+
+    #[test]
+    fn loaded_items_go_to_a_new_file_in_the_export_layout() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let items = vec![HashMap::from([
+            ("pk".to_owned(), AttributeValue::S("a".into())),
+            (
+                "n".to_owned(),
+                AttributeValue::N("12345678901234567890123456789012345678".into()),
+            ),
+        ])];
+        let (path, n, bytes) =
+            super::export_loaded(dir.path(), "my table", &items).expect("written");
+        assert_eq!(n, 1);
+        assert!(path.contains("my_table-"), "{path}");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert_eq!(text.len() as u64, bytes);
+        assert_eq!(
+            text.trim(),
+            r#"{"Item":{"n":{"N":"12345678901234567890123456789012345678"},"pk":{"S":"a"}}}"#
+        );
     }
 }

@@ -67,6 +67,8 @@ pub enum What {
     },
     /// A delete by key, of a table of any key schema.
     DeleteAny,
+    /// Loaded items written to a file.
+    ExportLoaded,
     /// A lab (the Labs screen's).
     Lab {
         /// Which.
@@ -85,6 +87,7 @@ impl What {
                 | What::ScanAny { .. }
                 | What::QueryAny { .. }
                 | What::DeleteAny
+                | What::ExportLoaded
         )
     }
 
@@ -96,6 +99,7 @@ impl What {
             What::Tables | What::DescribeTables => "tables",
             What::UseTable => "describe",
             What::DeleteAny => "delete",
+            What::ExportLoaded => "export",
             What::Generate { .. } => "generate",
             What::Delete { .. } => "delete",
             What::Lab { .. } => "lab",

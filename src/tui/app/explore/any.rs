@@ -443,6 +443,33 @@ impl Explore {
         )])
     }
 
+    /// `e`: what the Items pane holds, to a file in the current directory.
+    pub(super) fn export_loaded(&mut self, session: &mut Session) -> Vec<Command> {
+        let items: Vec<Item> = if self.generic() {
+            (0..self.any.items.len())
+                .filter_map(|i| self.any.items.item(i))
+                .collect()
+        } else {
+            self.items
+                .records
+                .iter()
+                .filter_map(|r| serde_dynamo::to_item(r).ok())
+                .collect()
+        };
+        if items.is_empty() {
+            session.info("nothing loaded to export: query a partition or a request first");
+            return Vec::new();
+        }
+        vec![session.start(
+            Job::ExportLoaded {
+                table: session.conn.table.clone(),
+                items,
+            },
+            "export loaded items".into(),
+            What::ExportLoaded,
+        )]
+    }
+
     /// Keys on the panes of a table of any key schema; `None`: not one of them.
     pub(super) fn on_any_key(
         &mut self,
@@ -768,6 +795,13 @@ impl Explore {
                 self.push_log(session, at, label, Outcome::Ok, out.report);
                 self.any.load(&table, Items::from_items(out.items), what);
                 self.focus = Pane::Items;
+                Vec::new()
+            }
+            (What::ExportLoaded, EventKind::Exported(path, n, bytes)) => {
+                session.info_from_worker(format!(
+                    "exported {n} item(s) to {path} ({bytes} bytes, DynamoDB's export layout: \
+                     `import` reads it)"
+                ));
                 Vec::new()
             }
             (What::DeleteAny, EventKind::DeletedAny(existed, report)) => {

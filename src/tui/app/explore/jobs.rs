@@ -430,7 +430,8 @@ impl Explore {
             | What::UseTable
             | What::ScanAny { .. }
             | What::QueryAny { .. }
-            | What::DeleteAny => Vec::new(),
+            | What::DeleteAny
+            | What::ExportLoaded => Vec::new(),
             What::Generate { planned, .. } => {
                 if matches!(self.modal, Some(Modal::Generate(_))) {
                     self.modal = None;

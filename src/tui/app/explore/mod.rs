@@ -135,7 +135,10 @@ impl Explore {
                 ),
                 ("g", "generate requests (dialog)"),
                 ("t", "pick a table of the endpoint (type filters)"),
-                ("T", "another table's item as DynamoDB JSON"),
+                (
+                    "T / e",
+                    "item as DynamoDB JSON / export loaded items to ./TABLE-TIME.jsonl",
+                ),
                 ("/", "query a request by id (type or paste)"),
                 ("s", "scan the next page of the table into Requests"),
                 ("r", "re-run the last query"),
@@ -235,6 +238,9 @@ impl Explore {
             None => {
                 if key.code == KeyCode::Char('t') {
                     return self.open_picker(session);
+                }
+                if key.code == KeyCode::Char('e') {
+                    return self.export_loaded(session);
                 }
                 if self.generic()
                     && let Some(commands) = self.on_any_key(session, key)
