@@ -44,6 +44,10 @@ pub enum Format {
 const BYTES_PER_SEGMENT: i64 = 16 * 1024 * 1024;
 /// Most segments chosen by default.
 const MAX_DEFAULT_SEGMENTS: u32 = 16;
+/// Items per page (Limit). DynamoDB Local reads the whole table for every Scan page without
+/// one (26.9 s a page on 1,000,000 items, 0.05 s with Limit 1000); on AWS a page of 1,000
+/// items of ~1 KB is about the 1 MB page it would send anyway.
+const PAGE_ITEMS: u32 = 1_000;
 /// Above this estimate, an export on AWS needs `--yes`.
 const AWS_ASK_ABOVE_RCU: f64 = 1_000.0;
 
@@ -123,7 +127,10 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
         (prepare_scan(&spec), Source::Scan { segments })
     };
     let prepared = match prepared {
-        Ok(p) => p,
+        Ok(p) => crate::table::Prepared {
+            limit: Some(PAGE_ITEMS),
+            ..p
+        },
         Err(e) => {
             close(conn).await;
             bail!(e);
