@@ -162,7 +162,7 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
     let progress = Progress::default();
-    let (tx, rx) = mpsc::channel::<Vec<Item>>(segments as usize * 2);
+    let (tx, rx) = mpsc::channel::<Vec<Item>>(segments as usize);
     let keys: Vec<String> = table.key_schema.iter().map(|k| k.name.clone()).collect();
     let output = args.output.clone();
     let format = args.format;
