@@ -206,9 +206,15 @@ pub(super) async fn scan(cli: &Cli, args: &ScanArgs) -> Result<()> {
     if start.is_some() && args.segments.is_some() {
         bail!("--start continues one page; --segments reads the whole table: give one of them");
     }
+    // A parallel scan reads every page: pages of 1,000 unless --limit says otherwise
+    // (DynamoDB Local reads the whole table for each page without a Limit).
+    let limit = match (args.limit, args.segments) {
+        (None, Some(_)) => Some(super::export::PAGE_ITEMS),
+        (limit, _) => limit,
+    };
     let spec = ScanSpec {
         expr: (&args.expr).into(),
-        limit: args.limit,
+        limit,
         segments: args.segments,
         consistent: args.consistent,
         start: start.clone(),

@@ -47,7 +47,7 @@ const MAX_DEFAULT_SEGMENTS: u32 = 16;
 /// Items per page (Limit). DynamoDB Local reads the whole table for every Scan page without
 /// one (26.9 s a page on 1,000,000 items, 0.05 s with Limit 1000); on AWS a page of 1,000
 /// items of ~1 KB is about the 1 MB page it would send anyway.
-const PAGE_ITEMS: u32 = 1_000;
+pub(super) const PAGE_ITEMS: u32 = 1_000;
 /// Above this estimate, an export on AWS needs `--yes`.
 const AWS_ASK_ABOVE_RCU: f64 = 1_000.0;
 

@@ -38,7 +38,8 @@ pub struct ScanArgs {
     /// Filter, names, values, projection.
     #[command(flatten)]
     pub expr: super::args::ExprArgs,
-    /// A parallel scan of the whole table in N segments, every segment read to its end.
+    /// A parallel scan of the whole table in N segments, every segment read to its end (in
+    /// pages of 1,000 items unless --limit sets the page).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub segments: Option<u32>,
 }

@@ -295,3 +295,84 @@ async fn a_file_in_the_layout_of_dynamodbs_export_imports_and_bad_lines_are_name
         assert!(!done && stderr.contains("--read-only"), "{stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_mid_export_leaves_whole_lines_and_says_how_many() {
+    use crate::fault_proxy::{FaultConfig, FaultProxy};
+    use std::time::{Duration, Instant};
+    let engines = engines().await;
+    let engine = &engines[0];
+    let table = table_name("export_cancel");
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.jsonl");
+    let lines: Vec<String> = (0..5_000)
+        .map(|i| {
+            format!(
+                "{{\"Item\":{{\"pk\":{{\"S\":\"k-{i:05}\"}},\"v\":{{\"S\":\"{}\"}}}}}}",
+                "x".repeat(100)
+            )
+        })
+        .collect();
+    std::fs::write(&seed, lines.join("\n")).unwrap();
+    ok(
+        &engine.url,
+        &table,
+        &["import", seed.to_str().unwrap(), "--key", "pk:S"],
+    );
+    // Every Scan page answers after 500 ms: five pages of 1,000 take 2.5 s.
+    let config = FaultConfig::seeded(5)
+        .delay(1.0, Duration::from_millis(500), Duration::from_millis(500))
+        .on(&["Scan"]);
+    let proxy = FaultProxy::start(&engine.url, config).await.expect("proxy");
+    let out = dir.path().join("out.jsonl");
+    let child = command()
+        .args(["--endpoint", &proxy.url(), "--table", &table])
+        .args([
+            "export",
+            "--segments",
+            "1",
+            "--json",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    // Once the first page is being written, Ctrl-C.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::metadata(&out).map_or(0, |m| m.len()) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the export never started writing"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // SAFETY: kill with a pid this test spawned and SIGINT, a plain signal.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let output = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .expect("exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a summary");
+    assert_eq!(summary["cancelled"], true, "{summary}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.ends_with('\n'), "the file ends on a whole line");
+    let written = text.lines().count() as u64;
+    for l in text.lines() {
+        serde_json::from_str::<serde_json::Value>(l).expect("every line is whole JSON");
+    }
+    assert!(written > 0 && written < 5_000, "{written} lines");
+    assert_eq!(
+        summary["items"], written,
+        "the summary counts the lines: {summary}"
+    );
+    assert!(
+        stderr.contains(&format!("holds {written} whole item(s)")),
+        "{stderr}"
+    );
+}
