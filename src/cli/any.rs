@@ -24,10 +24,7 @@ use crate::table::{
 
 /// Connects to the backend and describes `--table`, any key schema.
 pub(super) async fn open(cli: &Cli) -> Result<AnyConnection> {
-    let limits = cli.conn.limits()?;
-    let backend = cli.conn.backend()?;
-    backend::check_limits(&backend, &limits)?;
-    super::warn_plain_http(&backend);
+    let (backend, limits) = cli.conn.checked()?;
     let conn = backend::connect_any(&backend, &cli.conn.table, cli.conn.create(), &limits).await?;
     if let Some(warning) = &conn.info.warning {
         eprintln!("warning: {warning}");
@@ -209,7 +206,7 @@ pub(super) async fn scan(cli: &Cli, args: &ScanArgs) -> Result<()> {
     // A parallel scan reads every page: pages of 1,000 unless --limit says otherwise
     // (DynamoDB Local reads the whole table for each page without a Limit).
     let limit = match (args.limit, args.segments) {
-        (None, Some(_)) => Some(super::export::PAGE_ITEMS),
+        (None, Some(_)) => Some(crate::table::transfer::PAGE_ITEMS),
         (limit, _) => limit,
     };
     let spec = ScanSpec {

@@ -72,6 +72,16 @@ impl ConnectionArgs {
         }
     }
 
+    /// The backend and limits these flags pick, checked (no `--limits` on AWS), with the
+    /// plain-HTTP warning said: what every command that connects starts with.
+    pub fn checked(&self) -> Result<(Backend, LimitsConfig)> {
+        let limits = self.limits()?;
+        let backend = self.backend()?;
+        backend::check_limits(&backend, &limits)?;
+        super::output::warn_plain_http(&backend);
+        Ok((backend, limits))
+    }
+
     /// Refuses `what` (a write) under `--read-only`, in one line, before anything is sent.
     pub fn writable(&self, what: &str) -> Result<()> {
         if self.read_only {

@@ -18,7 +18,7 @@ use super::output::print_json;
 use super::report::CallsJson;
 use super::{Cli, cancel_on_ctrl_c};
 use crate::store::{CancellationToken, READ_USD_PER_MILLION};
-use crate::table::transfer::{Progress, Source};
+use crate::table::transfer::{PAGE_ITEMS, Progress, Source};
 use crate::table::value::{Item, item_to_ddb_json, item_to_plain_json, short_text};
 use crate::table::{QuerySpec, ScanSpec, prepare_query, prepare_scan};
 
@@ -44,10 +44,6 @@ pub enum Format {
 const BYTES_PER_SEGMENT: i64 = 16 * 1024 * 1024;
 /// Most segments chosen by default.
 const MAX_DEFAULT_SEGMENTS: u32 = 16;
-/// Items per page (Limit). DynamoDB Local reads the whole table for every Scan page without
-/// one (26.9 s a page on 1,000,000 items, 0.05 s with Limit 1000); on AWS a page of 1,000
-/// items of ~1 KB is about the 1 MB page it would send anyway.
-pub(super) const PAGE_ITEMS: u32 = 1_000;
 /// Above this estimate, an export on AWS needs `--yes`.
 const AWS_ASK_ABOVE_RCU: f64 = 1_000.0;
 

@@ -296,10 +296,7 @@ pub(super) async fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
         f => f,
     };
     let wanted_keys = args.key.as_deref().map(parse_keys).transpose()?;
-    let limits = cli.conn.limits()?;
-    let backend = cli.conn.backend()?;
-    backend::check_limits(&backend, &limits)?;
-    super::warn_plain_http(&backend);
+    let (backend, limits) = cli.conn.checked()?;
     let (store, info, server) = backend::open_table(&backend, &cli.conn.table, &limits).await?;
     let result = import(cli, args, format, wanted_keys, &store, info.is_aws).await;
     if let Some(server) = server {

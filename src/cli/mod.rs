@@ -295,10 +295,7 @@ async fn run_request_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Completions(args) => return completions::completions(args),
         Command::Man => return completions::man(),
     };
-    let limits = cli.conn.limits()?;
-    let backend = cli.conn.backend()?;
-    backend::check_limits(&backend, &limits)?;
-    warn_plain_http(&backend);
+    let (backend, limits) = cli.conn.checked()?;
     let (table, create) = (&cli.conn.table, cli.conn.create());
     // On an endpoint or AWS a query, and the keys-only query before a delete, run beside the
     // table check, a round trip sooner; the delete's writes wait for the check. (Not on the

@@ -55,7 +55,6 @@ pub(super) fn parse_start(start: Option<&str>) -> Result<Option<RecordKey>> {
     start
         .map(|s| {
             serde_json::from_str::<RecordKey>(s).map_err(|e| {
-                // Another table's key: the scan goes by that table's keys (see `any`).
                 eyre!("--start {s:?} is not a key: expected JSON like {{\"request_id\":\"...\",\"seq\":3}} ({e})")
             })
         })

@@ -15,12 +15,8 @@ pub(super) const EXAMPLES: &str = "Examples:
   dynamo-explorer --endpoint http://127.0.0.1:8000 tables --json";
 
 pub(super) async fn run(cli: &Cli) -> Result<()> {
-    let limits = cli.conn.limits()?;
-    let backend = cli.conn.backend()?;
-    backend::check_limits(&backend, &limits)?;
-    super::warn_plain_http(&backend);
-    let (client, info, server, _layer) = backend::open_with_limits(&backend, &limits).await?;
-    let store = crate::store::Store::new(client, &cli.conn.table, &info.endpoint)?;
+    let (backend, limits) = cli.conn.checked()?;
+    let (store, info, server) = backend::open_table(&backend, &cli.conn.table, &limits).await?;
     let result = store.list_tables().await;
     if let Some(server) = server {
         server.stop().await;

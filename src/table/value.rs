@@ -41,12 +41,23 @@ pub fn to_ddb_json(v: &AttributeValue) -> Value {
 
 /// An item as DynamoDB JSON, attributes in name order.
 pub fn item_to_ddb_json(item: &Item) -> Value {
-    let mut names: Vec<&String> = item.keys().collect();
-    names.sort();
+    pairs_to_ddb_json(&sorted_pairs(item))
+}
+
+/// An item's attributes as (name, value) pairs in name order.
+fn sorted_pairs(item: &Item) -> Vec<(&str, &AttributeValue)> {
+    let mut pairs: Vec<(&str, &AttributeValue)> =
+        item.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    pairs.sort_by_key(|(k, _)| *k);
+    pairs
+}
+
+/// DynamoDB JSON of an item given as (name, value) pairs, in their order.
+pub fn pairs_to_ddb_json(pairs: &[(&str, &AttributeValue)]) -> Value {
     Value::Object(
-        names
-            .into_iter()
-            .map(|k| (k.clone(), to_ddb_json(&item[k])))
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), to_ddb_json(v)))
             .collect(),
     )
 }
@@ -173,22 +184,25 @@ pub fn check_number(s: &str) -> Result<(), String> {
 /// numbers, never through f64), binary as base64 strings, sets as arrays, attributes in name
 /// order.
 pub fn item_to_plain_json(item: &Item) -> String {
+    pairs_to_plain_json(&sorted_pairs(item))
+}
+
+/// Plain JSON of an item given as (name, value) pairs, in their order.
+pub fn pairs_to_plain_json(pairs: &[(&str, &AttributeValue)]) -> String {
     let mut out = String::new();
-    write_plain_map(&mut out, item);
+    write_plain_pairs(&mut out, pairs);
     out
 }
 
-fn write_plain_map(out: &mut String, m: &Item) {
-    let mut names: Vec<&String> = m.keys().collect();
-    names.sort();
+fn write_plain_pairs(out: &mut String, pairs: &[(&str, &AttributeValue)]) {
     out.push('{');
-    for (i, k) in names.into_iter().enumerate() {
+    for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
         write_string(out, k);
         out.push(':');
-        write_plain(out, &m[k]);
+        write_plain(out, v);
     }
     out.push('}');
 }
@@ -242,7 +256,7 @@ fn write_plain(out: &mut String, v: &AttributeValue) {
                 .map(|b| Value::String(base64::encode(b.as_ref())).to_string())
                 .collect(),
         ),
-        AttributeValue::M(m) => write_plain_map(out, m),
+        AttributeValue::M(m) => write_plain_pairs(out, &sorted_pairs(m)),
         AttributeValue::L(l) => {
             out.push('[');
             for (i, e) in l.iter().enumerate() {

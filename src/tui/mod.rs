@@ -26,17 +26,14 @@ mod snapshot_tests;
 use color_eyre::eyre::{Result, WrapErr};
 
 use crate::backend::{self, AnyConnection};
-use crate::cli::{self, Cli};
+use crate::cli::Cli;
 use app::{App, ConnInfo};
 
 /// Opens the TUI on the backend `cli` picks.
 pub async fn run(cli: &Cli) -> Result<()> {
     // Fails only if a hook is already installed (a second run in one process): keep that one.
     let _ = color_eyre::install();
-    let limits = cli.conn.limits()?;
-    let backend = cli.conn.backend()?;
-    backend::check_limits(&backend, &limits)?;
-    cli::warn_plain_http(&backend);
+    let (backend, limits) = cli.conn.checked()?;
     // Before the alternate screen: a connection error prints as a normal line.
     // Any table: the request table's features where it has the request schema.
     let AnyConnection {

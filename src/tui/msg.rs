@@ -94,7 +94,7 @@ pub enum Job {
         /// The table, for the file's name.
         table: String,
         /// The items.
-        items: Vec<Item>,
+        items: Loaded,
     },
     /// A lab, on scratch tables of its own (the Labs screen's).
     Lab {
@@ -117,6 +117,31 @@ impl Job {
     /// Can be cancelled (the worker gives it a token): long jobs, and labs.
     pub fn is_cancellable(&self) -> bool {
         self.is_long() || matches!(self, Job::Lab { .. })
+    }
+}
+
+/// What the Items pane holds, for an export: shared, not copied, on another table; the
+/// request's records on the request table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    /// Items of a table of any key schema.
+    Any(std::sync::Arc<crate::tui::app::explore::any::Items>),
+    /// Records of a request.
+    Records(Vec<crate::request::schema::Record>),
+}
+
+impl Loaded {
+    /// How many.
+    pub fn len(&self) -> usize {
+        match self {
+            Loaded::Any(items) => items.len(),
+            Loaded::Records(records) => records.len(),
+        }
+    }
+
+    /// None.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 

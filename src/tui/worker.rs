@@ -445,7 +445,7 @@ mod tests {
 fn export_loaded(
     dir: &std::path::Path,
     table: &str,
-    items: &[crate::table::value::Item],
+    items: &super::msg::Loaded,
 ) -> std::io::Result<(String, u64, u64)> {
     use std::io::Write;
     let stamp = crate::ttl::now_epoch();
@@ -466,13 +466,26 @@ fn export_loaded(
         .open(&path)?;
     let mut out = std::io::BufWriter::new(file);
     let mut bytes = 0u64;
-    for item in items {
-        let line = format!(
-            "{{\"Item\":{}}}\n",
-            crate::table::value::item_to_ddb_json(item)
-        );
+    let mut line = |json: serde_json::Value| -> std::io::Result<()> {
+        let line = format!("{{\"Item\":{json}}}\n");
         bytes += line.len() as u64;
-        out.write_all(line.as_bytes())?;
+        out.write_all(line.as_bytes())
+    };
+    match items {
+        super::msg::Loaded::Any(items) => {
+            for row in 0..items.len() {
+                if let Some(pairs) = items.pairs(row) {
+                    line(crate::table::value::pairs_to_ddb_json(&pairs))?;
+                }
+            }
+        }
+        super::msg::Loaded::Records(records) => {
+            for record in records {
+                let item: crate::table::value::Item = serde_dynamo::to_item(record)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                line(crate::table::value::item_to_ddb_json(&item))?;
+            }
+        }
     }
     out.flush()?;
     let shown = std::fs::canonicalize(&path).unwrap_or(path);
@@ -488,13 +501,15 @@ mod export_tests {
     #[test]
     fn loaded_items_go_to_a_new_file_in_the_export_layout() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let items = vec![HashMap::from([
-            ("pk".to_owned(), AttributeValue::S("a".into())),
-            (
-                "n".to_owned(),
-                AttributeValue::N("12345678901234567890123456789012345678".into()),
-            ),
-        ])];
+        let items = crate::tui::msg::Loaded::Any(std::sync::Arc::new(
+            crate::tui::app::explore::any::Items::from_items(vec![HashMap::from([
+                ("pk".to_owned(), AttributeValue::S("a".into())),
+                (
+                    "n".to_owned(),
+                    AttributeValue::N("12345678901234567890123456789012345678".into()),
+                ),
+            ])]),
+        ));
         let (path, n, bytes) =
             super::export_loaded(dir.path(), "my table", &items).expect("written");
         assert_eq!(n, 1);

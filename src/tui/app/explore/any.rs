@@ -6,6 +6,7 @@
 //! deletes the selected items by key after a confirmation that says their WCU.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
@@ -19,7 +20,7 @@ use crate::size::{item_size, write_units};
 use crate::table::value::{Item, short_text};
 use crate::table::{QuerySpec, ReadOutput, TableDesc, key_of, prepare_query};
 use crate::tui::layout::Pane;
-use crate::tui::msg::{ClockTime, Command, EventKind, Job};
+use crate::tui::msg::{ClockTime, Command, EventKind, Job, Loaded};
 
 /// Most attribute columns the Items pane keeps (a sparse table can have thousands).
 pub const MAX_COLUMNS: usize = 64;
@@ -41,7 +42,7 @@ pub struct Partition {
 /// Loaded items, kept compact: each attribute name is stored once for all the items, an item
 /// is its (name, value) pairs. As `HashMap`s, 100,000 items of 20 attributes took 387 MB
 /// (benches/any_table.rs); the pairs take about half.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Items {
     names: Vec<String>,
     index: HashMap<String, u32>,
@@ -106,6 +107,19 @@ impl Items {
         )
     }
 
+    /// Item `row`'s attributes as (name, value) pairs in name order, borrowed: what Detail
+    /// draws every frame, without copying the item.
+    pub fn pairs(&self, row: usize) -> Option<Vec<(&str, &AttributeValue)>> {
+        let mut pairs: Vec<(&str, &AttributeValue)> = self
+            .rows
+            .get(row)?
+            .iter()
+            .map(|(n, v)| (self.names[*n as usize].as_str(), v))
+            .collect();
+        pairs.sort_by_key(|(k, _)| *k);
+        Some(pairs)
+    }
+
     /// The attribute names of item `row`.
     fn names_of(&self, row: usize) -> impl Iterator<Item = &str> {
         self.rows
@@ -136,8 +150,9 @@ pub struct AnyState {
     pub next_start: Option<Item>,
     /// The table has been read to its end.
     pub scanned_all: bool,
-    /// Items loaded (a query's answer, or the scan's items on a table without a sort key).
-    pub items: Items,
+    /// Items loaded (a query's answer, or the scan's items on a table without a sort key);
+    /// shared with an export of them, which then needs no copy.
+    pub items: Arc<Items>,
     /// What the items are (`query c-1`, `scan`).
     pub items_label: String,
     /// Columns: key attributes, then the most frequent others.
@@ -184,7 +199,7 @@ impl AnyState {
     /// Loads items into the Items pane, with their columns.
     pub fn load(&mut self, table: &TableDesc, items: Items, label: String) {
         self.columns = columns(table, &items);
-        self.items = items;
+        self.items = Arc::new(items);
         self.items_label = label;
         self.items_cursor = ListCursor::default();
         self.selected.clear();
@@ -443,27 +458,22 @@ impl Explore {
         )])
     }
 
-    /// `e`: what the Items pane holds, to a file in the current directory.
+    /// `e`: what the Items pane holds, to a file in the current directory. The items are
+    /// shared with the worker, which writes them out: nothing is converted here.
     pub(super) fn export_loaded(&mut self, session: &mut Session) -> Vec<Command> {
-        let items: Vec<Item> = if self.generic() {
-            (0..self.any.items.len())
-                .filter_map(|i| self.any.items.item(i))
-                .collect()
+        let loaded = if self.generic() {
+            Loaded::Any(Arc::clone(&self.any.items))
         } else {
-            self.items
-                .records
-                .iter()
-                .filter_map(|r| serde_dynamo::to_item(r).ok())
-                .collect()
+            Loaded::Records(self.items.records.clone())
         };
-        if items.is_empty() {
+        if loaded.is_empty() {
             session.info("nothing loaded to export: query a partition or a request first");
             return Vec::new();
         }
         vec![session.start(
             Job::ExportLoaded {
                 table: session.conn.table.clone(),
-                items,
+                items: loaded,
             },
             "export loaded items".into(),
             What::ExportLoaded,
@@ -744,16 +754,17 @@ impl Explore {
                 let Some(table) = self.table.clone() else {
                     return Vec::new();
                 };
+                let mut out = *out;
                 self.any.add_page(&table, &out, new_pass);
                 // A table without a sort key: its items are its partitions; list them too.
                 if table.range().is_none() {
                     let mut items = if new_pass {
                         Items::default()
                     } else {
-                        std::mem::take(&mut self.any.items)
+                        Arc::unwrap_or_clone(std::mem::take(&mut self.any.items))
                     };
-                    for item in &out.items {
-                        items.push(item.clone());
+                    for item in std::mem::take(&mut out.items) {
+                        items.push(item);
                     }
                     self.any.load(&table, items, "scan".into());
                 }
@@ -814,7 +825,7 @@ impl Explore {
                 } else {
                     std::mem::take(&mut self.any.selected)
                 };
-                self.any.items.retain_rows(|i| !gone.contains(&i));
+                Arc::make_mut(&mut self.any.items).retain_rows(|i| !gone.contains(&i));
                 self.any
                     .items_cursor
                     .clamp(self.any.items.len(), session.page(Pane::Items));

@@ -9,7 +9,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Wrap};
 
-use crate::table::value::{item_to_ddb_json, item_to_plain_json, short_text};
+use std::borrow::Cow;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::table::value::{pairs_to_ddb_json, pairs_to_plain_json, short_text};
 use crate::tui::app::App;
 use crate::tui::app::explore::any::{BUILDER_FIELDS, ConfirmAny, QueryBuilder, TablePicker};
 use crate::tui::layout::{Areas, Pane};
@@ -199,20 +203,36 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
 /// show (an item can be 400 KB; the size is in the title): `None` when none is highlighted.
 pub fn detail_text(app: &App, area: Rect) -> Option<(String, String)> {
     let any = &app.explore.any;
-    let item = any.highlighted()?;
+    let pairs = any.items.pairs(any.items_cursor.selected)?;
+    let size: usize = pairs
+        .iter()
+        .map(|(k, v)| k.len() + crate::size::value_size(v))
+        .sum();
+    // Drawn every frame: a string longer than the pane can show is cut before it is written
+    // out (an item can be 400 KB; its size is in the title).
+    let visible = usize::from(area.width) * usize::from(area.height);
+    let cut: Vec<(&str, Cow<'_, AttributeValue>)> = pairs
+        .into_iter()
+        .map(|(k, v)| match v {
+            AttributeValue::S(s) if s.len() > visible => {
+                let shown: String = s.chars().take(visible).collect();
+                (k, Cow::Owned(AttributeValue::S(shown + "…")))
+            }
+            _ => (k, Cow::Borrowed(v)),
+        })
+        .collect();
+    let shown: Vec<(&str, &AttributeValue)> = cut.iter().map(|(k, v)| (*k, v.as_ref())).collect();
     let text = if any.ddb_json {
-        serde_json::to_string_pretty(&item_to_ddb_json(&item)).unwrap_or_default()
+        serde_json::to_string_pretty(&pairs_to_ddb_json(&shown)).unwrap_or_default()
     } else {
         // Plain JSON keeps every digit; through serde_json's numbers it would not.
-        item_to_plain_json(&item)
+        pairs_to_plain_json(&shown)
     };
-    let visible = usize::from(area.width) * usize::from(area.height);
     let text = if text.len() > visible {
         text.chars().take(visible).collect::<String>() + "…"
     } else {
         text
     };
-    let size = crate::size::item_size(&item);
     let title = format!(
         " Detail: {} B, {} WCU to write or delete ({}) ",
         thousands(size as u64),
