@@ -38,7 +38,7 @@ use crate::store::{Store, StoreError, TableCheck, TableInfo};
 use crate::table::TableDesc;
 
 /// Region for local engines when none is configured (they accept any).
-const LOCAL_REGION: &str = "us-east-1";
+pub const LOCAL_REGION: &str = "us-east-1";
 
 /// Where the embedded engine keeps its data.
 #[derive(Debug, Clone, PartialEq, Eq)]

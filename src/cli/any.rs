@@ -40,7 +40,7 @@ pub(super) async fn close(conn: AnyConnection) {
 }
 
 /// An item as the output shows it: plain JSON, or DynamoDB JSON with `--ddb-json`.
-fn item_text(item: &Item, ddb: bool) -> String {
+pub(super) fn item_text(item: &Item, ddb: bool) -> String {
     if ddb {
         item_to_ddb_json(item).to_string()
     } else {
@@ -50,7 +50,7 @@ fn item_text(item: &Item, ddb: bool) -> String {
 
 /// Prints `json` with the fields in `raw` (name, JSON text) put in as they are: items keep
 /// every digit of their numbers, which a `serde_json::Value` would not.
-fn print_with_raw(json: &impl Serialize, raw: &[(&str, String)]) -> Result<()> {
+pub(super) fn print_with_raw(json: &impl Serialize, raw: &[(&str, String)]) -> Result<()> {
     let mut value = serde_json::to_value(json)?;
     let object = value
         .as_object_mut()
@@ -71,7 +71,7 @@ fn print_with_raw(json: &impl Serialize, raw: &[(&str, String)]) -> Result<()> {
     Ok(())
 }
 
-fn items_array(items: &[Item], ddb: bool) -> String {
+pub(super) fn items_array(items: &[Item], ddb: bool) -> String {
     let parts: Vec<String> = items.iter().map(|i| item_text(i, ddb)).collect();
     format!("[{}]", parts.join(","))
 }

@@ -42,6 +42,7 @@ mod query;
 mod reset;
 mod scan;
 mod serve;
+mod sql;
 mod tables;
 
 pub use args::{CONNECTION_HEADING, ConnectionArgs};
@@ -124,6 +125,11 @@ pub enum Command {
     /// line before sending anything.
     #[command(after_help = import::EXAMPLES)]
     Import(import::ImportArgs),
+    /// Run a PartiQL statement (SELECT, INSERT, UPDATE, DELETE) on the table in its FROM,
+    /// saying first whether it reads one item, one partition or the whole table, and what
+    /// that costs.
+    #[command(after_help = sql::EXAMPLES)]
+    Sql(Box<sql::SqlArgs>),
     /// Serve the embedded engine as a DynamoDB endpoint for other tools until Ctrl-C.
     #[command(after_help = serve::EXAMPLES)]
     Serve(ServeArgs),
@@ -233,6 +239,7 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         Command::Tables => return tables::run(cli).await,
         Command::Export(args) => return export::run(cli, args).await,
         Command::Import(args) => return import::run(cli, args).await,
+        Command::Sql(args) => return sql::run(cli, args).await,
         Command::Describe => return describe::run(cli).await,
         Command::Query(args) if args.any_table(cli) => return any::query(cli, args, None).await,
         // Not a request id: fine on another table, whose partition key it may be.
@@ -281,7 +288,11 @@ async fn run_request_command(cli: &Cli, command: &Command) -> Result<()> {
             validate_concurrency(args.concurrency)?,
         ),
         Command::Scan(args) => Ready::Scan(args, scan::parse_start(args.start.as_deref())?),
-        Command::Describe | Command::Tables | Command::Export(_) | Command::Import(_) => {
+        Command::Describe
+        | Command::Tables
+        | Command::Export(_)
+        | Command::Import(_)
+        | Command::Sql(_) => {
             unreachable!("any table: run above")
         }
         Command::Serve(args) => return serve::run(&cli.conn, args, cli.json).await,
@@ -371,22 +382,27 @@ mod tests {
     fn words(line: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut word = String::new();
-        let mut quoted = false;
+        // The quote open (' or "), as a POSIX shell reads them: nothing is special inside
+        // '...'; inside "...", a backslash escapes the next character.
+        let mut quote: Option<char> = None;
         let mut started = false;
-        for c in line.chars() {
-            match c {
-                '\'' => {
-                    quoted = !quoted;
+        let mut chars = line.chars();
+        while let Some(c) = chars.next() {
+            match (quote, c) {
+                (None, '\'' | '"') => {
+                    quote = Some(c);
                     started = true;
                 }
-                ' ' if !quoted => {
+                (Some(q), c) if c == q => quote = None,
+                (Some('"'), '\\') => word.extend(chars.next()),
+                (None, ' ') => {
                     if started {
                         out.push(std::mem::take(&mut word));
                         started = false;
                     }
                 }
-                '>' | '|' if !quoted => break,
-                c => {
+                (None, '>' | '|') => break,
+                (_, c) => {
                     word.push(c);
                     started = true;
                 }
@@ -410,7 +426,7 @@ mod tests {
                 .filter(|c| c.get_name() != "help")
                 .cloned(),
         );
-        assert_eq!(commands.len(), 17, "the root and sixteen commands");
+        assert_eq!(commands.len(), 18, "the root and seventeen commands");
         for mut cmd in commands {
             let name = cmd.get_name().to_owned();
             let help = cmd.render_long_help().to_string();

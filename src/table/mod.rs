@@ -5,6 +5,8 @@
 pub mod desc;
 pub mod expr;
 pub mod ops;
+pub mod partiql;
+pub mod sql;
 pub mod transfer;
 pub mod value;
 

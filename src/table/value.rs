@@ -290,6 +290,17 @@ pub fn parse_plain_object(text: &str) -> Result<Item, String> {
         .collect()
 }
 
+/// A JSON array of plain values (`sql --params`), each taken as [`parse_plain_object`] takes
+/// a value: numbers exact, DynamoDB JSON as typed.
+pub fn parse_plain_array(text: &str) -> Result<Vec<AttributeValue>, String> {
+    let marked = mark_numbers(text);
+    let v: Value = serde_json::from_str(&marked).map_err(|e| format!("not JSON: {e} in {text}"))?;
+    let Value::Array(list) = v else {
+        return Err(format!("{text} is not a JSON array"));
+    };
+    list.iter().map(|v| from_plain(v, 0)).collect()
+}
+
 fn from_plain(v: &Value, depth: usize) -> Result<AttributeValue, String> {
     if depth > MAX_DEPTH {
         return Err(format!("nested deeper than DynamoDB's {MAX_DEPTH} levels"));

@@ -10,7 +10,7 @@ use futures::StreamExt;
 use tokio::time::MissedTickBehavior;
 
 use super::app::App;
-use super::msg::{ClockTime, Msg, WorkerCommand};
+use super::msg::{ClockTime, Command, Msg, WorkerCommand};
 use super::terminal::Tui;
 use super::view;
 use super::worker::{WorkerHandle, panic_message};
@@ -57,6 +57,28 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
     let mut quit = false;
     while !quit {
         for command in pending.drain(..) {
+            match &command {
+                Command::SaveHistory(line) => {
+                    super::history::append(line);
+                    continue;
+                }
+                Command::Copy(text) => {
+                    copy_osc52(terminal, text);
+                    continue;
+                }
+                Command::WriteTranscript(text) => {
+                    match write_transcript(text) {
+                        Ok(name) => app.session.info(format!(
+                            "transcript written to ./{name} ({} bytes): Markdown, renders on GitHub",
+                            text.len()
+                        )),
+                        Err(e) => app.session.error(format!("cannot write the transcript: {e}")),
+                    }
+                    dirty = true;
+                    continue;
+                }
+                _ => {}
+            }
             let Some(to_worker) = command.into_worker() else {
                 quit = true;
                 continue;
@@ -137,4 +159,51 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
         let _ = tokio::time::timeout(SHUTDOWN_WAIT, join).await;
     }
     Ok(())
+}
+
+/// Puts `text` on the terminal's clipboard: OSC 52, which the terminal (or tmux with
+/// `set-clipboard on`, or an SSH client's terminal) carries out. Terminals that do not know
+/// it ignore it.
+fn copy_osc52(terminal: &mut Tui, text: &str) {
+    use std::io::Write;
+    let sequence = format!(
+        "\x1b]52;c;{}\x07",
+        aws_smithy_types::base64::encode(text.as_bytes())
+    );
+    let out = terminal.backend_mut();
+    if let Err(e) = out
+        .write_all(sequence.as_bytes())
+        .and_then(|()| out.flush())
+    {
+        tracing::warn!("cannot write the clipboard sequence: {e}");
+    }
+}
+
+/// Writes a transcript to `dynamo-explorer-<unix seconds>.md` in the current directory (a
+/// number added if that exists); returns the name.
+fn write_transcript(text: &str) -> std::io::Result<String> {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    for n in 0..100 {
+        let name = if n == 0 {
+            format!("dynamo-explorer-{secs}.md")
+        } else {
+            format!("dynamo-explorer-{secs}-{n}.md")
+        };
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&name)
+        {
+            Ok(mut f) => {
+                use std::io::Write;
+                f.write_all(text.as_bytes())?;
+                return Ok(name);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("100 transcripts this second already"))
 }

@@ -139,6 +139,68 @@ pub fn cost_field_at(screen: Rect, col: u16, row: u16, fields: usize) -> Option<
     (index < fields).then_some(index)
 }
 
+/// The SQL screen's regions:
+///
+/// ```text
+/// ┌Statement──────────────────┐
+/// └───────────────────────────┘
+/// plan (what it will become)
+/// ┌Items──────┐┌Detail────────┐
+/// └───────────┘└──────────────┘
+/// ┌Operations log─────────────┐
+/// └───────────────────────────┘
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqlAreas {
+    /// The statement editor.
+    pub editor: Rect,
+    /// What it will become, and what it cost.
+    pub plan: Rect,
+    /// The results grid.
+    pub results: Rect,
+    /// The highlighted item or log row.
+    pub detail: Rect,
+    /// Operations log.
+    pub log: Rect,
+}
+
+impl SqlAreas {
+    /// Lines of statement the editor shows.
+    pub const EDITOR_LINES: u16 = 4;
+
+    /// The SQL screen's regions, or `None` when the terminal is too small for them.
+    pub fn of(area: Rect) -> Option<SqlAreas> {
+        let body = Chrome::of(area)?.body;
+        let (x, w) = (body.x, body.width);
+        let editor_h = Self::EDITOR_LINES + 2;
+        let plan_h = 3;
+        let rest = body.height.saturating_sub(editor_h + plan_h);
+        let top_h = (rest * 60 / 100).max(4);
+        let log_h = rest.saturating_sub(top_h);
+        let y = body.y;
+        let results_w = w * 55 / 100;
+        let below = y + editor_h + plan_h;
+        Some(SqlAreas {
+            editor: Rect::new(x, y, w, editor_h),
+            plan: Rect::new(x, y + editor_h, w, plan_h),
+            results: Rect::new(x, below, results_w, top_h),
+            detail: Rect::new(x + results_w, below, w - results_w, top_h),
+            log: Rect::new(x, below + top_h, w, log_h),
+        })
+    }
+
+    /// Where a list's rows go in `pane` (results or log): inside the border, under the
+    /// column header.
+    pub fn rows(pane: Rect) -> Rect {
+        let inner = pane.inner(Margin::new(1, 1));
+        Rect {
+            y: inner.y.saturating_add(1),
+            height: inner.height.saturating_sub(1),
+            ..inner
+        }
+    }
+}
+
 /// Every region of the Explore screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {

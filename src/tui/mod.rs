@@ -14,6 +14,7 @@ pub mod app;
 #[doc(hidden)]
 pub mod driver;
 pub mod event_loop;
+pub mod history;
 pub mod layout;
 pub mod msg;
 pub mod terminal;
@@ -50,10 +51,16 @@ pub async fn run(cli: &Cli) -> Result<()> {
         let size = tui.size().wrap_err("cannot read the terminal size")?;
         let mut conn = ConnInfo::of_table(&info.label, info.is_aws, &table);
         conn.limits = info.limits.to_string();
+        conn.endpoint = (!info.is_aws).then(|| info.endpoint.clone());
+        if let Some(region) = store.client().config().region() {
+            conn.region = region.to_string();
+        }
         let mut app = App::new(conn, (size.width, size.height));
         app.session.limits = limits;
         app.session.read_only = cli.conn.read_only;
+        app.sql.tables.insert(table.name.clone(), table.clone());
         app.explore.table = Some(table);
+        app.sql.editor.history = history::load();
         if let Some(warning) = &info.warning {
             // Kept on the status line (as an error is) until a key replaces it.
             app.session.error(format!("warning: {warning}"));

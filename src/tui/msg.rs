@@ -96,6 +96,8 @@ pub enum Job {
         /// The items.
         items: Loaded,
     },
+    /// A PartiQL statement (the SQL screen's), every page.
+    Sql(Box<crate::table::sql::Statement>),
     /// A lab, on scratch tables of its own (the Labs screen's).
     Lab {
         /// Which.
@@ -116,7 +118,7 @@ impl Job {
 
     /// Can be cancelled (the worker gives it a token): long jobs, and labs.
     pub fn is_cancellable(&self) -> bool {
-        self.is_long() || matches!(self, Job::Lab { .. })
+        self.is_long() || matches!(self, Job::Lab { .. } | Job::Sql(_))
     }
 }
 
@@ -216,6 +218,8 @@ pub enum EventKind {
     DeletedAny(u64, OpReport),
     /// Items written to a file: its path, the items and bytes.
     Exported(String, u64, u64),
+    /// A PartiQL statement ran: every page.
+    SqlDone(Box<crate::table::sql::SqlOutput>),
     /// A lab started a step (not final).
     LabStep(crate::labs::LabProgress),
     /// A lab's result, or why it has none (its scratch tables are deleted either way).
@@ -260,6 +264,13 @@ pub enum Command {
     Cancel(JobId),
     /// Leave the app.
     Quit,
+    /// Append this line to the SQL history file (the state directory's `sql_history`).
+    SaveHistory(String),
+    /// Put this text on the clipboard with OSC 52 (works over SSH, and in tmux with
+    /// `set-clipboard on`).
+    Copy(String),
+    /// Write this Markdown to a new file in the current directory, named after the time.
+    WriteTranscript(String),
 }
 
 impl Command {
@@ -268,7 +279,10 @@ impl Command {
         match self {
             Command::Start { id, job } => Some(WorkerCommand::Start { id, job }),
             Command::Cancel(id) => Some(WorkerCommand::Cancel(id)),
-            Command::Quit => None,
+            Command::Quit
+            | Command::SaveHistory(_)
+            | Command::Copy(_)
+            | Command::WriteTranscript(_) => None,
         }
     }
 }

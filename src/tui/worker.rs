@@ -235,6 +235,13 @@ async fn job_body(
                 Err(e) => EventKind::Failed(e),
             }
         }
+        Job::Sql(statement) => match store
+            .execute_statement(&statement, None, Some(&cancel))
+            .await
+        {
+            Ok(out) => EventKind::SqlDone(Box::new(out)),
+            Err(e) => EventKind::Failed(e),
+        },
         Job::QueryAny(prepared) => match store.query_any(&prepared).await {
             Ok(out) => EventKind::ReadAny(Box::new(out)),
             Err(e) => EventKind::Failed(e),

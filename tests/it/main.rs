@@ -27,6 +27,7 @@ mod limits_tui;
 mod readme_links;
 mod security;
 mod shared_engine;
+mod sql;
 mod store;
 mod terraform_drift;
 mod transfer;

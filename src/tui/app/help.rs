@@ -19,7 +19,7 @@ pub struct HelpSection {
 pub const GLOBAL: HelpSection = HelpSection {
     title: "Every screen",
     keys: &[
-        ("1 2 3 / F1-F3", "switch screen: Explore, Labs, Cost"),
+        ("1 2 3 4 / F1-F4", "switch screen: Explore, Labs, Cost, SQL"),
         ("?", "this help"),
         ("q / Ctrl-C", "quit (Ctrl-C also cancels a running job)"),
     ],

@@ -69,6 +69,15 @@ pub enum What {
     DeleteAny,
     /// Loaded items written to a file.
     ExportLoaded,
+    /// The SQL screen's list of table names.
+    SqlTables,
+    /// The SQL screen's description of the table in a statement's FROM.
+    SqlDescribe,
+    /// A PartiQL statement, and what it was planned as.
+    Sql {
+        /// The plan shown before it ran.
+        plan: Box<crate::table::partiql::Plan>,
+    },
     /// A lab (the Labs screen's).
     Lab {
         /// Which.
@@ -103,6 +112,8 @@ impl What {
             What::Generate { .. } => "generate",
             What::Delete { .. } => "delete",
             What::Lab { .. } => "lab",
+            What::SqlTables | What::SqlDescribe => "tables",
+            What::Sql { .. } => "sql",
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod list;
 pub mod oplog;
 pub mod screen;
 pub mod session;
+pub mod sql;
 #[cfg(test)]
 mod tests;
 
@@ -30,6 +31,7 @@ pub use self::jobs::{InFlight, LongJob, What};
 pub use self::labs::Labs;
 pub use self::screen::ScreenId;
 pub use self::session::{ConnInfo, Session, Status};
+pub use self::sql::Sql;
 use super::msg::{Command, EventKind, Msg, WorkerEvent};
 use crate::request::schema::RequestId;
 
@@ -46,6 +48,8 @@ pub struct App {
     pub labs: Labs,
     /// Screen 3.
     pub cost: Cost,
+    /// Screen 4.
+    pub sql: Sql,
     /// The `?` overlay, scrolled down by this many lines.
     pub help: Option<u16>,
 }
@@ -63,6 +67,7 @@ impl App {
             explore: Explore::default(),
             labs: Labs::default(),
             cost: Cost::default(),
+            sql: Sql::default(),
             help: None,
         }
     }
@@ -83,6 +88,7 @@ impl App {
             ScreenId::Explore => Explore::HELP,
             ScreenId::Labs => Labs::HELP,
             ScreenId::Cost => Cost::HELP,
+            ScreenId::Sql => Sql::HELP,
         })
     }
 
@@ -98,6 +104,7 @@ impl App {
             ScreenId::Explore => self.explore.hints(&self.session),
             ScreenId::Labs => self.labs.hints(),
             ScreenId::Cost => self.cost.hints(),
+            ScreenId::Sql => self.sql.hints(),
         }
     }
 
@@ -106,6 +113,7 @@ impl App {
         match self.screen {
             ScreenId::Explore => self.explore.typing(&self.session),
             ScreenId::Cost => self.cost.typing(),
+            ScreenId::Sql => self.sql.typing(),
             ScreenId::Labs => false,
         }
     }
@@ -118,13 +126,14 @@ impl App {
             Msg::Paste(text) => match self.screen {
                 _ if self.help.is_some() => Vec::new(),
                 ScreenId::Explore => self.explore.on_paste(&self.session, &text),
+                ScreenId::Sql => self.sql.on_paste(&mut self.session, &text),
                 ScreenId::Labs | ScreenId::Cost => Vec::new(),
             },
             Msg::Mouse(mouse) => match self.screen {
                 _ if self.help.is_some() => Vec::new(),
                 ScreenId::Explore => self.explore.on_mouse(&mut self.session, mouse),
                 ScreenId::Cost => self.cost.on_mouse(mouse, self.session.screen()),
-                ScreenId::Labs => Vec::new(),
+                ScreenId::Labs | ScreenId::Sql => Vec::new(),
             },
             Msg::Resize(w, h) => {
                 self.session.size = (w, h);
@@ -172,8 +181,7 @@ impl App {
         }
         let typing = self.typing();
         if let Some(screen) = ScreenId::for_key(key.code, typing) {
-            self.switch_to(screen);
-            return Vec::new();
+            return self.switch_to(screen);
         }
         if !typing {
             match key.code {
@@ -198,6 +206,7 @@ impl App {
             ScreenId::Explore => self.explore.on_key(&mut self.session, key),
             ScreenId::Labs => self.labs.on_key(&mut self.session, key),
             ScreenId::Cost => self.cost.on_key(key),
+            ScreenId::Sql => self.sql.on_key(&mut self.session, key),
         }
     }
 
@@ -219,9 +228,9 @@ impl App {
         Vec::new()
     }
 
-    fn switch_to(&mut self, screen: ScreenId) {
+    fn switch_to(&mut self, screen: ScreenId) -> Vec<Command> {
         if screen == self.screen {
-            return;
+            return Vec::new();
         }
         // An edit ends with its screen: back on Cost, digits switch screens until Enter.
         self.cost.editing = false;
@@ -254,6 +263,10 @@ impl App {
                 "a {running} is running on 1 Explore: its progress is there"
             ));
         }
+        if screen == ScreenId::Sql {
+            return self.sql.on_enter(&mut self.session);
+        }
+        Vec::new()
     }
 
     // ----- worker events -----
@@ -303,6 +316,9 @@ impl App {
                 }
                 match flight.what {
                     What::Lab { .. } => self.labs.finish(s, id, at, flight, final_event),
+                    What::SqlTables | What::SqlDescribe | What::Sql { .. } => {
+                        self.sql.finish(s, id, at, flight, final_event)
+                    }
                     _ => self.explore.finish(s, id, at, flight, final_event),
                 }
             }

@@ -12,11 +12,18 @@ pub enum ScreenId {
     Labs,
     /// The bill of the request table in production.
     Cost,
+    /// A PartiQL console.
+    Sql,
 }
 
 impl ScreenId {
     /// Tab order.
-    pub const ALL: [ScreenId; 3] = [ScreenId::Explore, ScreenId::Labs, ScreenId::Cost];
+    pub const ALL: [ScreenId; 4] = [
+        ScreenId::Explore,
+        ScreenId::Labs,
+        ScreenId::Cost,
+        ScreenId::Sql,
+    ];
 
     /// The number shown on its tab and typed to reach it.
     pub fn number(self) -> u8 {
@@ -24,6 +31,7 @@ impl ScreenId {
             ScreenId::Explore => 1,
             ScreenId::Labs => 2,
             ScreenId::Cost => 3,
+            ScreenId::Sql => 4,
         }
     }
 
@@ -33,14 +41,15 @@ impl ScreenId {
             ScreenId::Explore => "Explore",
             ScreenId::Labs => "Labs",
             ScreenId::Cost => "Cost",
+            ScreenId::Sql => "SQL",
         }
     }
 
-    /// The screen a key switches to: `1`-`3` (when no text is being typed) or `F1`-`F3`.
+    /// The screen a key switches to: `1`-`4` (when no text is being typed) or `F1`-`F4`.
     pub fn for_key(code: KeyCode, typing: bool) -> Option<ScreenId> {
         let n = match code {
             KeyCode::F(n) => n,
-            KeyCode::Char(c @ '1'..='3') if !typing => c as u8 - b'0',
+            KeyCode::Char(c @ '1'..='4') if !typing => c as u8 - b'0',
             _ => return None,
         };
         ScreenId::ALL.into_iter().find(|s| s.number() == n)

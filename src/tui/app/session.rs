@@ -29,6 +29,11 @@ pub struct ConnInfo {
     pub item_count: i64,
     /// What the header says about throughput limits (`limits: on-demand (simulated)`).
     pub limits: String,
+    /// The endpoint URL calls go to, on a local engine (`None` on AWS): what the code of a
+    /// call passes as `--endpoint-url`.
+    pub endpoint: Option<String>,
+    /// The client's region.
+    pub region: String,
 }
 
 impl ConnInfo {
@@ -49,6 +54,8 @@ impl ConnInfo {
             billing_mode: billing.to_owned(),
             item_count: items,
             limits: LimitsConfig::default().label(is_aws).to_string(),
+            endpoint: None,
+            region: crate::backend::LOCAL_REGION.to_owned(),
         }
     }
 }

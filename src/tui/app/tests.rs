@@ -26,8 +26,15 @@ fn number_and_function_keys_switch_screens() {
     assert_eq!(a.screen, ScreenId::Explore);
     press(&mut a, KeyCode::F(3));
     assert_eq!(a.screen, ScreenId::Cost);
-    press(&mut a, KeyCode::F(4));
-    assert_eq!(a.screen, ScreenId::Cost, "no fourth screen");
+    press(&mut a, KeyCode::F(5));
+    assert_eq!(a.screen, ScreenId::Cost, "no fifth screen");
+    key(&mut a, '4');
+    assert_eq!(a.screen, ScreenId::Sql);
+    assert!(a.sql.typing(), "the statement editor has the keys");
+    key(&mut a, '1');
+    assert_eq!(a.screen, ScreenId::Sql, "1 is text in the editor");
+    press(&mut a, KeyCode::Esc);
+    key(&mut a, '3');
     // On Cost the digits switch screens as everywhere, until Enter starts editing a field:
     // then 1 is typed, and Esc (or Enter) ends the edit.
     key(&mut a, '1');

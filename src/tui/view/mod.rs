@@ -9,6 +9,7 @@ mod explore;
 mod header;
 mod help;
 mod labs;
+mod sql;
 mod status;
 mod tabs;
 
@@ -36,6 +37,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         ScreenId::Explore => explore::draw(frame, app),
         ScreenId::Labs => labs::draw(frame, chrome.body, app),
         ScreenId::Cost => cost::draw(frame, chrome.body, app),
+        ScreenId::Sql => sql::draw(frame, app),
     }
     status::draw(frame, chrome.status, app);
     if let Some(scroll) = app.help {

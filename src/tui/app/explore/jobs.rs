@@ -431,6 +431,9 @@ impl Explore {
             | What::ScanAny { .. }
             | What::QueryAny { .. }
             | What::DeleteAny
+            | What::SqlTables
+            | What::SqlDescribe
+            | What::Sql { .. }
             | What::ExportLoaded => Vec::new(),
             What::Generate { planned, .. } => {
                 if matches!(self.modal, Some(Modal::Generate(_))) {

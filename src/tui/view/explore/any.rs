@@ -15,7 +15,10 @@ use aws_sdk_dynamodb::types::AttributeValue;
 
 use crate::table::value::{pairs_to_ddb_json, pairs_to_plain_json, short_text};
 use crate::tui::app::App;
-use crate::tui::app::explore::any::{BUILDER_FIELDS, ConfirmAny, QueryBuilder, TablePicker};
+use std::collections::BTreeSet;
+
+use crate::tui::app::explore::any::{BUILDER_FIELDS, ConfirmAny, Items, QueryBuilder, TablePicker};
+use crate::tui::app::list::ListCursor;
 use crate::tui::layout::{Areas, Pane};
 use crate::tui::view::{centered, fit, heading, highlight, pane_block, thousands};
 
@@ -87,19 +90,48 @@ pub fn draw_partitions(frame: &mut Frame, areas: &Areas, app: &App) {
     );
 }
 
+/// A grid of loaded items, as Explore's Items pane and the SQL console's results draw it.
+pub struct Grid<'a> {
+    /// The items.
+    pub items: &'a Items,
+    /// Columns: key attributes first.
+    pub columns: &'a [String],
+    /// Highlight and scroll.
+    pub cursor: &'a ListCursor,
+    /// Selected rows.
+    pub selected: Option<&'a BTreeSet<usize>>,
+    /// `Items (n) <label>` in the title.
+    pub label: &'a str,
+    /// What an empty grid says.
+    pub empty: &'a str,
+}
+
 /// Draws the items grid.
 pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
-    let area = areas.items;
-    let focused = app.explore.focused(&app.session, Pane::Items);
     let any = &app.explore.any;
+    let grid = Grid {
+        items: &any.items,
+        columns: &any.columns,
+        cursor: &any.items_cursor,
+        selected: Some(&any.selected),
+        label: &any.items_label,
+        empty: "No items loaded. Enter on a partition queries it; / opens the query builder.",
+    };
+    let focused = app.explore.focused(&app.session, Pane::Items);
+    draw_grid(frame, areas.items, areas.rows(Pane::Items), &grid, focused);
+}
+
+/// Draws `grid` in `area`, its rows in `rows_area` (inside the border, under the header).
+pub fn draw_grid(frame: &mut Frame, area: Rect, rows_area: Rect, grid: &Grid<'_>, focused: bool) {
     let mut title = vec![Span::raw(format!(
         " Items ({}) {} ",
-        any.items.len(),
-        any.items_label
+        grid.items.len(),
+        grid.label
     ))];
-    if !any.selected.is_empty() {
+    let selected = grid.selected.filter(|s| !s.is_empty());
+    if let Some(selected) = selected {
         title.push(Span::styled(
-            format!("{} selected ", any.selected.len()),
+            format!("{} selected ", selected.len()),
             Style::new().fg(Color::Yellow),
         ));
     }
@@ -108,29 +140,26 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
     if inner.height < 2 {
         return;
     }
-    if any.items.is_empty() {
+    if grid.items.is_empty() {
         frame.render_widget(
-            Paragraph::new(
-                "No items loaded. Enter on a partition queries it; / opens the query builder.",
-            )
-            .wrap(Wrap { trim: true })
-            .style(Style::new().fg(Color::DarkGray)),
+            Paragraph::new(grid.empty)
+                .wrap(Wrap { trim: true })
+                .style(Style::new().fg(Color::DarkGray)),
             inner,
         );
         return;
     }
-    let rows_area = areas.rows(Pane::Items);
-    let window = any
-        .items_cursor
-        .window(any.items.len(), rows_area.height.into());
+    let window = grid
+        .cursor
+        .window(grid.items.len(), rows_area.height.into());
     // Columns that fit, each as wide as its widest visible value (capped).
     let mut widths: Vec<u16> = Vec::new();
     let mut used: u16 = 2;
-    for col in &any.columns {
+    for col in grid.columns {
         let w = window
             .clone()
             .map(|i| {
-                any.items
+                grid.items
                     .get(i, col)
                     .map_or(1, |v| short_text(v, MAX_COL_W).chars().count())
             })
@@ -147,20 +176,20 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
     let shown = widths.len();
     let rows: Vec<Row> = window
         .map(|i| {
-            let mark = if any.selected.contains(&i) {
+            let mark = if selected.is_some_and(|s| s.contains(&i)) {
                 "●"
             } else {
                 " "
             };
             let mut cells = vec![Cell::from(mark)];
-            for (col, w) in any.columns.iter().zip(&widths) {
+            for (col, w) in grid.columns.iter().zip(&widths) {
                 cells.push(Cell::from(
-                    any.items
+                    grid.items
                         .get(i, col)
                         .map_or(String::new(), |v| short_text(v, usize::from(*w))),
                 ));
             }
-            let style = if i == any.items_cursor.selected {
+            let style = if i == grid.cursor.selected {
                 highlight(focused)
             } else {
                 Style::new()
@@ -169,7 +198,7 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
         })
         .collect();
     let mut header_cells = vec![Cell::from(" ")];
-    for (col, w) in any.columns.iter().zip(&widths) {
+    for (col, w) in grid.columns.iter().zip(&widths) {
         header_cells.push(Cell::from(fit(col, usize::from(*w))));
     }
     let mut constraints = vec![Constraint::Length(1)];
@@ -182,7 +211,7 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
         Table::new(rows, constraints).header(Row::new(header_cells).style(heading())),
         table_area,
     );
-    if shown < any.columns.len() {
+    if shown < grid.columns.len() {
         let footer = Rect {
             y: inner.y + inner.height - 1,
             height: 1,
@@ -191,7 +220,7 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
         frame.render_widget(
             Paragraph::new(format!(
                 "{} more attribute(s) in Detail",
-                any.columns.len() - shown
+                grid.columns.len() - shown
             ))
             .style(Style::new().fg(Color::DarkGray)),
             footer,
@@ -203,7 +232,18 @@ pub fn draw_items(frame: &mut Frame, areas: &Areas, app: &App) {
 /// show (an item can be 400 KB; the size is in the title): `None` when none is highlighted.
 pub fn detail_text(app: &App, area: Rect) -> Option<(String, String)> {
     let any = &app.explore.any;
-    let pairs = any.items.pairs(any.items_cursor.selected)?;
+    item_detail(&any.items, any.items_cursor.selected, any.ddb_json, area)
+}
+
+/// Item `row` of `items` for a Detail pane of `area`, as plain JSON or (`ddb_json`) DynamoDB
+/// JSON: (title, text).
+pub fn item_detail(
+    items: &Items,
+    row: usize,
+    ddb_json: bool,
+    area: Rect,
+) -> Option<(String, String)> {
+    let pairs = items.pairs(row)?;
     let size: usize = pairs
         .iter()
         .map(|(k, v)| k.len() + crate::size::value_size(v))
@@ -222,7 +262,7 @@ pub fn detail_text(app: &App, area: Rect) -> Option<(String, String)> {
         })
         .collect();
     let shown: Vec<(&str, &AttributeValue)> = cut.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-    let text = if any.ddb_json {
+    let text = if ddb_json {
         serde_json::to_string_pretty(&pairs_to_ddb_json(&shown)).unwrap_or_default()
     } else {
         // Plain JSON keeps every digit; through serde_json's numbers it would not.
@@ -237,7 +277,7 @@ pub fn detail_text(app: &App, area: Rect) -> Option<(String, String)> {
         " Detail: {} B, {} WCU to write or delete ({}) ",
         thousands(size as u64),
         crate::size::write_units(size),
-        if any.ddb_json {
+        if ddb_json {
             "DynamoDB JSON; T: plain"
         } else {
             "plain JSON; T: every type"

@@ -70,7 +70,7 @@ fn draw_item(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
+pub fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
     let Some(row) = row else {
         frame.render_widget(
             Paragraph::new("No operations yet.")

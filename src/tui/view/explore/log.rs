@@ -72,8 +72,12 @@ fn calls_text(row: &LogRow) -> String {
 
 /// Draws the log pane.
 pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
-    let area = areas.log;
     let is_focused = app.explore.focused(&app.session, Pane::Log);
+    draw_in(frame, areas.log, areas.rows(Pane::Log), app, is_focused);
+}
+
+/// Draws the log in `area`, its rows in `rows_area` (inside the border, under the header).
+pub fn draw_in(frame: &mut Frame, area: Rect, rows_area: Rect, app: &App, is_focused: bool) {
     let log = &app.session.log;
     let t = log.totals;
     let mut title = Line::from(vec![
@@ -111,7 +115,6 @@ pub fn draw(frame: &mut Frame, areas: &Areas, app: &App) {
         return;
     }
     let wide = inner.width >= WIDE;
-    let rows_area = areas.rows(Pane::Log);
     let window = log.cursor.window(log.rows.len(), rows_area.height.into());
     // The numbers first, so that their columns are as wide as their widest visible value
     // (a 100,000-record generate's WCU or a storm's retries are never cut off).

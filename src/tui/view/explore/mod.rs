@@ -1,9 +1,9 @@
 //! The Explore screen: the Requests, Items, Detail and Log panes, and over them its dialogs
 //! (generate with its progress, query input, delete confirmation and progress).
 
-mod any;
+pub(super) mod any;
 mod confirm;
-mod detail;
+pub(super) mod detail;
 mod generate_dialog;
 mod items;
 pub mod log;

@@ -33,6 +33,8 @@ pub(crate) fn conn() -> ConnInfo {
         billing_mode: "PAY_PER_REQUEST".into(),
         item_count: 0,
         limits: "limits: off (this engine never throttles)".into(),
+        endpoint: Some("http://127.0.0.1:8000".into()),
+        region: "us-east-1".into(),
     }
 }
 

@@ -1,0 +1,270 @@
+//! `sql 'STATEMENT'`: PartiQL on any table, with what it will become said first. The
+//! statement is parsed and planned against the key schema of the table (or index) in its FROM
+//! before anything is sent: a read of one item, a Query of one partition (its key condition
+//! named), or a **full table scan**, with the estimated RCU and price. `--explain` stops
+//! there; otherwise every page runs and the measured RCU stands beside the estimate. On AWS a
+//! statement planned as a scan needs `--yes`.
+
+use clap::Args;
+use color_eyre::eyre::{Result, bail, eyre};
+use serde::Serialize;
+
+use super::Cli;
+use super::any::{item_text, items_array, print_with_raw};
+use super::report::CallsJson;
+use crate::backend::{self, AnyConnection, Create};
+use crate::store::READ_USD_PER_MILLION;
+use crate::table::partiql::{self, Plan, PlanKind};
+use crate::table::sql::{SqlOutput, Statement, read_rule};
+use crate::table::value::parse_plain_array;
+
+/// The examples at the end of the command's `--help`.
+pub(super) const EXAMPLES: &str = "Examples:
+  # what it will become, without running it: a full table scan, and its estimated RCU
+  dynamo-explorer sql \"SELECT * FROM requests WHERE customer_id = 'customer-00001'\" --explain
+  # a Query of one partition, with a parameter
+  dynamo-explorer sql 'SELECT * FROM requests WHERE request_id = ?' --params '[\"3f1c...\"]'
+  # an index
+  dynamo-explorer --endpoint http://127.0.0.1:8000 sql 'SELECT * FROM \"orders\".\"by_customer\" WHERE customer = ?' --params '[\"c-17\"]' --json";
+
+/// `sql` flags.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// A PartiQL statement in DynamoDB's dialect: SELECT, INSERT, UPDATE or DELETE. The table
+    /// is the one in its FROM (or INTO, or UPDATE), not --table.
+    #[arg(value_name = "STATEMENT")]
+    pub statement: String,
+    /// Values of the statement's `?` parameters, in order, as a JSON array (plain JSON, or
+    /// DynamoDB JSON like {"N": "5"} taken as typed).
+    #[arg(long, value_name = "JSON")]
+    pub params: Option<String>,
+    /// Print what the statement will become (get, query or scan; key condition; estimated
+    /// RCU) and run nothing.
+    #[arg(long)]
+    pub explain: bool,
+    /// Run a statement planned as a full table scan on AWS (refused without it).
+    #[arg(long)]
+    pub yes: bool,
+    /// A strongly consistent read (twice the RCU of an eventual one).
+    #[arg(long)]
+    pub consistent: bool,
+}
+
+/// Checks the statement and its parameters: one line each, nothing sent.
+pub(crate) fn check(args: &SqlArgs) -> Result<(partiql::Statement, Statement)> {
+    let stmt = partiql::parse(&args.statement).map_err(|e| {
+        eyre!(
+            "the statement does not parse: {e}\n{}",
+            e.pointer(&args.statement)
+        )
+    })?;
+    let params = match &args.params {
+        Some(text) => parse_plain_array(text).map_err(|e| eyre!("--params: {e}"))?,
+        None => Vec::new(),
+    };
+    let wanted = stmt.parameters();
+    if params.len() != wanted {
+        bail!(
+            "the statement has {wanted} `?` parameter(s) and --params gives {}; nothing was sent",
+            params.len()
+        );
+    }
+    let run = Statement {
+        text: args.statement.clone(),
+        params,
+        consistent: args.consistent,
+        write: stmt.is_write(),
+        max_pages: None,
+        limit: None,
+        rule: Default::default(),
+    };
+    Ok((stmt, run))
+}
+
+/// The plan in one or two human lines.
+pub fn plan_lines(plan: &Plan, consistent: bool) -> Vec<String> {
+    let what = match plan.kind {
+        PlanKind::Get => "a read of one item by its key (GetItem-like)".to_owned(),
+        PlanKind::Query => format!("a Query of {} partition(s)", plan.partitions.unwrap_or(1)),
+        PlanKind::Scan => "a FULL TABLE SCAN".to_owned(),
+        PlanKind::Insert => "an INSERT of one item".to_owned(),
+        PlanKind::Update => "an UPDATE of one item".to_owned(),
+        PlanKind::Delete => "a DELETE of one item".to_owned(),
+    };
+    let on = match &plan.index {
+        Some(i) => format!("{}.{i}", plan.table),
+        None => plan.table.clone(),
+    };
+    let mut lines = vec![format!("plan: {what} of {on}: {}", plan.reason)];
+    if let Some(k) = &plan.key_condition {
+        lines.push(format!("key condition: {k}"));
+    }
+    if !matches!(
+        plan.kind,
+        PlanKind::Insert | PlanKind::Update | PlanKind::Delete
+    ) {
+        lines.push(format!(
+            "estimated: {}{} RCU ({}), ${:.6} on demand",
+            if plan.estimate_is_floor {
+                "at least "
+            } else {
+                ""
+            },
+            fmt_units(plan.estimated_read_units),
+            if consistent {
+                "strongly consistent"
+            } else {
+                "eventually consistent"
+            },
+            plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
+        ));
+    }
+    lines
+}
+
+fn fmt_units(u: f64) -> String {
+    if u.fract() == 0.0 {
+        format!("{u:.0}")
+    } else {
+        format!("{u:.1}")
+    }
+}
+
+/// `sql` JSON.
+#[derive(Serialize)]
+struct SqlJson<'a> {
+    statement: &'a str,
+    plan: &'a Plan,
+    count: usize,
+    pages: u64,
+    /// False when the engine's answers carried no ConsumedCapacity (DynamoDB Local's
+    /// ExecuteStatement): `consumed` is then 0 and `capacity_by_rule` says what DynamoDB
+    /// would charge, where it can.
+    engine_reported_capacity: bool,
+    #[serde(flatten)]
+    calls: Option<CallsJson<'a>>,
+}
+
+/// Opens the table the statement names (never created: a statement on a missing table is
+/// an error that names it).
+async fn open_named(cli: &Cli, table: &str) -> Result<AnyConnection> {
+    let (backend, limits) = cli.conn.checked()?;
+    let conn = backend::connect_any(&backend, table, Create::Never, &limits).await?;
+    if let Some(warning) = &conn.info.warning {
+        eprintln!("warning: {warning}");
+    }
+    Ok(conn)
+}
+
+/// `sql`.
+pub(super) async fn run(cli: &Cli, args: &SqlArgs) -> Result<()> {
+    let (stmt, run) = check(args)?;
+    if stmt.is_write() && !args.explain {
+        cli.conn.writable("this statement")?;
+    }
+    let conn = open_named(cli, stmt.table()).await?;
+    let mut run = run;
+    let plan = match partiql::plan(&stmt, &conn.table, args.consistent) {
+        Ok(p) => {
+            run.rule = read_rule(&stmt, &p);
+            p
+        }
+        Err(e) => {
+            super::any::close(conn).await;
+            bail!("{e}; nothing was sent");
+        }
+    };
+    if args.explain {
+        super::any::close(conn).await;
+        if cli.json {
+            return print_with_raw(
+                &SqlJson {
+                    statement: &args.statement,
+                    plan: &plan,
+                    count: 0,
+                    pages: 0,
+                    engine_reported_capacity: true,
+                    calls: None,
+                },
+                &[],
+            );
+        }
+        for line in plan_lines(&plan, args.consistent) {
+            say!("{line}");
+        }
+        return Ok(());
+    }
+    if plan.kind == PlanKind::Scan && conn.info.is_aws && !args.yes {
+        super::any::close(conn).await;
+        bail!(
+            "this statement reads the whole table {}: estimated {} RCU (${:.4}); add --yes to \
+             run it; nothing was sent",
+            plan.table,
+            fmt_units(plan.estimated_read_units),
+            plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
+        );
+    }
+    if !cli.json {
+        for line in plan_lines(&plan, args.consistent) {
+            eprintln!("{line}");
+        }
+    }
+    let result = conn.store.execute_statement(&run, None, None).await;
+    super::any::close(conn).await;
+    let out: SqlOutput = result?;
+    if cli.json {
+        return print_with_raw(
+            &SqlJson {
+                statement: &args.statement,
+                plan: &plan,
+                count: out.items.len(),
+                pages: out.pages,
+                engine_reported_capacity: out.engine_reported(),
+                calls: Some(CallsJson::from(&out.report)),
+            },
+            &[("items", items_array(&out.items, cli.ddb_json))],
+        );
+    }
+    for item in &out.items {
+        say!("{}", item_text(item, cli.ddb_json));
+    }
+    say!("{}", super::output::summary_line(&out.report));
+    if !out.engine_reported() {
+        let rule = &out.report.by_rule;
+        let by_rule = if rule.not_computed == 0 {
+            format!(
+                "; DynamoDB's rule charges {} RCU for it",
+                fmt_units(rule.rule.read)
+            )
+        } else {
+            String::new()
+        };
+        say!(
+            "measured: the engine reported no ConsumedCapacity for {} of {} ExecuteStatement              page(s) (DynamoDB Local never does){by_rule}; estimated {}{} RCU",
+            out.unreported_pages,
+            out.pages,
+            if plan.estimate_is_floor {
+                "at least "
+            } else {
+                ""
+            },
+            fmt_units(plan.estimated_read_units)
+        );
+    } else if !matches!(
+        plan.kind,
+        PlanKind::Insert | PlanKind::Update | PlanKind::Delete
+    ) {
+        say!(
+            "measured: {} RCU over {} page(s); estimated {}{}",
+            fmt_units(out.report.consumed.total.read),
+            out.pages,
+            if plan.estimate_is_floor {
+                "at least "
+            } else {
+                ""
+            },
+            fmt_units(plan.estimated_read_units)
+        );
+    }
+    Ok(())
+}

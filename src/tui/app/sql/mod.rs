@@ -1,0 +1,630 @@
+//! Screen 4, SQL: a PartiQL console. The statement editor (multi-line, history with ↑/↓
+//! kept across sessions, paste), what the statement will become, said as it is typed and
+//! before anything runs (a read of one item, a Query of one partition with its key condition,
+//! or a full table scan, with the estimated RCU and price; see `table::partiql`), its results
+//! in the items grid and Detail that Explore uses, and the operations log that every screen
+//! shares. On AWS a statement planned as a scan asks first (`y` runs it).
+
+pub mod editor;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use self::editor::Editor;
+use super::explore::any::{Items, columns};
+use super::help::HelpSection;
+use super::jobs::{InFlight, What};
+use super::list::ListCursor;
+use super::oplog::Outcome;
+use super::session::Session;
+use crate::store::READ_USD_PER_MILLION;
+use crate::table::TableDesc;
+use crate::table::partiql::{self, Plan, PlanKind};
+use crate::table::sql::{SqlOutput, Statement};
+use crate::tui::layout::SqlAreas;
+use crate::tui::msg::{ClockTime, Command, EventKind, Job, JobId};
+
+/// Which part of the screen keys go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqlFocus {
+    /// The statement editor: keys are text.
+    #[default]
+    Editor,
+    /// The results grid.
+    Results,
+    /// The operations log (Detail shows the highlighted operation and its code).
+    Log,
+}
+
+/// What the statement will become, as far as is known now.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum PlanState {
+    /// Nothing typed.
+    #[default]
+    Empty,
+    /// It does not parse, or cannot run on that table: why (one line, and the caret line).
+    Error(String),
+    /// The table in FROM is being described (or listed): its name.
+    Describing(String),
+    /// The plan.
+    Ready(Plan),
+}
+
+/// A statement's measured cost beside its plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measured {
+    /// The plan it ran with.
+    pub plan: Plan,
+    /// RCU and WCU the engine reported.
+    pub read: f64,
+    /// WCU.
+    pub write: f64,
+    /// Pages.
+    pub pages: u64,
+    /// Items returned.
+    pub items: usize,
+}
+
+/// The SQL screen.
+#[derive(Debug, Clone, Default)]
+pub struct Sql {
+    /// Where keys go.
+    pub focus: SqlFocus,
+    /// The statement.
+    pub editor: Editor,
+    /// What it will become.
+    pub plan: PlanState,
+    /// Tables described so far, by name.
+    pub tables: HashMap<String, TableDesc>,
+    /// The endpoint's table names, once listed.
+    pub names: Option<Vec<String>>,
+    /// A describe in flight: of this table.
+    describing: Option<String>,
+    /// Run the statement once its table is described (Enter came first).
+    run_when_described: bool,
+    /// A scan on AWS waiting for `y`.
+    pub confirming: Option<Plan>,
+    /// The statement running.
+    pub running: Option<JobId>,
+    /// Results of the last statement.
+    pub results: Arc<Items>,
+    /// Their columns.
+    pub columns: Vec<String>,
+    /// Highlight in the results.
+    pub cursor: ListCursor,
+    /// The statement the results are of.
+    pub results_label: String,
+    /// Detail shows DynamoDB JSON.
+    pub ddb_json: bool,
+    /// Strongly consistent reads.
+    pub consistent: bool,
+    /// The last statement's plan and what it cost.
+    pub measured: Option<Measured>,
+    /// Listed the tables once.
+    started: bool,
+}
+
+/// Widest statement label in the log.
+const LABEL_CHARS: usize = 48;
+
+impl Sql {
+    /// The keys, for `?`.
+    pub const HELP: &'static [HelpSection] = &[
+        HelpSection {
+            title: "SQL (PartiQL)",
+            keys: &[
+                (
+                    "type",
+                    "the statement; what it will become shows under it as you type",
+                ),
+                (
+                    "Enter",
+                    "run it (every page); on AWS a full table scan asks first",
+                ),
+                (
+                    "Alt-Enter / Ctrl-N",
+                    "a new line in the statement (paste keeps newlines)",
+                ),
+                (
+                    "↑ ↓",
+                    "the lines; on the first or last line, the history (kept across sessions)",
+                ),
+                (
+                    "Esc / Tab",
+                    "leave the editor: Tab cycles editor, results, log",
+                ),
+                (
+                    "c",
+                    "eventually / strongly consistent reads (out of the editor)",
+                ),
+                ("T", "Detail: plain JSON / DynamoDB JSON"),
+                ("i / Enter", "back to the editor (from the results)"),
+            ],
+        },
+        HelpSection {
+            title: "Log",
+            keys: &[(
+                "↑ ↓ / j k",
+                "the operation's parameters, per-call capacity and code in Detail",
+            )],
+        },
+    ];
+
+    /// Keys are text (the editor has focus).
+    pub fn typing(&self) -> bool {
+        self.focus == SqlFocus::Editor && self.confirming.is_none()
+    }
+
+    /// The key hints: (full, short).
+    pub fn hints(&self) -> (&'static str, &'static str) {
+        if self.confirming.is_some() {
+            return (
+                "y run the full table scan (billed)  any other key: don't",
+                "y run scan  other: no",
+            );
+        }
+        match self.focus {
+            SqlFocus::Editor => (
+                "Enter run  Alt-Enter new line  ↑↓ history  Esc leave the editor  Tab results",
+                "Enter run  Esc leave  ↑↓ history",
+            ),
+            SqlFocus::Results => (
+                "j/k move  T plain/DynamoDB JSON  c consistency  i edit  Tab log  4 SQL  ? help  q quit",
+                "j/k  T json  i edit  ? help",
+            ),
+            SqlFocus::Log => (
+                "j/k move  v code: aws/python/rust  y copy it  w transcript  Tab editor  ? help  q quit",
+                "j/k  v code  y copy  w transcript",
+            ),
+        }
+    }
+
+    /// The screen came to the front: list the tables once, describe the current one.
+    pub fn on_enter(&mut self, session: &mut Session) -> Vec<Command> {
+        if self.started || session.worker_dead.is_some() {
+            return Vec::new();
+        }
+        self.started = true;
+        let current = session.conn.table.clone();
+        self.describing = Some(current.clone());
+        vec![
+            session.start(Job::Tables, "tables".into(), What::SqlTables),
+            session.start(
+                Job::DescribeTables(vec![current.clone()]),
+                format!("describe {current}"),
+                What::SqlDescribe,
+            ),
+        ]
+    }
+
+    /// Pasted text goes into the statement.
+    pub fn on_paste(&mut self, session: &mut Session, text: &str) -> Vec<Command> {
+        if self.focus != SqlFocus::Editor {
+            self.focus = SqlFocus::Editor;
+        }
+        self.editor.insert(text);
+        self.replan(session)
+    }
+
+    /// A key.
+    pub fn on_key(&mut self, session: &mut Session, key: KeyEvent) -> Vec<Command> {
+        if let Some(plan) = self.confirming.take() {
+            if key.code == KeyCode::Char('y') {
+                return self.run(session, plan);
+            }
+            session.info("not run: nothing was sent");
+            return Vec::new();
+        }
+        match self.focus {
+            SqlFocus::Editor => self.on_editor_key(session, key),
+            SqlFocus::Results => self.on_results_key(session, key),
+            SqlFocus::Log => self.on_log_key(session, key),
+        }
+    }
+
+    fn on_editor_key(&mut self, session: &mut Session, key: KeyEvent) -> Vec<Command> {
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter if alt => self.editor.insert("\n"),
+            KeyCode::Char('n' | 'j') if ctrl => self.editor.insert("\n"),
+            KeyCode::Enter => return self.submit(session),
+            KeyCode::Esc => {
+                self.focus = SqlFocus::Results;
+                return Vec::new();
+            }
+            KeyCode::Tab => {
+                self.focus = SqlFocus::Results;
+                return Vec::new();
+            }
+            KeyCode::BackTab => {
+                self.focus = SqlFocus::Log;
+                return Vec::new();
+            }
+            KeyCode::Char(c) if !ctrl => self.editor.insert(c.encode_utf8(&mut [0; 4])),
+            KeyCode::Backspace => self.editor.backspace(),
+            KeyCode::Delete => self.editor.delete(),
+            KeyCode::Left => self.editor.left(),
+            KeyCode::Right => self.editor.right(),
+            KeyCode::Home => self.editor.home(),
+            KeyCode::End => self.editor.end(),
+            KeyCode::Up => self.editor.up(),
+            KeyCode::Down => self.editor.down(),
+            _ => return Vec::new(),
+        }
+        self.replan(session)
+    }
+
+    fn on_results_key(&mut self, session: &mut Session, key: KeyEvent) -> Vec<Command> {
+        let len = self.results.len();
+        let page = session_areas(session)
+            .map_or(1, |a| usize::from(SqlAreas::rows(a.results).height))
+            .max(1);
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.cursor.move_by(-1, len, page),
+            KeyCode::Down | KeyCode::Char('j') => self.cursor.move_by(1, len, page),
+            KeyCode::PageUp => self.cursor.move_by(-(page as isize), len, page),
+            KeyCode::PageDown => self.cursor.move_by(page as isize, len, page),
+            KeyCode::Home => self.cursor.select(0, len, page),
+            KeyCode::End => self.cursor.select(usize::MAX, len, page),
+            KeyCode::Char('T') => self.ddb_json = !self.ddb_json,
+            KeyCode::Char('c') => return self.toggle_consistency(session),
+            KeyCode::Char('i') | KeyCode::Enter => self.focus = SqlFocus::Editor,
+            KeyCode::Tab => self.focus = SqlFocus::Log,
+            KeyCode::BackTab | KeyCode::Esc => self.focus = SqlFocus::Editor,
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_log_key(&mut self, session: &mut Session, key: KeyEvent) -> Vec<Command> {
+        match key.code {
+            KeyCode::Tab | KeyCode::Esc | KeyCode::Char('i') => self.focus = SqlFocus::Editor,
+            KeyCode::BackTab => self.focus = SqlFocus::Results,
+            KeyCode::Char('c') => return self.toggle_consistency(session),
+            _ => {
+                let height = session_areas(session).map_or(1, |a| SqlAreas::rows(a.log).height);
+                let (len, page) = (session.log.rows.len(), usize::from(height).max(1));
+                let cursor = &mut session.log.cursor;
+                match key.code {
+                    KeyCode::Up | KeyCode::Char('k') => cursor.move_by(-1, len, page),
+                    KeyCode::Down | KeyCode::Char('j') => cursor.move_by(1, len, page),
+                    KeyCode::PageUp => cursor.move_by(-(page as isize), len, page),
+                    KeyCode::PageDown => cursor.move_by(page as isize, len, page),
+                    KeyCode::Home => cursor.select(0, len, page),
+                    KeyCode::End => cursor.select(usize::MAX, len, page),
+                    _ => {}
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    fn toggle_consistency(&mut self, session: &mut Session) -> Vec<Command> {
+        self.consistent = !self.consistent;
+        session.info(if self.consistent {
+            "SQL: strongly consistent reads (twice the RCU of eventual)"
+        } else {
+            "SQL: eventually consistent reads (half the RCU of strong)"
+        });
+        self.replan(session)
+    }
+
+    /// Works out what the statement will become; describes its table first when needed.
+    pub fn replan(&mut self, session: &mut Session) -> Vec<Command> {
+        let text = self.editor.text.trim();
+        if text.is_empty() {
+            self.plan = PlanState::Empty;
+            return Vec::new();
+        }
+        let stmt = match partiql::parse(&self.editor.text) {
+            Ok(s) => s,
+            Err(e) => {
+                self.plan = PlanState::Error(format!(
+                    "does not parse: {e}\n{}",
+                    e.pointer(&self.editor.text)
+                ));
+                return Vec::new();
+            }
+        };
+        let name = stmt.table().to_owned();
+        if let Some(desc) = self.tables.get(&name) {
+            self.plan = match partiql::plan(&stmt, desc, self.consistent) {
+                Ok(p) => PlanState::Ready(p),
+                Err(e) => PlanState::Error(e),
+            };
+            return Vec::new();
+        }
+        // Described only when the endpoint has it: not a describe per keystroke of a name.
+        match &self.names {
+            Some(names) if !names.contains(&name) => {
+                self.plan = PlanState::Error(format!(
+                    "no table {name:?} on this endpoint ({} table(s): {})",
+                    names.len(),
+                    names.iter().take(8).cloned().collect::<Vec<_>>().join(", ")
+                ));
+                Vec::new()
+            }
+            _ => self.describe(session, name),
+        }
+    }
+
+    fn describe(&mut self, session: &mut Session, name: String) -> Vec<Command> {
+        self.plan = PlanState::Describing(name.clone());
+        if self.describing.as_ref() == Some(&name) || session.worker_dead.is_some() {
+            return Vec::new();
+        }
+        self.describing = Some(name.clone());
+        vec![session.start(
+            Job::DescribeTables(vec![name.clone()]),
+            format!("describe {name}"),
+            What::SqlDescribe,
+        )]
+    }
+
+    /// Enter: run, if the plan allows (a scan on AWS asks first).
+    fn submit(&mut self, session: &mut Session) -> Vec<Command> {
+        if let Some(err) = session.refuse_if_dead() {
+            return err;
+        }
+        let mut commands = self.replan(session);
+        match self.plan.clone() {
+            PlanState::Empty => session.info("type a statement first: nothing was sent"),
+            PlanState::Error(e) => {
+                session.error(format!("{}; nothing was sent", first_line(&e)));
+            }
+            PlanState::Describing(name) => {
+                self.run_when_described = true;
+                session.info(format!(
+                    "describing {name} first: it runs once its keys are known"
+                ));
+            }
+            PlanState::Ready(plan) => commands.extend(self.ask_or_run(session, plan)),
+        }
+        commands
+    }
+
+    fn ask_or_run(&mut self, session: &mut Session, plan: Plan) -> Vec<Command> {
+        if plan.kind == PlanKind::Scan && session.conn.is_aws {
+            session.info(format!(
+                "a FULL TABLE SCAN of {}: estimated {} RCU (${:.4}) on AWS; y runs it",
+                plan.table,
+                units(plan.estimated_read_units),
+                plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
+            ));
+            self.confirming = Some(plan);
+            return Vec::new();
+        }
+        self.run(session, plan)
+    }
+
+    fn run(&mut self, session: &mut Session, plan: Plan) -> Vec<Command> {
+        let write = is_write(plan.kind);
+        if write && session.read_only {
+            session.error("--read-only: this statement writes; nothing was sent");
+            return Vec::new();
+        }
+        let text = self.editor.text.trim().to_owned();
+        let stmt = match partiql::parse(&text) {
+            Ok(s) if s.parameters() > 0 => {
+                session.error(format!(
+                    "the statement has {} `?` parameter(s): the console takes values written \
+                     in place ('text', 5); nothing was sent",
+                    s.parameters()
+                ));
+                return Vec::new();
+            }
+            Ok(s) => s,
+            Err(e) => {
+                session.error(format!("does not parse: {e}; nothing was sent"));
+                return Vec::new();
+            }
+        };
+        let rule = crate::table::sql::read_rule(&stmt, &plan);
+        let mut commands = Vec::new();
+        if self.editor.remember(&text) {
+            commands.push(Command::SaveHistory(editor::history_line(&text)));
+        }
+        let job = Job::Sql(Box::new(Statement {
+            text: text.clone(),
+            params: Vec::new(),
+            consistent: self.consistent,
+            write,
+            max_pages: None,
+            limit: None,
+            rule,
+        }));
+        let id = session.start(
+            job,
+            label(&text),
+            What::Sql {
+                plan: Box::new(plan),
+            },
+        );
+        if let Command::Start { id, .. } = &id {
+            self.running = Some(*id);
+        }
+        commands.push(id);
+        commands
+    }
+
+    /// A final event for one of this screen's jobs.
+    pub fn finish(
+        &mut self,
+        session: &mut Session,
+        id: JobId,
+        at: ClockTime,
+        flight: InFlight,
+        event: EventKind,
+    ) -> Vec<Command> {
+        match (flight.what, event) {
+            (What::SqlTables, EventKind::TableNames(names)) => {
+                self.names = Some(names);
+                return self.replan(session);
+            }
+            (What::SqlDescribe, EventKind::Tables(tables)) => {
+                self.describing = None;
+                for t in tables {
+                    self.tables.insert(t.name.clone(), t);
+                }
+                let mut commands = self.replan(session);
+                if std::mem::take(&mut self.run_when_described)
+                    && let PlanState::Ready(plan) = self.plan.clone()
+                {
+                    commands.extend(self.ask_or_run(session, plan));
+                }
+                return commands;
+            }
+            (What::SqlTables | What::SqlDescribe, EventKind::Failed(e)) => {
+                self.describing = None;
+                self.run_when_described = false;
+                if let PlanState::Describing(name) = &self.plan {
+                    self.plan = PlanState::Error(format!("cannot describe {name}: {e}"));
+                }
+            }
+            (What::Sql { plan }, EventKind::SqlDone(out)) => {
+                if self.running == Some(id) {
+                    self.running = None;
+                }
+                self.show(session, at, flight.label, *plan, *out);
+            }
+            (What::Sql { .. }, EventKind::Failed(e)) => {
+                if self.running == Some(id) {
+                    self.running = None;
+                }
+                let report = e
+                    .partial_report()
+                    .cloned()
+                    .unwrap_or_else(|| crate::store::OpReport::new("sql"));
+                session.error(format!("{} failed: {e}", flight.label));
+                session.push_log(
+                    at,
+                    flight.label,
+                    Outcome::Error(e.to_string()),
+                    report,
+                    true,
+                );
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn show(
+        &mut self,
+        session: &mut Session,
+        at: ClockTime,
+        label: String,
+        plan: Plan,
+        out: SqlOutput,
+    ) {
+        let SqlOutput {
+            items,
+            pages,
+            mut report,
+            ..
+        } = out;
+        let count = items.len();
+        report.param("Plan", plan_text(&plan, self.consistent));
+        let measured = Measured {
+            read: report.consumed.total.read,
+            write: report.consumed.total.write,
+            pages,
+            items: count,
+            plan: plan.clone(),
+        };
+        session.info(format!(
+            "{count} item(s) in {pages} page(s): {} RCU, {} WCU measured; estimated {}{} RCU",
+            units(measured.read),
+            units(measured.write),
+            if plan.estimate_is_floor {
+                "at least "
+            } else {
+                ""
+            },
+            units(plan.estimated_read_units)
+        ));
+        session.push_log(at, label.clone(), Outcome::Ok, report, true);
+        if !is_write(plan.kind) {
+            let items = Items::from_items(items);
+            self.columns = self
+                .tables
+                .get(&plan.table)
+                .map_or_else(Vec::new, |t| columns(t, &items));
+            self.results = Arc::new(items);
+            self.cursor = ListCursor::default();
+            self.results_label = label;
+        }
+        self.measured = Some(measured);
+    }
+}
+
+/// The screen's regions at the session's terminal size.
+pub fn session_areas(session: &Session) -> Option<SqlAreas> {
+    SqlAreas::of(session.screen())
+}
+
+/// The first line of a message.
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// A log label: `sql SELECT * FROM requests WHERE…`.
+fn label(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut: String = flat.chars().take(LABEL_CHARS).collect();
+    if cut.len() < flat.len() {
+        format!("sql {cut}…")
+    } else {
+        format!("sql {cut}")
+    }
+}
+
+fn is_write(kind: PlanKind) -> bool {
+    matches!(kind, PlanKind::Insert | PlanKind::Update | PlanKind::Delete)
+}
+
+/// Units as the screen shows them: `500`, `0.5`.
+pub fn units(u: f64) -> String {
+    if u.fract() == 0.0 {
+        format!("{u:.0}")
+    } else {
+        format!("{u:.1}")
+    }
+}
+
+/// The plan in one line: `full table scan of requests, estimated 500 RCU (eventual)`.
+pub fn plan_text(plan: &Plan, consistent: bool) -> String {
+    let what = match plan.kind {
+        PlanKind::Get => "read of one item by key (GetItem-like)".to_owned(),
+        PlanKind::Query => format!("Query of {} partition(s)", plan.partitions.unwrap_or(1)),
+        PlanKind::Scan => "FULL TABLE SCAN".to_owned(),
+        PlanKind::Insert => "INSERT of one item".to_owned(),
+        PlanKind::Update => "UPDATE of one item".to_owned(),
+        PlanKind::Delete => "DELETE of one item".to_owned(),
+    };
+    let on = match &plan.index {
+        Some(i) => format!("{}.{i}", plan.table),
+        None => plan.table.clone(),
+    };
+    let key = plan
+        .key_condition
+        .as_ref()
+        .map_or(String::new(), |k| format!(" where {k}"));
+    if is_write(plan.kind) {
+        return format!("{what} of {on}{key}");
+    }
+    format!(
+        "{what} of {on}{key}: estimated {}{} RCU ({}), ${:.6}",
+        if plan.estimate_is_floor {
+            "at least "
+        } else {
+            ""
+        },
+        units(plan.estimated_read_units),
+        if consistent { "strong" } else { "eventual" },
+        plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
+    )
+}

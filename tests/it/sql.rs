@@ -1,0 +1,306 @@
+//! `sql`: PartiQL on a real engine (embedded, and DynamoDB Local when configured). Each
+//! statement's plan is checked, then it runs, and the bill must agree with the plan: a
+//! statement planned as a full table scan costs what a Scan of the whole table costs, one
+//! planned as a Query what a Query of its partition costs, one planned as a read of one item
+//! what that item costs. Bad input is refused in one line with nothing sent.
+
+use serde_json::Value;
+
+use crate::common::spawn::command;
+use crate::common::{assert_readable, engines, table_name};
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(url: &str, table: &str, args: &[&str]) -> Run {
+    let out = command()
+        .args(["--endpoint", url, "--table", table])
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json(url: &str, table: &str, args: &[&str]) -> Value {
+    let r = run(url, table, &[args, &["--json"]].concat());
+    assert!(r.ok, "{args:?}: {}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", r.stdout))
+}
+
+fn refused(r: &Run, words: &[&str]) {
+    assert!(!r.ok, "refused: {}", r.stdout);
+    for w in words {
+        assert!(r.stderr.contains(w), "{w:?} in: {}", r.stderr);
+    }
+    assert_readable(&r.stderr);
+    assert!(r.stdout.is_empty(), "nothing printed: {}", r.stdout);
+}
+
+fn rcu(v: &Value) -> f64 {
+    v["consumed"]["read_units"]
+        .as_f64()
+        .expect("consumed.read_units")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_says_what_the_bill_shows() {
+    for engine in engines().await {
+        let url = engine.url.as_str();
+        let name = engine.name;
+        let t = table_name("sql");
+        // One big request (its partition) among many small ones.
+        let big = json(
+            url,
+            &t,
+            &["generate", "--requests", "1", "--records", "300"],
+        );
+        let big_id = big["request_ids"][0].as_str().expect("an id").to_owned();
+        json(
+            url,
+            &t,
+            &["generate", "--requests", "300", "--records", "2"],
+        );
+        let whole = json(url, &t, &["scan", "--segments", "1", "--items"]);
+        let table_rcu = rcu(&whole);
+        let partition = json(url, &t, &["query", &big_id]);
+        let partition_rcu = rcu(&partition);
+        assert!(
+            table_rcu > 2.0 * partition_rcu,
+            "{name}: the table ({table_rcu}) costs more than one partition ({partition_rcu})"
+        );
+
+        // (statement, kind, key condition, items)
+        let q = format!("\"{t}\"");
+        let cases: Vec<(String, &str, Option<String>, Option<u64>)> = vec![
+            (
+                format!("SELECT * FROM {q} WHERE customer_id = 'customer-00001'"),
+                "scan",
+                None,
+                None,
+            ),
+            (format!("SELECT * FROM {q}"), "scan", None, Some(900)),
+            (
+                format!("SELECT * FROM {q} WHERE request_id = '{big_id}'"),
+                "query",
+                Some(format!("request_id = '{big_id}'")),
+                Some(300),
+            ),
+            (
+                format!(
+                    "SELECT * FROM {q} WHERE request_id = '{big_id}' AND seq BETWEEN 10 AND 19"
+                ),
+                "query",
+                Some(format!("request_id = '{big_id}' AND seq BETWEEN 10 AND 19")),
+                Some(10),
+            ),
+            (
+                format!("SELECT * FROM {q} WHERE request_id = '{big_id}' AND seq = 7"),
+                "get",
+                Some(format!("request_id = '{big_id}' AND seq = 7")),
+                Some(1),
+            ),
+            (
+                format!("SELECT * FROM {q} WHERE request_id = '{big_id}' OR customer_id = 'x'"),
+                "scan",
+                None,
+                None,
+            ),
+            (
+                format!("SELECT * FROM {q} WHERE payload.x = 'y'"),
+                "scan",
+                None,
+                Some(0),
+            ),
+        ];
+        for (statement, kind, key, items) in cases {
+            let plan = json(url, &t, &["sql", &statement, "--explain"]);
+            assert_eq!(plan["plan"]["kind"], kind, "{name}: {statement}");
+            assert_eq!(plan["plan"]["table"], t.as_str(), "{name}: {statement}");
+            assert_eq!(
+                plan["plan"]["key_condition"].as_str().map(str::to_owned),
+                key,
+                "{name}: {statement}"
+            );
+            assert!(plan.get("consumed").is_none(), "--explain sends nothing");
+            let ran = json(url, &t, &["sql", &statement]);
+            assert_eq!(
+                ran["plan"], plan["plan"],
+                "{name}: the plan before = the plan run"
+            );
+            if let Some(n) = items {
+                assert_eq!(ran["count"], n, "{name}: {statement}");
+            }
+            let pages = ran["pages"].as_f64().expect("pages");
+            // DynamoDB Local reports no ConsumedCapacity for ExecuteStatement: the bill is
+            // then DynamoDB's rule, computed from the items returned, where they are all it
+            // read; where they are not (a filter), there is no bill to hold the plan to.
+            let bill = if ran["engine_reported_capacity"] == true {
+                rcu(&ran)
+            } else {
+                assert_ne!(name, "embedded", "the embedded engine reports capacity");
+                assert_eq!(rcu(&ran), 0.0, "{name}: nothing reported, nothing made up");
+                if ran["capacity_by_rule"]["not_computed"] != 0 {
+                    assert!(
+                        ran["capacity_by_rule"]["why_not"].is_string(),
+                        "{name}: says why the rule cannot be computed"
+                    );
+                    continue;
+                }
+                ran["capacity_by_rule"]["read_units"]
+                    .as_f64()
+                    .expect("rule")
+            };
+            match kind {
+                // DynamoDB rounds each page up to 4 KB: a page apart per page read.
+                "scan" => assert!(
+                    (bill - table_rcu).abs() <= pages + 1.0,
+                    "{name}: {statement}: planned as a scan, billed {bill} RCU; the whole \
+                     table costs {table_rcu}"
+                ),
+                "query" => assert!(
+                    bill <= partition_rcu + pages && bill < table_rcu / 2.0,
+                    "{name}: {statement}: planned as a query, billed {bill} RCU; its \
+                     partition costs {partition_rcu}, the table {table_rcu}"
+                ),
+                _ => assert!(
+                    bill <= 1.0,
+                    "{name}: {statement}: planned as a read of one item, billed {bill} RCU"
+                ),
+            }
+        }
+
+        // The estimate comes from DescribeTable's size: a scan's is the table's, a query's
+        // a floor.
+        let scan = json(
+            url,
+            &t,
+            &["sql", &format!("SELECT * FROM {q}"), "--explain"],
+        );
+        let estimate = scan["plan"]["estimated_read_units"]
+            .as_f64()
+            .expect("estimate");
+        assert!(
+            estimate > 0.0,
+            "{name}: a scan is estimated from the table's size"
+        );
+
+        // Parameters.
+        let with_param = json(
+            url,
+            &t,
+            &[
+                "sql",
+                &format!("SELECT * FROM {q} WHERE request_id = ? AND seq < ?"),
+                "--params",
+                &format!("[\"{big_id}\", 5]"),
+            ],
+        );
+        assert_eq!(with_param["plan"]["kind"], "query");
+        assert_eq!(with_param["count"], 5, "{name}: seq 0..4");
+
+        // Writes: INSERT, UPDATE, DELETE by the full key; refused under --read-only.
+        let insert =
+            format!("INSERT INTO {q} VALUE {{'request_id': 'sql-made', 'seq': 0, 'note': 'hi'}}");
+        refused(
+            &run(url, &t, &["--read-only", "sql", &insert]),
+            &["--read-only", "nothing was sent"],
+        );
+        let ins = json(url, &t, &["sql", &insert]);
+        assert_eq!(ins["plan"]["kind"], "insert");
+        let wcu = ins["consumed"]["write_units"]
+            .as_f64()
+            .expect("write_units");
+        if ins["engine_reported_capacity"] == true {
+            assert!(wcu >= 1.0, "{name}: an INSERT costs a write: {wcu}");
+        } else {
+            assert_eq!(wcu, 0.0, "{name}: nothing reported, nothing made up");
+        }
+        let upd = json(
+            url,
+            &t,
+            &[
+                "sql",
+                &format!("UPDATE {q} SET note = 'there' WHERE request_id = 'sql-made' AND seq = 0"),
+            ],
+        );
+        assert_eq!(upd["plan"]["kind"], "update");
+        let read = json(
+            url,
+            &t,
+            &[
+                "sql",
+                &format!("SELECT note FROM {q} WHERE request_id = 'sql-made' AND seq = 0"),
+            ],
+        );
+        assert_eq!(
+            read["items"][0]["note"], "there",
+            "{name}: the UPDATE landed"
+        );
+        let dup = run(url, &t, &["sql", &insert]);
+        refused(&dup, &["Duplicate"]);
+        let error_lines: Vec<&str> = dup
+            .stderr
+            .lines()
+            .filter(|l| l.contains("Duplicate"))
+            .collect();
+        assert_eq!(
+            error_lines.len(),
+            1,
+            "{name}: DynamoDB's error in one line: {}",
+            dup.stderr
+        );
+        let del = json(
+            url,
+            &t,
+            &[
+                "sql",
+                &format!("DELETE FROM {q} WHERE request_id = 'sql-made' AND seq = 0"),
+            ],
+        );
+        assert_eq!(del["plan"]["kind"], "delete");
+        refused(
+            &run(
+                url,
+                &t,
+                &[
+                    "sql",
+                    &format!("DELETE FROM {q} WHERE request_id = 'sql-made'"),
+                ],
+            ),
+            &["seq", "nothing was sent"],
+        );
+
+        // Bad input: one line each, nothing sent.
+        let bad = run(url, &t, &["sql", "SELEC * FROM t"]);
+        refused(&bad, &["column 1", "SELEC"]);
+        refused(
+            &run(url, &t, &["sql", "SELECT * FROM no_such_table_here"]),
+            &["no_such_table_here"],
+        );
+        refused(
+            &run(url, &t, &["sql", &format!("SELECT * FROM {q}.\"nope\"")]),
+            &["nope"],
+        );
+        refused(&run(url, &t, &["sql", "   "]), &["empty"]);
+        let huge = format!(
+            "SELECT * FROM {q} WHERE customer_id = '{}'",
+            "x".repeat(100_000)
+        );
+        refused(&run(url, &t, &["sql", &huge]), &["8,192"]);
+        refused(
+            &run(
+                url,
+                &t,
+                &["sql", &format!("SELECT * FROM {q} WHERE request_id = ?")],
+            ),
+            &["1 `?`", "nothing was sent"],
+        );
+    }
+}
