@@ -628,3 +628,6 @@ pub fn plan_text(plan: &Plan, consistent: bool) -> String {
         plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
     )
 }
+
+#[cfg(test)]
+mod tests;
