@@ -1,13 +1,14 @@
 //! The Rust form (`dynamo_explorer::code::render`, `Lang::Rust`) of representative
-//! DynamoDB calls, exactly as rendered: building the examples proves that it compiles.
+//! DynamoDB calls (`code::sample_calls`), exactly as rendered: building the examples
+//! proves that it compiles, and tests/it/code.rs runs it against the embedded engine.
 //! Written by the unit test `code::tests::the_example_is_the_rendered_rust`; after a
-//! change to the form, rewrite it with `DX_BLESS=1 cargo test --lib code::`. Not run.
+//! change to the form, rewrite it with `DX_BLESS=1 cargo test --lib code::`.
 
 fn main() {}
 
 #[allow(dead_code)]
 #[rustfmt::skip]
-mod calls {
+pub mod calls {
     use aws_sdk_dynamodb::Client;
 
     pub async fn query(client: &Client) -> Result<(), Box<dyn std::error::Error>> {

@@ -12,10 +12,13 @@ pub mod capture;
 mod layout;
 mod python;
 mod rust;
+mod samples;
 
 use serde_json::{Map, Value};
 
 pub use self::capture::{CallRecorder, Sent, SentCall, in_current_recording, recording};
+#[doc(hidden)]
+pub use self::samples::sample_calls;
 
 /// The forms a call is rendered as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -1,5 +1,5 @@
 //! The three forms of representative calls; `examples/call_code.rs` is the Rust form of
-//! [`example_calls`], so that building the examples compiles what [`render`] writes.
+//! [`sample_calls`], so that building the examples compiles what [`render`] writes.
 
 use serde_json::{Value, json};
 
@@ -19,169 +19,26 @@ fn local() -> Target {
     }
 }
 
-/// One call of each API the forms type, each field kind in at least one.
-pub(crate) fn example_calls() -> Vec<(&'static str, SentCall)> {
-    vec![
-        (
-            "query",
-            call(
-                "Query",
-                json!({
-                    "TableName": "requests",
-                    "KeyConditionExpression": "#k0 = :v0 AND #k1 > :v1",
-                    "ExpressionAttributeNames": {"#k0": "request_id", "#k1": "seq"},
-                    "ExpressionAttributeValues": {":v0": {"S": "req-1"}, ":v1": {"N": "3"}},
-                    "Limit": 100,
-                    "ExclusiveStartKey": {"request_id": {"S": "req-1"}, "seq": {"N": "42"}},
-                    "ScanIndexForward": false,
-                    "ConsistentRead": true,
-                }),
-            ),
-        ),
-        (
-            "scan",
-            call(
-                "Scan",
-                json!({
-                    "TableName": "requests",
-                    "Segment": 1,
-                    "TotalSegments": 4,
-                    "Limit": 1000,
-                    "FilterExpression": "attribute_exists(#s)",
-                    "ProjectionExpression": "request_id, #s",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "Select": "SPECIFIC_ATTRIBUTES",
-                    "ReturnConsumedCapacity": "INDEXES",
-                }),
-            ),
-        ),
-        (
-            "get_item",
-            call(
-                "GetItem",
-                json!({
-                    "TableName": "requests",
-                    "Key": {"request_id": {"S": "req-1"}, "seq": {"N": "0"}},
-                    "ProjectionExpression": "#p",
-                    "ExpressionAttributeNames": {"#p": "payload"},
-                    "ConsistentRead": true,
-                }),
-            ),
-        ),
-        (
-            "delete_item",
-            call(
-                "DeleteItem",
-                json!({
-                    "TableName": "requests",
-                    "Key": {"request_id": {"S": "it's \"quoted\""}, "seq": {"N": "7"}},
-                    "ConditionExpression": "attribute_exists(request_id)",
-                    "ReturnValues": "ALL_OLD",
-                }),
-            ),
-        ),
-        (
-            "put_item",
-            call(
-                "PutItem",
-                json!({
-                    "TableName": "requests",
-                    "Item": {
-                        "request_id": {"S": "req-2"},
-                        "seq": {"N": "-1.5e3"},
-                        "blob": {"B": "AAEC/w=="},
-                        "tags": {"SS": ["a", "b\\c"]},
-                        "sizes": {"NS": ["1", "2.5"]},
-                        "chunks": {"BS": ["AQ==", "AgM="]},
-                        "done": {"BOOL": true},
-                        "gone": {"NULL": true},
-                        "text": {"S": "line 1\nline 2 \u{e9} \u{1f600} $HOME `x`"},
-                        "meta": {"M": {
-                            "nested": {"M": {"deep": {"L": [{"N": "1"}, {"S": "two"}]}}},
-                            "empty": {"M": {}},
-                            "flag": {"BOOL": false},
-                        }},
-                        "list": {"L": [{"S": "x"}, {"NULL": true}, {"L": []}]},
-                    },
-                    "ReturnItemCollectionMetrics": "SIZE",
-                }),
-            ),
-        ),
-        (
-            "batch_write_item",
-            call(
-                "BatchWriteItem",
-                json!({
-                    "RequestItems": {
-                        "requests": [
-                            {"PutRequest": {"Item": {"request_id": {"S": "req-3"}, "seq": {"N": "0"}}}},
-                            {"PutRequest": {"Item": {"request_id": {"S": "req-3"}, "seq": {"N": "1"}, "b": {"B": "AQ=="}}}},
-                            {"DeleteRequest": {"Key": {"request_id": {"S": "req-1"}, "seq": {"N": "0"}}}},
-                        ],
-                        "other": [
-                            {"DeleteRequest": {"Key": {"pk": {"S": "x"}}}},
-                        ],
-                    },
-                }),
-            ),
-        ),
-        (
-            "batch_get_item",
-            call(
-                "BatchGetItem",
-                json!({
-                    "RequestItems": {
-                        "requests": {
-                            "Keys": [
-                                {"request_id": {"S": "req-1"}, "seq": {"N": "0"}},
-                                {"request_id": {"S": "req-1"}, "seq": {"N": "1"}},
-                            ],
-                            "ProjectionExpression": "#p",
-                            "ExpressionAttributeNames": {"#p": "payload"},
-                            "ConsistentRead": true,
-                        },
-                    },
-                }),
-            ),
-        ),
-        (
-            "execute_statement",
-            call(
-                "ExecuteStatement",
-                json!({
-                    "Statement": "SELECT * FROM \"requests\" WHERE request_id = ? AND seq >= ?",
-                    "Parameters": [{"S": "req-1"}, {"N": "2"}],
-                    "Limit": 10,
-                    "ConsistentRead": false,
-                }),
-            ),
-        ),
-        (
-            "describe_table",
-            call("DescribeTable", json!({"TableName": "requests"})),
-        ),
-    ]
-}
-
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/call_code.rs");
 
-/// The whole of `examples/call_code.rs`: the Rust form of each of [`example_calls`] in a
+/// The whole of `examples/call_code.rs`: the Rust form of each of [`sample_calls`] in a
 /// function of its own.
 fn example_file() -> String {
     let mut out = String::from(concat!(
         "//! The Rust form (`dynamo_explorer::code::render`, `Lang::Rust`) of representative\n",
-        "//! DynamoDB calls, exactly as rendered: building the examples proves that it compiles.\n",
+        "//! DynamoDB calls (`code::sample_calls`), exactly as rendered: building the examples\n",
+        "//! proves that it compiles, and tests/it/code.rs runs it against the embedded engine.\n",
         "//! Written by the unit test `code::tests::the_example_is_the_rendered_rust`; after a\n",
-        "//! change to the form, rewrite it with `DX_BLESS=1 cargo test --lib code::`. Not run.\n",
+        "//! change to the form, rewrite it with `DX_BLESS=1 cargo test --lib code::`.\n",
         "\n",
         "fn main() {}\n",
         "\n",
         "#[allow(dead_code)]\n",
         "#[rustfmt::skip]\n",
-        "mod calls {\n",
+        "pub mod calls {\n",
         "    use aws_sdk_dynamodb::Client;\n",
     ));
-    for (name, call) in example_calls() {
+    for (name, call) in sample_calls() {
         out.push_str(&format!(
             "\n    pub async fn {name}(client: &Client) -> Result<(), Box<dyn std::error::Error>> {{\n"
         ));
@@ -239,7 +96,7 @@ fn capacity_is_asked_for_where_the_api_takes_it() {
 
 #[test]
 fn aws_query() {
-    let (_, q) = &example_calls()[0];
+    let (_, q) = &sample_calls()[0];
     assert_eq!(
         render(q, Lang::Aws, &local()),
         r##"aws dynamodb query \
@@ -261,7 +118,7 @@ fn aws_query() {
 
 #[test]
 fn aws_quotes_and_binary_note() {
-    let calls = example_calls();
+    let calls = sample_calls();
     let delete = render(&calls[3].1, Lang::Aws, &local());
     assert!(
         delete.contains(r#"--key '{"request_id":{"S":"it'\''s \"quoted\""},"seq":{"N":"7"}}'"#),
@@ -298,7 +155,7 @@ fn aws_target() -> Target {
 
 #[test]
 fn python_query() {
-    let (_, q) = &example_calls()[0];
+    let (_, q) = &sample_calls()[0];
     assert_eq!(
         render(q, Lang::Python, &local()),
         r##"import base64
@@ -332,7 +189,7 @@ print(json.dumps(response, indent=2, default=lambda b: base64.b64encode(b).decod
 
 #[test]
 fn python_on_aws_has_no_credentials_and_binary_is_bytes() {
-    let calls = example_calls();
+    let calls = sample_calls();
     let put = render(&calls[4].1, Lang::Python, &aws_target());
     assert!(
         put.contains(
@@ -355,7 +212,7 @@ fn python_on_aws_has_no_credentials_and_binary_is_bytes() {
 
 #[test]
 fn rust_query() {
-    let (_, q) = &example_calls()[0];
+    let (_, q) = &sample_calls()[0];
     assert_eq!(
         render(q, Lang::Rust, &local()),
         r##"use aws_sdk_dynamodb::types::{AttributeValue, ReturnConsumedCapacity};

@@ -431,3 +431,293 @@ async fn recording_captures_the_wire_calls() {
         )
     );
 }
+
+/// `examples/call_code.rs`, the Rust form of `code::sample_calls()`, compiled into this test
+/// to be run.
+#[allow(dead_code)]
+#[path = "../../examples/call_code.rs"]
+mod call_code;
+
+/// A table of `keys` (name, type), hash key first, named `name` (the samples' own names: an
+/// embedded engine of this test's own holds them).
+async fn table(client: &Client, name: &str, keys: &[(&str, ScalarAttributeType)]) {
+    let mut create = client
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest);
+    for (i, (key, t)) in keys.iter().enumerate() {
+        create = create
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name(*key)
+                    .attribute_type(t.clone())
+                    .build()
+                    .unwrap(),
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name(*key)
+                    .key_type(if i == 0 {
+                        KeyType::Hash
+                    } else {
+                        KeyType::Range
+                    })
+                    .build()
+                    .unwrap(),
+            );
+    }
+    create.send().await.expect("table created");
+}
+
+/// The Rust form, run: each sample's code sends exactly the sample (its wire body, plus the
+/// `ReturnConsumedCapacity` the form asks for), and the engine answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rust_form_sends_the_call_it_was_rendered_from() {
+    use std::future::Future;
+    use std::pin::Pin;
+
+    type Run<'a> = Pin<Box<dyn Future<Output = Result<(), Box<dyn std::error::Error>>> + 'a>>;
+
+    let engines = engines().await;
+    let engine = &engines[0];
+    assert_eq!(engine.name, "embedded");
+    let client = local_client(&engine.url);
+    table(
+        &client,
+        "requests",
+        &[
+            ("request_id", ScalarAttributeType::S),
+            ("seq", ScalarAttributeType::N),
+        ],
+    )
+    .await;
+    table(&client, "other", &[("pk", ScalarAttributeType::S)]).await;
+
+    let c = &client;
+    let runs: Vec<(&str, Run)> = vec![
+        ("query", Box::pin(call_code::calls::query(c))),
+        ("scan", Box::pin(call_code::calls::scan(c))),
+        ("get_item", Box::pin(call_code::calls::get_item(c))),
+        ("delete_item", Box::pin(call_code::calls::delete_item(c))),
+        ("put_item", Box::pin(call_code::calls::put_item(c))),
+        (
+            "batch_write_item",
+            Box::pin(call_code::calls::batch_write_item(c)),
+        ),
+        (
+            "batch_get_item",
+            Box::pin(call_code::calls::batch_get_item(c)),
+        ),
+        (
+            "execute_statement",
+            Box::pin(call_code::calls::execute_statement(c)),
+        ),
+        (
+            "describe_table",
+            Box::pin(call_code::calls::describe_table(c)),
+        ),
+    ];
+    let samples = dynamo_explorer::code::sample_calls();
+    assert_eq!(
+        runs.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+        samples.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+        "a run for each sample"
+    );
+    for ((name, run), (_, sample)) in runs.into_iter().zip(samples) {
+        let (result, sent) = recording(run).await;
+        match name {
+            // Its condition (the item exists) fails on this table: the engine read the call.
+            "delete_item" => {
+                let err = result.expect_err("no such item");
+                assert!(
+                    format!("{err:?}").contains("ConditionalCheckFailed"),
+                    "{name}: {err:?}"
+                );
+            }
+            _ => result.unwrap_or_else(|e| panic!("{name}: {e:?}")),
+        }
+        let mut expected = sample.body.clone();
+        if sample.api != "DescribeTable" && expected.get("ReturnConsumedCapacity").is_none() {
+            expected["ReturnConsumedCapacity"] = json!("TOTAL");
+        }
+        let sent_call = only_call(&sent, &sample.api);
+        assert_eq!(
+            sent_call.body, expected,
+            "{name}: the Rust form sent another call"
+        );
+    }
+
+    // What the samples wrote is there: the PutItem's item, whole.
+    let (_, put) = &dynamo_explorer::code::sample_calls()[4];
+    let item = client
+        .get_item()
+        .table_name("requests")
+        .key("request_id", s("req-2"))
+        .key("seq", AttributeValue::N("-1.5e3".into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("get")
+        .item
+        .expect("the PutItem's item");
+    assert_eq!(normal(&item_to_ddb_json(&item)), normal(&put.body["Item"]));
+}
+
+/// `v` with its sets sorted and numbers as the engine normalises them (`-1.5e3` -> `-1500`):
+/// an item as written and as read back compare equal.
+fn normal(v: &Value) -> Value {
+    match v {
+        Value::Object(m) if m.len() == 1 && m.contains_key("N") => {
+            let n: f64 = m["N"]
+                .as_str()
+                .and_then(|s| s.parse().ok())
+                .expect("a number");
+            json!({"N": n.to_string()})
+        }
+        Value::Object(m)
+            if m.len() == 1
+                && (m.contains_key("SS") || m.contains_key("NS") || m.contains_key("BS")) =>
+        {
+            let (k, l) = m.iter().next().unwrap();
+            let mut l: Vec<Value> = l
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| match k.as_str() {
+                    "NS" => Value::from(
+                        x.as_str()
+                            .and_then(|s| s.parse::<f64>().ok())
+                            .unwrap()
+                            .to_string(),
+                    ),
+                    _ => x.clone(),
+                })
+                .collect();
+            l.sort_by_key(|x| x.to_string());
+            json!({ k: l })
+        }
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), normal(v))).collect()),
+        Value::Array(l) => Value::Array(l.iter().map(normal).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The aws CLI here is v1: it base64-encodes the text of a binary value once more (v2 reads
+/// it as base64, which the aws form writes).
+async fn aws_cli_is_v1() -> bool {
+    let out = tokio::process::Command::new("aws")
+        .arg("--version")
+        .output()
+        .await
+        .expect("aws runs");
+    let version = String::from_utf8_lossy(&out.stdout) + String::from_utf8_lossy(&out.stderr);
+    version.trim_start().starts_with("aws-cli/1.")
+}
+
+/// `call` without the binary attributes of its items.
+fn without_binary(mut call: SentCall) -> SentCall {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.retain(|_, v| {
+                    v.as_object().is_none_or(|a| {
+                        !(a.len() == 1 && (a.contains_key("B") || a.contains_key("BS")))
+                    })
+                });
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(l) => l.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut call.body);
+    call
+}
+
+/// Reads `request_id`/`seq` of `requests`, strongly.
+async fn get_request(client: &Client, id: &str, seq: &str) -> Option<Value> {
+    client
+        .get_item()
+        .table_name("requests")
+        .key("request_id", s(id))
+        .key("seq", AttributeValue::N(seq.into()))
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("get")
+        .item
+        .map(|item| item_to_ddb_json(&item))
+}
+
+/// The sample PutItem (every AttributeValue type, a string with quotes, a newline, `$HOME`,
+/// backquotes and non-ASCII) and BatchWriteItem, printed as `lang` and run, write exactly
+/// their items; an ExecuteStatement with a parameter finds what the app's finds.
+async fn printed_writes_write_their_items(lang: Lang) {
+    let engines = engines().await;
+    let engine = &engines[0];
+    let client = local_client(&engine.url);
+    let request_keys = [
+        ("request_id", ScalarAttributeType::S),
+        ("seq", ScalarAttributeType::N),
+    ];
+    table(&client, "requests", &request_keys).await;
+    table(&client, "other", &[("pk", ScalarAttributeType::S)]).await;
+    let samples = dynamo_explorer::code::sample_calls();
+    let sample = |name: &str| samples.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let v1 = lang == Lang::Aws && aws_cli_is_v1().await;
+    let as_run = |call: SentCall| if v1 { without_binary(call) } else { call };
+
+    let put = as_run(sample("put_item"));
+    let out = run(&put, lang, &engine.url).await;
+    assert!(
+        out["ConsumedCapacity"]["CapacityUnits"].as_f64() > Some(0.0),
+        "{out}"
+    );
+    let item = get_request(&client, "req-2", "-1500").await.expect("put");
+    assert_eq!(normal(&item), normal(&put.body["Item"]), "{lang:?} PutItem");
+
+    let batch = as_run(sample("batch_write_item"));
+    let out = run(&batch, lang, &engine.url).await;
+    assert_eq!(out["UnprocessedItems"], json!({}), "{out}");
+    for (seq, request) in [("0", 0), ("1", 1)] {
+        let written = &batch.body["RequestItems"]["requests"][request]["PutRequest"]["Item"];
+        let item = get_request(&client, "req-3", seq).await.expect("batch put");
+        assert_eq!(normal(&item), normal(written), "{lang:?} BatchWriteItem");
+    }
+
+    let statement = SentCall {
+        api: "ExecuteStatement".into(),
+        body: json!({
+            "Statement": "SELECT * FROM \"requests\" WHERE request_id = ?",
+            "Parameters": [{"S": "req-3"}],
+        }),
+    };
+    let app = client
+        .execute_statement()
+        .statement("SELECT * FROM \"requests\" WHERE request_id = ?")
+        .parameters(s("req-3"))
+        .send()
+        .await
+        .expect("the app's statement");
+    let out = run(&statement, lang, &engine.url).await;
+    assert_eq!(app.items().len(), 2);
+    assert_eq!(
+        out["Items"],
+        Value::Array(items_json(app.items())),
+        "{lang:?} ExecuteStatement"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn aws_cli_form_writes_its_items() {
+    if tool_ready(Lang::Aws).await {
+        printed_writes_write_their_items(Lang::Aws).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn boto3_form_writes_its_items() {
+    if tool_ready(Lang::Python).await {
+        printed_writes_write_their_items(Lang::Python).await;
+    }
+}
