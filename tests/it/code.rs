@@ -1,6 +1,6 @@
 //! The calls the app sends, captured and printed as code, then run: a Query, a Scan with a
 //! Limit and a DeleteItem made by the app's own SDK client inside `code::recording`; their
-//! `aws dynamodb` form run with `sh -c` and their boto3 form with `python3`, against the same
+//! `aws dynamodb` form run with `sh` and their boto3 form with `python3`, against the same
 //! engine (always a loopback URL, with dummy keys set for the child only). Each must find the
 //! same items and consume the same capacity as the app's call did; the delete must delete.
 //!
@@ -162,9 +162,13 @@ async fn run(call: &SentCall, lang: Lang, url: &str) -> Value {
     let code = render(call, lang, &target);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cmd = match lang {
+        // From a file, as pasted: `sh -c CODE` would pass a 150 KB command as one argument,
+        // more than Linux allows one.
         Lang::Aws => {
+            let script = dir.path().join("call.sh");
+            std::fs::write(&script, &code).expect("script written");
             let mut cmd = tokio::process::Command::new("sh");
-            cmd.arg("-c").arg(&code);
+            cmd.arg(&script);
             cmd
         }
         Lang::Python => {
@@ -191,15 +195,17 @@ async fn run(call: &SentCall, lang: Lang, url: &str) -> Value {
         .output()
         .await
         .expect("the code runs");
+    // The code as the messages show it: a 150 KB one cut short.
+    let shown: String = code.chars().take(2000).collect();
     assert!(
         out.status.success(),
-        "{lang:?} form failed ({}):\n{code}\nstderr:\n{}",
+        "{lang:?} form failed ({}):\n{shown}\nstderr:\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
-            "{lang:?} form printed no JSON ({e}):\n{code}\nstdout:\n{}",
+            "{lang:?} form printed no JSON ({e}):\n{shown}\nstdout:\n{}",
             String::from_utf8_lossy(&out.stdout)
         )
     })
@@ -650,8 +656,9 @@ async fn get_request(client: &Client, id: &str, seq: &str) -> Option<Value> {
 }
 
 /// The sample PutItem (every AttributeValue type, a string with quotes, a newline, `$HOME`,
-/// backquotes and non-ASCII) and BatchWriteItem, printed as `lang` and run, write exactly
-/// their items; an ExecuteStatement with a parameter finds what the app's finds.
+/// backquotes and non-ASCII) and BatchWriteItem, and a BatchWriteItem of 150 KB, printed as
+/// `lang` and run, write exactly their items; an ExecuteStatement with a parameter finds what
+/// the app's finds.
 async fn printed_writes_write_their_items(lang: Lang) {
     let engines = engines().await;
     let engine = &engines[0];
@@ -683,6 +690,35 @@ async fn printed_writes_write_their_items(lang: Lang) {
         let written = &batch.body["RequestItems"]["requests"][request]["PutRequest"]["Item"];
         let item = get_request(&client, "req-3", seq).await.expect("batch put");
         assert_eq!(normal(&item), normal(written), "{lang:?} BatchWriteItem");
+    }
+
+    // 25 puts of 6 KB: 150 KB of JSON, more than one argument of a command may be.
+    let puts: Vec<Value> = (0..25)
+        .map(|i| {
+            json!({"PutRequest": {"Item": {
+                "request_id": {"S": "big"},
+                "seq": {"N": i.to_string()},
+                "text": {"S": format!("{i} {}", "y".repeat(6000))},
+            }}})
+        })
+        .collect();
+    let big = SentCall {
+        api: "BatchWriteItem".into(),
+        body: json!({"RequestItems": {"requests": puts}}),
+    };
+    assert!(big.body.to_string().len() > 140_000);
+    let out = run(&big, lang, &engine.url).await;
+    assert_eq!(
+        out["UnprocessedItems"],
+        json!({}),
+        "{lang:?} large BatchWriteItem"
+    );
+    for i in 0..25 {
+        let item = get_request(&client, "big", &i.to_string()).await;
+        let text = item
+            .as_ref()
+            .map(|item| item["text"]["S"].as_str().unwrap_or("").len());
+        assert_eq!(text, Some(6002 + usize::from(i >= 10)), "{lang:?} big/{i}");
     }
 
     let statement = SentCall {
@@ -720,4 +756,50 @@ async fn boto3_form_writes_its_items() {
     if tool_ready(Lang::Python).await {
         printed_writes_write_their_items(Lang::Python).await;
     }
+}
+
+/// The store's own operations recorded: a write of 60 records is BatchWriteItem calls of 25
+/// (the first body kept, 25 puts, every call counted, as many as the store's report counts), a query of one request one Query of
+/// its table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recording_captures_the_stores_operations() {
+    use dynamo_explorer::request::generate::build_records;
+
+    let engines = engines().await;
+    let store = crate::common::fresh_store(&engines[0], "code_store").await;
+    let mut rng = fastrand::Rng::with_seed(7);
+    let (ids, records) = build_records(&[40, 20], 200, &mut rng);
+
+    let (report, sent) = recording(crate::common::embedded::write_all(&store, records)).await;
+    assert_eq!(report.items, 60, "{report:?}");
+    let main = sent.main_call().expect("a write");
+    assert_eq!(main.api, "BatchWriteItem");
+    let puts = main.body["RequestItems"][store.table()]
+        .as_array()
+        .expect("puts of the table");
+    assert_eq!(puts.len(), 25);
+    assert!(puts.iter().all(|p| p["PutRequest"]["Item"].is_object()));
+    let batches = sent.count("BatchWriteItem");
+    assert!(batches >= 3, "{sent:?}");
+    // Every call the store counted went past the interceptor, and no other.
+    assert_eq!(sent.total(), report.calls, "{sent:?} {report:?}");
+    assert_eq!(sent.first.len(), sent.counts.len(), "one body per API");
+    assert!(
+        sent.summary()
+            .starts_with(&format!("first of {batches} BatchWriteItem calls")),
+        "{}",
+        sent.summary()
+    );
+
+    let (out, sent) = recording(crate::common::query_pages(&store, &ids[0], true)).await;
+    assert_eq!(out.records.len(), 40);
+    let main = sent.main_call().expect("a query");
+    assert_eq!(main.api, "Query");
+    assert_eq!(main.body["TableName"], json!(store.table()));
+    assert_eq!(main.body["ConsistentRead"], json!(true));
+    assert!(
+        main.body["KeyConditionExpression"].is_string(),
+        "{}",
+        main.body
+    );
 }
