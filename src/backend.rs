@@ -33,6 +33,7 @@ pub use self::embedded::{Embedded, EmbeddedServer, hold_exclusively};
 use self::owner::Claim;
 pub use self::owner::OwnerLock;
 pub use self::owner::{Holder, lock_path};
+use crate::code::CallRecorder;
 use crate::limits::{LimitsConfig, LimitsLabel, LimitsLayer};
 use crate::store::{Store, StoreError, TableCheck, TableInfo};
 use crate::table::TableDesc;
@@ -145,9 +146,11 @@ pub struct Connection {
 }
 
 /// Client settings shared by every backend. The SDK's own retries are off: the store retries
-/// and counts every attempt. Timeouts are short so a dead endpoint fails in seconds.
+/// and counts every attempt. Timeouts are short so a dead endpoint fails in seconds. Every
+/// request goes past [`CallRecorder`], which copies it inside `code::recording`.
 fn tune(builder: aws_sdk_dynamodb::config::Builder) -> aws_sdk_dynamodb::Config {
     builder
+        .interceptor(CallRecorder)
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .timeout_config(
             TimeoutConfig::builder()

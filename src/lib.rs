@@ -8,6 +8,7 @@
 
 pub mod backend;
 pub mod cli;
+pub mod code;
 pub mod cost;
 pub mod fmt;
 pub mod labs;

@@ -12,6 +12,7 @@ mod fault_proxy;
 mod adaptive;
 mod any_table;
 mod cli;
+mod code;
 mod completeness;
 mod cost_cli;
 mod cost_crosscheck;
