@@ -13,6 +13,7 @@ mod layout;
 mod python;
 mod rust;
 mod samples;
+pub mod transcript;
 
 use serde_json::{Map, Value};
 

@@ -29,6 +29,7 @@ pub fn event(app: &mut App, id: JobId, at: u64, kind: EventKind) -> Vec<Command>
         id,
         at: ClockTime(at),
         kind,
+        sent: None,
     })))
 }
 

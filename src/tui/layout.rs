@@ -98,7 +98,7 @@ impl Chrome {
 /// The `?` overlay's rectangle at a screen size: `update` scrolls by its height, the view
 /// draws into it.
 pub fn help_popup(area: Rect) -> Rect {
-    centered(area, 90, 34)
+    centered(area, 90, 38)
 }
 
 /// Lines the help overlay shows at once at this screen size (inside its border).

@@ -184,6 +184,8 @@ pub struct WorkerEvent {
     pub at: ClockTime,
     /// What happened.
     pub kind: EventKind,
+    /// The calls the job sent (final events only): the log shows the main one as code.
+    pub sent: Option<std::sync::Arc<crate::code::Sent>>,
 }
 
 /// What happened to a job.

@@ -14,6 +14,7 @@
 
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::FutureExt;
@@ -21,6 +22,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::{AbortHandle, JoinHandle, JoinSet};
 
 use super::msg::{ClockTime, EventKind, GeneratedRequest, Job, JobId, WorkerCommand, WorkerEvent};
+use crate::code::{Sent, recording};
 use crate::request::generate::{GenerateSpec, build_records_expiring};
 use crate::store::{CancellationToken, FlowProgress, Store, StoreError, WithFlow, WriteOptions};
 use crate::ttl::Sweeper;
@@ -86,7 +88,7 @@ async fn run(
     };
     // Each task returns its final event and this loop sends it: so a job has exactly one
     // last word, its answer or `Superseded`, whichever way a race between them goes.
-    let mut tasks: JoinSet<EventKind> = JoinSet::new();
+    let mut tasks: JoinSet<(EventKind, Option<Arc<Sent>>)> = JoinSet::new();
     let mut running: HashMap<tokio::task::Id, Running> = HashMap::new();
     loop {
         tokio::select! {
@@ -123,10 +125,10 @@ async fn run(
                 Some(WorkerCommand::Shutdown) | None => break,
             },
             Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
-                let (task, kind) = match done {
-                    Ok((task, kind)) => (task, kind),
+                let (task, (kind, sent)) = match done {
+                    Ok((task, done)) => (task, done),
                     // Aborted: only superseded queries are (a panic is caught inside the job).
-                    Err(e) => (e.id(), EventKind::Superseded),
+                    Err(e) => (e.id(), (EventKind::Superseded, None)),
                 };
                 if let Some(r) = running.remove(&task) {
                     // Jobs after a switch of table go to the new one.
@@ -135,7 +137,7 @@ async fn run(
                     {
                         store = switched;
                     }
-                    send(&events, r.id, kind).await;
+                    send_with(&events, r.id, kind, sent).await;
                 }
             }
             Some(result) = async { swept.as_mut()?.recv().await }, if swept.is_some() => {
@@ -152,10 +154,10 @@ async fn run(
     // Cancelled jobs still say how much they did, to whoever is still listening.
     let drain = async {
         while let Some(done) = tasks.join_next_with_id().await {
-            if let Ok((task, kind)) = done
+            if let Ok((task, (kind, sent))) = done
                 && let Some(r) = running.remove(&task)
             {
-                send(&events, r.id, kind).await;
+                send_with(&events, r.id, kind, sent).await;
             }
         }
     };
@@ -164,24 +166,28 @@ async fn run(
     }
 }
 
-/// Runs one job to its final event. A panic inside it becomes a `Failed` event.
+/// Runs one job to its final event, with the calls it sent (for the log's code and the
+/// transcript). A panic inside it becomes a `Failed` event.
 async fn run_job(
     (store, sweeper): (Store, Option<Sweeper>),
     id: JobId,
     job: Job,
     events: mpsc::Sender<WorkerEvent>,
     cancel: Option<CancellationToken>,
-) -> EventKind {
-    let result = AssertUnwindSafe(job_body((&store, sweeper), id, job, &events, cancel))
-        .catch_unwind()
-        .await;
-    match result {
+) -> (EventKind, Option<Arc<Sent>>) {
+    let (result, sent) = recording(
+        AssertUnwindSafe(job_body((&store, sweeper), id, job, &events, cancel)).catch_unwind(),
+    )
+    .await;
+    let sent = (sent.total() > 0).then(|| Arc::new(sent));
+    let kind = match result {
         Ok(kind) => kind,
         Err(panic) => EventKind::Failed(StoreError::InvalidInput(format!(
             "internal error: the job panicked: {}",
             panic_message(panic.as_ref())
         ))),
-    }
+    };
+    (kind, sent)
 }
 
 async fn job_body(
@@ -369,6 +375,7 @@ async fn run_lab(
             id,
             at: ClockTime::now(),
             kind: EventKind::LabStep(p),
+            sent: None,
         });
     };
     let opts = crate::labs::RunOptions::default();
@@ -407,10 +414,21 @@ where
 }
 
 async fn send(events: &mpsc::Sender<WorkerEvent>, id: JobId, kind: EventKind) {
+    send_with(events, id, kind, None).await;
+}
+
+/// [`send`], with the calls the job sent.
+async fn send_with(
+    events: &mpsc::Sender<WorkerEvent>,
+    id: JobId,
+    kind: EventKind,
+    sent: Option<Arc<Sent>>,
+) {
     let event = WorkerEvent {
         id,
         at: ClockTime::now(),
         kind,
+        sent,
     };
     // The UI has gone away: nobody to tell.
     let _ = events.send(event).await;

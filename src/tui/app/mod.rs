@@ -189,6 +189,9 @@ impl App {
                     self.help = Some(0);
                     return Vec::new();
                 }
+                KeyCode::Char('w') if matches!(self.screen, ScreenId::Explore | ScreenId::Sql) => {
+                    return self.session.transcript();
+                }
                 KeyCode::Char('q') => {
                     if let Some((_, what)) = self.session.long_job_context() {
                         let running = what.operation_name();
@@ -272,7 +275,9 @@ impl App {
     // ----- worker events -----
 
     fn on_worker(&mut self, event: WorkerEvent) -> Vec<Command> {
-        let WorkerEvent { id, at, kind } = event;
+        let WorkerEvent { id, at, kind, sent } = event;
+        // The calls of a job's final event go with the log row it adds.
+        self.session.incoming_sent = sent;
         self.explore.items.set_clock(at);
         let s = &mut self.session;
         match kind {

@@ -35,6 +35,8 @@ pub struct LogRow {
     pub outcome: Outcome,
     /// Calls, units, time, retries, parameters (empty when it failed before any call).
     pub report: OpReport,
+    /// The calls as they were sent, when captured: Detail shows the main one as code.
+    pub sent: Option<std::sync::Arc<crate::code::Sent>>,
 }
 
 /// All operations of this session.
@@ -90,6 +92,7 @@ mod tests {
             label: format!("op {n}"),
             outcome: Outcome::Ok,
             report: OpReport::new("scan"),
+            sent: None,
         }
     }
 

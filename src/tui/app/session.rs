@@ -106,6 +106,10 @@ pub struct Session {
     pub session_items: (u64, u64),
     /// `--read-only`: every write is refused, and the hints leave out the write keys.
     pub read_only: bool,
+    /// The form Detail shows an operation's call in (`v` cycles it).
+    pub code_form: crate::code::Lang,
+    /// The calls the worker event being handled sent: the next log row takes them.
+    pub incoming_sent: Option<std::sync::Arc<crate::code::Sent>>,
     next_job: u64,
 }
 
@@ -124,6 +128,8 @@ impl Session {
             limits: LimitsConfig::default(),
             session_items: (0, 0),
             read_only: false,
+            incoming_sent: None,
+            code_form: crate::code::Lang::Aws,
             next_job: 1,
         }
     }
@@ -189,6 +195,88 @@ impl Session {
         Command::Start { id, job }
     }
 
+    /// Where the code of a call sends it: this session's endpoint and region.
+    pub fn code_target(&self) -> crate::code::Target {
+        crate::code::Target {
+            endpoint: self.conn.endpoint.clone(),
+            region: self.conn.region.clone(),
+        }
+    }
+
+    /// `v`: the next form of the code in Detail (aws CLI, boto3, Rust).
+    pub fn cycle_code_form(&mut self) {
+        use crate::code::Lang;
+        self.code_form = match self.code_form {
+            Lang::Aws => Lang::Python,
+            Lang::Python => Lang::Rust,
+            Lang::Rust => Lang::Aws,
+        };
+        self.info(format!(
+            "Detail shows the call as {} (v: the next form, y: copy)",
+            match self.code_form {
+                Lang::Aws => "an aws CLI command",
+                Lang::Python => "boto3 Python",
+                Lang::Rust => "Rust (aws-sdk-dynamodb)",
+            }
+        ));
+    }
+
+    /// `y`: the highlighted operation's call, in the form shown, to the clipboard (OSC 52).
+    pub fn copy_code(&mut self) -> Vec<Command> {
+        let Some(row) = self.log.highlighted() else {
+            self.info("no operation to copy yet");
+            return Vec::new();
+        };
+        let Some(call) = row.sent.as_deref().and_then(crate::code::Sent::main_call) else {
+            self.info(format!(
+                "{} sent no DynamoDB call: nothing to copy",
+                row.label
+            ));
+            return Vec::new();
+        };
+        let code = crate::code::render(call, self.code_form, &self.code_target());
+        self.info(format!(
+            "copied {} as {} ({} bytes, {} lines) to the clipboard (OSC 52; in tmux: set-clipboard on)",
+            call.api,
+            match self.code_form {
+                crate::code::Lang::Aws => "an aws CLI command",
+                crate::code::Lang::Python => "boto3 Python",
+                crate::code::Lang::Rust => "Rust",
+            },
+            code.len(),
+            code.lines().count()
+        ));
+        vec![Command::Copy(code)]
+    }
+
+    /// `w`: the session as Markdown, to a file in the current directory.
+    pub fn transcript(&mut self) -> Vec<Command> {
+        if self.log.rows.is_empty() {
+            self.info("no operations yet: nothing to write");
+            return Vec::new();
+        }
+        let entries: Vec<crate::code::transcript::Entry<'_>> = self
+            .log
+            .rows
+            .iter()
+            .map(|r| crate::code::transcript::Entry {
+                at: format!("{} UTC", r.at.hms()),
+                operation: &r.label,
+                outcome: outcome_text(&r.outcome),
+                report: &r.report,
+                sent: r.sent.as_deref(),
+            })
+            .collect();
+        let text = crate::code::transcript::document(
+            "dynamo-explorer session",
+            &self.conn.label,
+            &self.conn.table,
+            &entries,
+            &self.code_target(),
+        );
+        vec![Command::WriteTranscript(text)]
+    }
+
     /// Adds a row to the log. `follow`: the highlight moves to it (the log is not being browsed).
     pub fn push_log(
         &mut self,
@@ -205,6 +293,7 @@ impl Session {
                 label,
                 outcome,
                 report,
+                sent: self.incoming_sent.take(),
             },
             follow,
             page,
@@ -226,5 +315,16 @@ impl Session {
     /// An error: stays until a user action replaces it.
     pub fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Status::Error(text.into()));
+    }
+}
+
+/// How an operation ended, in words, for a transcript.
+fn outcome_text(o: &Outcome) -> String {
+    match o {
+        Outcome::Ok => "ok".into(),
+        Outcome::Superseded => "superseded".into(),
+        Outcome::Cancelled(t) => t.clone(),
+        Outcome::Error(t) => format!("error: {t}"),
+        Outcome::Note(t) => t.clone(),
     }
 }

@@ -42,7 +42,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         sql.focus == SqlFocus::Results,
     );
     if sql.focus == SqlFocus::Log {
-        draw_operation(frame, a.detail, app.session.log.highlighted());
+        draw_operation(frame, a.detail, app.session.log.highlighted(), &app.session);
     } else {
         let block_text = item_detail(&sql.results, sql.cursor.selected, sql.ddb_json, a.detail);
         let (title, text) = block_text.unwrap_or_else(|| {

@@ -169,10 +169,18 @@ impl Explore {
         },
         HelpSection {
             title: "Log",
-            keys: &[(
-                "↑ ↓ / j k",
-                "the operation's parameters and per-call capacity in Detail",
-            )],
+            keys: &[
+                (
+                    "↑ ↓ / j k",
+                    "the operation's call as code, parameters and per-call capacity in Detail",
+                ),
+                ("v", "the code as an aws CLI command, boto3 Python or Rust"),
+                ("y", "copy that code to the clipboard (OSC 52)"),
+                (
+                    "w",
+                    "write the session as Markdown to ./dynamo-explorer-TIME.md",
+                ),
+            ],
         },
         HelpSection {
             title: "Dialogs",
@@ -275,6 +283,8 @@ impl Explore {
                 });
             }
             KeyCode::Char('s') => return self.scan(session),
+            KeyCode::Char('v') if self.focus == Pane::Log => session.cycle_code_form(),
+            KeyCode::Char('y') if self.focus == Pane::Log => return session.copy_code(),
             KeyCode::Char('r') => match self.last_query.clone() {
                 Some(id) => return self.query(session, id, true, self.consistent),
                 None => session
@@ -504,8 +514,8 @@ impl Explore {
                     "T types  / builder  t tables  ? help  q quit",
                 ),
                 (Pane::Log, _) => (
-                    "↑↓ move: Detail shows the operation's parameters and per-call capacity  Tab pane  ? help  q quit",
-                    "↑↓ move: Detail shows parameters, per-call capacity  ? help",
+                    "↑↓ move: Detail shows the operation as code  v aws/python/rust  y copy  w transcript  Tab pane  ? help  q quit",
+                    "↑↓ move  v code form  y copy  w transcript  ? help",
                 ),
             };
         }
@@ -525,8 +535,8 @@ impl Explore {
                 "Space select  a all  d delete  D delete all  r re-query  ? help  q quit",
             ),
             Pane::Log => (
-                "↑↓ move: Detail shows the operation's parameters and per-call capacity  Tab pane  ? help  q quit",
-                "↑↓ move: Detail shows parameters, per-call capacity  ? help",
+                "↑↓ move: Detail shows the operation as code  v aws/python/rust  y copy  w transcript  Tab pane  ? help  q quit",
+                "↑↓ move  v code form  y copy  w transcript  ? help",
             ),
         }
     }

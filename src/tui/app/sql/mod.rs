@@ -284,6 +284,8 @@ impl Sql {
             KeyCode::Tab | KeyCode::Esc | KeyCode::Char('i') => self.focus = SqlFocus::Editor,
             KeyCode::BackTab => self.focus = SqlFocus::Results,
             KeyCode::Char('c') => return self.toggle_consistency(session),
+            KeyCode::Char('v') => session.cycle_code_form(),
+            KeyCode::Char('y') => return session.copy_code(),
             _ => {
                 let height = session_areas(session).map_or(1, |a| SqlAreas::rows(a.log).height);
                 let (len, page) = (session.log.rows.len(), usize::from(height).max(1));

@@ -232,3 +232,66 @@ fn alt_enter_adds_a_line_and_up_walks_the_history() {
         "out of the editor, 1 switches screens"
     );
 }
+
+/// A log row whose job sent a Query: `y` copies it in the form shown, `v` changes the form,
+/// `w` writes the session as Markdown.
+#[test]
+fn a_log_row_copies_as_code_and_the_session_writes_as_markdown() {
+    use std::sync::Arc;
+
+    use crate::code::{Sent, SentCall};
+    use crate::tui::msg::{ClockTime, WorkerEvent};
+
+    let mut a = app(false);
+    typed(&mut a, "SELECT * FROM requests WHERE request_id = 'r-1'");
+    let (id, _) = started(&press(&mut a, KeyCode::Enter));
+    let body = serde_json::json!({
+        "Statement": "SELECT * FROM requests WHERE request_id = 'r-1'",
+        "ConsistentRead": false,
+        "ReturnConsumedCapacity": "INDEXES"
+    });
+    let sent = Sent {
+        first: vec![SentCall {
+            api: "ExecuteStatement".into(),
+            body,
+        }],
+        counts: vec![("ExecuteStatement".into(), 1)],
+    };
+    a.update(Msg::Worker(Box::new(WorkerEvent {
+        id,
+        at: ClockTime(3),
+        kind: EventKind::SqlDone(Box::default()),
+        sent: Some(Arc::new(sent)),
+    })));
+    // Tab twice: editor -> results -> log.
+    press(&mut a, KeyCode::Esc);
+    press(&mut a, KeyCode::Tab);
+    assert_eq!(a.sql.focus, SqlFocus::Log);
+    let copied = key(&mut a, 'y');
+    let [Command::Copy(code)] = copied.as_slice() else {
+        panic!("{copied:?}")
+    };
+    assert!(code.starts_with("aws dynamodb execute-statement"), "{code}");
+    assert!(
+        code.contains("--endpoint-url http://127.0.0.1:8000"),
+        "{code}"
+    );
+    assert!(
+        matches!(&a.session.status, Some(crate::tui::app::Status::Info(s)) if s.contains("copied") && s.contains("bytes")),
+        "{:?}",
+        a.session.status
+    );
+    key(&mut a, 'v');
+    let copied = key(&mut a, 'y');
+    let [Command::Copy(python)] = copied.as_slice() else {
+        panic!("{copied:?}")
+    };
+    assert!(python.contains("boto3.client"), "{python}");
+    let written = key(&mut a, 'w');
+    let [Command::WriteTranscript(md)] = written.as_slice() else {
+        panic!("{written:?}")
+    };
+    assert!(md.starts_with("# dynamo-explorer session"), "{md}");
+    assert!(md.contains("| sql SELECT * FROM requests"), "{md}");
+    assert!(md.contains("aws dynamodb execute-statement"), "{md}");
+}

@@ -11,13 +11,14 @@ use crate::size::write_units;
 use crate::store::ByRule;
 use crate::tui::app::App;
 use crate::tui::app::oplog::LogRow;
+use crate::tui::app::session::Session;
 use crate::tui::layout::Pane;
 use crate::tui::view::{duration, pane_block, units, usd};
 
 /// Draws the Detail pane.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if app.explore.focus == Pane::Log {
-        draw_operation(frame, area, app.session.log.highlighted());
+        draw_operation(frame, area, app.session.log.highlighted(), &app.session);
     } else {
         draw_item(frame, area, app);
     }
@@ -70,7 +71,7 @@ fn draw_item(frame: &mut Frame, area: Rect, app: &App) {
     );
 }
 
-pub fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
+pub fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>, session: &Session) {
     let Some(row) = row else {
         frame.render_widget(
             Paragraph::new("No operations yet.")
@@ -104,6 +105,7 @@ pub fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
             usd(r.consumed.total.on_demand_usd())
         )),
     ];
+    code_lines(&mut lines, row, session, area, bold);
     if !r.throttling_reasons.is_empty() {
         lines.push(Line::styled("Throttling reasons (calls)", bold));
         for (reason, n) in &r.throttling_reasons {
@@ -161,6 +163,52 @@ pub fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>) {
             .block(pane_block(Line::from(title), false)),
         area,
     );
+}
+
+/// The operation's main call as code, in the form chosen with `v`, cut to half the pane
+/// (`y` copies all of it).
+fn code_lines(
+    lines: &mut Vec<Line<'static>>,
+    row: &LogRow,
+    session: &Session,
+    area: Rect,
+    bold: Style,
+) {
+    let Some(sent) = row.sent.as_deref() else {
+        return;
+    };
+    let Some(call) = sent.main_call() else {
+        return;
+    };
+    let code = crate::code::render(call, session.code_form, &session.code_target());
+    lines.push(Line::styled(
+        format!(
+            "As {} ({}; v: another form, y: copy)",
+            code_form_name(session.code_form),
+            sent.summary()
+        ),
+        bold,
+    ));
+    let room = usize::from(area.height / 2).max(4);
+    let total = code.lines().count();
+    for l in code.lines().take(room) {
+        lines.push(Line::styled(format!("  {l}"), Style::new().fg(Color::Cyan)));
+    }
+    if total > room {
+        lines.push(Line::styled(
+            format!("  … {} more line(s): y copies all {total}", total - room),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+}
+
+/// `aws CLI`, `boto3`, `Rust`.
+pub fn code_form_name(lang: crate::code::Lang) -> &'static str {
+    match lang {
+        crate::code::Lang::Aws => "an aws CLI command",
+        crate::code::Lang::Python => "boto3 Python",
+        crate::code::Lang::Rust => "Rust (aws-sdk-dynamodb)",
+    }
 }
 
 /// What DynamoDB's documented rules charge beside what the engine reported: said only when

@@ -340,7 +340,7 @@ fn help_scrolls_only_as_far_as_its_lines_go() {
     press(&mut a, KeyCode::Home);
     assert_eq!(a.help, Some(0));
     // On a tall terminal everything fits: nothing to scroll.
-    let mut tall = App::new(conn(), (120, 60));
+    let mut tall = App::new(conn(), (120, 70));
     key(&mut tall, '?');
     press(&mut tall, KeyCode::End);
     assert_eq!(tall.help, Some(0));
