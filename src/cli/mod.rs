@@ -28,6 +28,7 @@ mod report;
 pub mod ttl;
 
 mod any;
+mod calls;
 mod compact;
 mod completions;
 mod cost;
@@ -92,6 +93,14 @@ pub struct Cli {
     /// ~/.local/state/dynamo-explorer on Linux). Level from RUST_LOG (default: info).
     #[arg(long, global = true, value_name = "PATH", help_heading = CONNECTION_HEADING)]
     pub log_file: Option<PathBuf>,
+    /// Also print the command's main DynamoDB call as code to paste: an aws CLI command,
+    /// boto3 Python or Rust (aws-sdk-dynamodb). With `sql --explain`, instead of running.
+    #[arg(long, global = true, value_enum, value_name = "FORM", help_heading = CONNECTION_HEADING)]
+    pub print_call: Option<crate::code::Lang>,
+    /// Append what the command did to this Markdown file: the time, the command, its calls,
+    /// items, RCU/WCU, the price, throttling reasons, and its call as code.
+    #[arg(long, global = true, value_name = "FILE", help_heading = CONNECTION_HEADING)]
+    pub transcript: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -221,8 +230,43 @@ fn other_key_schema(err: &color_eyre::eyre::Report) -> bool {
     )
 }
 
-/// Runs a scriptable command.
+/// Runs a scriptable command; with `--print-call` or `--transcript`, records its calls and
+/// prints or appends them after it.
 pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
+    if cli.print_call.is_none() && cli.transcript.is_none() {
+        return run_inner(cli, command).await;
+    }
+    if let (Some(lang), Command::Sql(args)) = (cli.print_call, command)
+        && args.explain
+    {
+        // What it would send, sent nowhere.
+        run_inner(cli, command).await?;
+        return sql::print_explained_call(cli, args, lang);
+    }
+    if cli.transcript.is_some() {
+        report::keep_printed();
+    }
+    let (result, sent) = crate::code::recording(run_inner(cli, command)).await;
+    let target = calls::target(cli);
+    if let Some(lang) = cli.print_call {
+        calls::print(&sent, lang, &target, cli.json);
+    }
+    if let Some(path) = &cli.transcript {
+        let reports = report::take_printed();
+        calls::append_transcript(
+            path,
+            (command, &cli.conn.table),
+            &result,
+            &reports,
+            &sent,
+            &target,
+        )?;
+    }
+    result
+}
+
+/// A scriptable command, as asked.
+async fn run_inner(cli: &Cli, command: &Command) -> Result<()> {
     match command {
         Command::Generate(_) => cli.conn.writable("generate")?,
         Command::Delete(_) => cli.conn.writable("delete")?,

@@ -33,6 +33,7 @@ pub(crate) fn write_line(args: std::fmt::Arguments<'_>) {
 /// One human line about what an operation did and cost; a second when the engine's capacity
 /// figures break DynamoDB's rules.
 pub fn summary_line(r: &OpReport) -> String {
+    super::report::printed(r);
     let secs = r.elapsed.as_secs_f64();
     let off_rule = match r.by_rule.contrast() {
         Some(c) => format!(

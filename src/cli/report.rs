@@ -41,8 +41,35 @@ pub struct CallsJson<'a> {
     pub in_flight: Option<&'a InFlight>,
 }
 
+/// The reports a command printed, kept for `--transcript` while it runs (`None`: not asked).
+static PRINTED: std::sync::Mutex<Option<Vec<OpReport>>> = std::sync::Mutex::new(None);
+
+/// Starts keeping the reports commands print.
+pub fn keep_printed() {
+    *PRINTED.lock().unwrap_or_else(|e| e.into_inner()) = Some(Vec::new());
+}
+
+/// The reports printed since [`keep_printed`].
+pub fn take_printed() -> Vec<OpReport> {
+    PRINTED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .unwrap_or_default()
+}
+
+/// A report a command prints, human or JSON: kept when `--transcript` asks.
+pub fn printed(r: &OpReport) {
+    if let Some(kept) = PRINTED.lock().unwrap_or_else(|e| e.into_inner()).as_mut()
+        && kept.last() != Some(r)
+    {
+        kept.push(r.clone());
+    }
+}
+
 impl<'a> From<&'a OpReport> for CallsJson<'a> {
     fn from(r: &'a OpReport) -> Self {
+        printed(r);
         CallsJson {
             calls: r.calls,
             retries: r.retries,

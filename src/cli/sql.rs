@@ -13,7 +13,7 @@ use super::Cli;
 use super::any::{item_text, items_array, print_with_raw};
 use super::report::CallsJson;
 use crate::backend::{self, AnyConnection, Create};
-use crate::store::READ_USD_PER_MILLION;
+use crate::store::{READ_USD_PER_MILLION, StoreError};
 use crate::table::partiql::{self, Plan, PlanKind};
 use crate::table::sql::{SqlOutput, Statement, read_rule};
 use crate::table::value::parse_plain_array;
@@ -149,7 +149,21 @@ struct SqlJson<'a> {
 /// an error that names it).
 async fn open_named(cli: &Cli, table: &str) -> Result<AnyConnection> {
     let (backend, limits) = cli.conn.checked()?;
-    let conn = backend::connect_any(&backend, table, Create::Never, &limits).await?;
+    let conn = match backend::connect_any(&backend, table, Create::Never, &limits).await {
+        Ok(c) => c,
+        Err(e)
+            if matches!(
+                e.downcast_ref::<StoreError>(),
+                Some(StoreError::TableMissing { .. })
+            ) =>
+        {
+            bail!(
+                "table {table:?} (the statement's) does not exist on this endpoint; `tables` \
+                 lists the tables there are; nothing was sent"
+            )
+        }
+        Err(e) => return Err(e),
+    };
     if let Some(warning) = &conn.info.warning {
         eprintln!("warning: {warning}");
     }
@@ -266,5 +280,37 @@ pub(super) async fn run(cli: &Cli, args: &SqlArgs) -> Result<()> {
             fmt_units(plan.estimated_read_units)
         );
     }
+    Ok(())
+}
+
+/// `sql --explain --print-call FORM`: the ExecuteStatement it would send, as code; nothing
+/// is sent.
+pub(super) fn print_explained_call(
+    cli: &Cli,
+    args: &SqlArgs,
+    lang: crate::code::Lang,
+) -> Result<()> {
+    let (_, run) = check(args)?;
+    let mut body = serde_json::json!({
+        "Statement": run.text,
+        "ConsistentRead": run.consistent,
+        "ReturnConsumedCapacity": "INDEXES",
+    });
+    if !run.params.is_empty() {
+        body["Parameters"] = serde_json::Value::Array(
+            run.params
+                .iter()
+                .map(crate::table::value::to_ddb_json)
+                .collect(),
+        );
+    }
+    let sent = crate::code::Sent {
+        first: vec![crate::code::SentCall {
+            api: "ExecuteStatement".into(),
+            body,
+        }],
+        counts: vec![("ExecuteStatement".into(), 1)],
+    };
+    super::calls::print(&sent, lang, &super::calls::target(cli), cli.json);
     Ok(())
 }

@@ -33,13 +33,20 @@ pub struct Sent {
     pub counts: Vec<(String, u64)>,
 }
 
-/// Metadata calls: the main call only when nothing else was sent.
-const SETUP_APIS: [&str; 3] = ["DescribeTable", "ListTables", "DescribeTimeToLive"];
+/// Metadata and setup calls (describing the table, making a missing one): the main call
+/// only when nothing else was sent.
+const SETUP_APIS: [&str; 5] = [
+    "DescribeTable",
+    "ListTables",
+    "DescribeTimeToLive",
+    "CreateTable",
+    "UpdateTimeToLive",
+];
 
 impl Sent {
     /// The call that stands for the operation: the first call of the API called most often
-    /// (the earliest used on a tie), metadata calls (DescribeTable, ListTables,
-    /// DescribeTimeToLive) only when there is nothing else.
+    /// (the earliest used on a tie), metadata and setup calls (DescribeTable, ListTables,
+    /// DescribeTimeToLive, CreateTable, UpdateTimeToLive) only when there is nothing else.
     pub fn main_call(&self) -> Option<&SentCall> {
         let pick = |setup: bool| {
             self.counts

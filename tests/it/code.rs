@@ -122,7 +122,7 @@ fn items_json(items: &[Item]) -> Vec<Value> {
 
 /// Is the tool there? If not the test fails, unless `DX_SKIP_AWS_CLI_TESTS=1` (then it is
 /// skipped: false).
-async fn tool_ready(lang: Lang) -> bool {
+pub(crate) async fn tool_ready(lang: Lang) -> bool {
     let (program, args, what): (&str, &[&str], &str) = match lang {
         Lang::Aws => ("aws", &["--version"], "the aws CLI (`aws`)"),
         Lang::Python => ("python3", &["-c", "import boto3"], "python3 with boto3"),

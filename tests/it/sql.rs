@@ -304,3 +304,95 @@ async fn the_plan_says_what_the_bill_shows() {
         );
     }
 }
+
+/// `--print-call aws` on `sql` prints an aws CLI command that, pasted into a shell, returns
+/// the same items and the same ConsumedCapacity; `--transcript` appends a Markdown section per
+/// command. On the embedded engine (DynamoDB Local reports no capacity for ExecuteStatement).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printed_call_answers_the_same_and_the_transcript_grows() {
+    use crate::common::spawn::ScrubAws;
+    use dynamo_explorer::code::Lang;
+
+    if !crate::code::tool_ready(Lang::Aws).await {
+        return;
+    }
+    let engines = engines().await;
+    let url = engines[0].url.as_str();
+    let t = table_name("sqlcall");
+    let made = json(url, &t, &["generate", "--requests", "1", "--records", "40"]);
+    let id = made["request_ids"][0].as_str().expect("an id").to_owned();
+    let statement = format!("SELECT * FROM \"{t}\" WHERE request_id = '{id}' AND seq < 30");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let transcript = dir.path().join("session.md");
+    let transcript_arg = transcript.to_str().expect("utf-8 path");
+    let r = run(
+        url,
+        &t,
+        &[
+            "sql",
+            &statement,
+            "--json",
+            "--print-call",
+            "aws",
+            "--transcript",
+            transcript_arg,
+        ],
+    );
+    assert!(r.ok, "{}", r.stderr);
+    let ours: Value = serde_json::from_str(&r.stdout).expect("JSON on stdout, the code on stderr");
+    assert!(
+        r.stderr.contains("aws dynamodb execute-statement"),
+        "{}",
+        r.stderr
+    );
+    let script = dir.path().join("pasted.sh");
+    std::fs::write(&script, &r.stderr).expect("script written");
+    let out = tokio::process::Command::new("sh")
+        .arg(&script)
+        .scrub_aws()
+        .env("AWS_ACCESS_KEY_ID", "dummy")
+        .env("AWS_SECRET_ACCESS_KEY", "dummy")
+        .env("AWS_CONFIG_FILE", dir.path().join("no-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.path().join("no-credentials"),
+        )
+        .output()
+        .await
+        .expect("sh runs");
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        r.stderr,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let theirs: Value = serde_json::from_slice(&out.stdout).expect("the aws CLI's JSON");
+    assert_eq!(
+        theirs["Items"].as_array().map(Vec::len),
+        Some(30),
+        "the same items"
+    );
+    assert_eq!(ours["count"], 30);
+    assert_eq!(
+        theirs["ConsumedCapacity"]["CapacityUnits"].as_f64(),
+        ours["consumed"]["read_units"].as_f64(),
+        "the same ConsumedCapacity"
+    );
+
+    let q = run(url, &t, &["query", &id, "--transcript", transcript_arg]);
+    assert!(q.ok, "{}", q.stderr);
+    let md = std::fs::read_to_string(&transcript).expect("the transcript");
+    assert_eq!(
+        md.matches("\n# ").count() + usize::from(md.starts_with("# ")),
+        1,
+        "one heading"
+    );
+    assert_eq!(
+        md.matches("\n## ").count(),
+        2,
+        "a section per command:\n{md}"
+    );
+    assert!(md.contains("aws dynamodb execute-statement"), "{md}");
+    assert!(md.contains("aws dynamodb query"), "{md}");
+    assert_eq!(md.matches("```").count() % 2, 0, "fences balanced");
+}

@@ -1,0 +1,138 @@
+//! `--print-call FORM` and `--transcript FILE`: a command's calls, recorded as they were
+//! sent (`code::recording`), printed as code to paste, or appended to a Markdown file.
+
+use std::io::Write;
+use std::path::Path;
+
+use color_eyre::eyre::{Result, WrapErr};
+
+use super::{Cli, Command};
+use crate::backend::{Backend, LOCAL_REGION};
+use crate::code::transcript::{self, Entry};
+use crate::code::{Lang, Sent, Target, render};
+use crate::store::OpReport;
+
+/// Where pasted code sends its call. The embedded engine lives only as long as the command,
+/// so code for it goes to `http://127.0.0.1:8000`, where `dynamo-explorer serve` serves the
+/// same database file.
+pub(super) fn target(cli: &Cli) -> Target {
+    match cli.conn.backend() {
+        Ok(Backend::Endpoint { url, region, .. }) => Target {
+            endpoint: Some(url),
+            region: region.unwrap_or_else(|| LOCAL_REGION.to_owned()),
+        },
+        Ok(Backend::Aws { region, .. }) => Target {
+            endpoint: None,
+            region: region
+                .or_else(|| std::env::var("AWS_REGION").ok())
+                .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+                .unwrap_or_else(|| LOCAL_REGION.to_owned()),
+        },
+        Ok(Backend::Embedded(_)) | Err(_) => Target {
+            endpoint: Some(EMBEDDED_SERVED.to_owned()),
+            region: LOCAL_REGION.to_owned(),
+        },
+    }
+}
+
+/// Where `dynamo-explorer serve --port 8000` serves the embedded database.
+const EMBEDDED_SERVED: &str = "http://127.0.0.1:8000";
+
+/// Prints the main call as `lang` code: to stdout, or to stderr after `--json` output (which
+/// stays one JSON object).
+pub(super) fn print(sent: &Sent, lang: Lang, target: &Target, json: bool) {
+    let Some(call) = sent.main_call() else {
+        eprintln!("--print-call: the command made no DynamoDB call");
+        return;
+    };
+    let mut text = format!("# {}\n{}", sent.summary(), render(call, lang, target));
+    if target.endpoint.as_deref() == Some(EMBEDDED_SERVED) {
+        text = format!(
+            "# the embedded engine: run `dynamo-explorer serve --port 8000` to answer this\n{text}"
+        );
+    }
+    if lang == Lang::Rust {
+        text = text.replace("\n# ", "\n// ").replacen("# ", "// ", 1);
+    }
+    if json {
+        eprintln!("{text}");
+    } else {
+        say!("{text}");
+    }
+}
+
+/// Appends the command's section to the transcript at `path` (the heading first when the
+/// file is new or empty).
+pub(super) fn append_transcript(
+    path: &Path,
+    (command, table): (&Command, &str),
+    result: &Result<()>,
+    reports: &[OpReport],
+    sent: &Sent,
+    target: &Target,
+) -> Result<()> {
+    let line = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
+    let operation = format!("dynamo-explorer {line}");
+    let outcome = match result {
+        Ok(()) => "ok".to_owned(),
+        Err(e) => format!("error: {e}"),
+    };
+    let empty = OpReport::new(command_name(command));
+    let report = merged(reports).unwrap_or(empty);
+    let entry = Entry {
+        at: format!("{} UTC", crate::tui::msg::ClockTime::now().hms()),
+        operation: &operation,
+        outcome,
+        report: &report,
+        sent: Some(sent),
+    };
+    let table = table.to_owned();
+    let new = std::fs::metadata(path).map_or(true, |m| m.len() == 0);
+    let mut text = String::new();
+    if new {
+        let backend = match &target.endpoint {
+            Some(url) => format!("{url} ({})", target.region),
+            None => format!("AWS {}", target.region),
+        };
+        text.push_str(&transcript::header(
+            "dynamo-explorer transcript",
+            &backend,
+            &table,
+        ));
+    }
+    text.push_str(&transcript::summary(std::slice::from_ref(&entry)));
+    text.push_str(&transcript::section(&entry, target));
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .wrap_err_with(|| format!("--transcript: cannot open {}", path.display()))?;
+    f.write_all(text.as_bytes())
+        .wrap_err_with(|| format!("--transcript: cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The reports a command printed as one (most print one).
+fn merged(reports: &[OpReport]) -> Option<OpReport> {
+    let (first, rest) = reports.split_first()?;
+    let mut out = first.clone();
+    for r in rest {
+        out.absorb(r.clone());
+        out.items += r.items;
+        out.elapsed += r.elapsed;
+    }
+    Some(out)
+}
+
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Generate(_) => "generate",
+        Command::Query(_) => "query",
+        Command::Scan(_) => "scan",
+        Command::Delete(_) => "delete",
+        Command::Sql(_) => "sql",
+        Command::Export(_) => "export",
+        Command::Import(_) => "import",
+        _ => "command",
+    }
+}
