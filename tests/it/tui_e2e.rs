@@ -398,3 +398,90 @@ fn pick_another_table_query_a_range_and_delete_an_item() {
     assert_eq!(left, ["1", "2", "4", "5", "6", "7", "8"]);
     quit_and_check_the_terminal(&mut tui);
 }
+
+/// The SQL console in a real terminal: a statement without a key is announced as a full
+/// table scan with its estimate before anything runs; it runs and the measured RCU shows; a
+/// log row copies with `y` as an OSC 52 sequence holding the aws CLI command; `w` writes the
+/// transcript; the statement is in the history file.
+#[test]
+fn sql_console_says_scan_before_running_then_copies_and_writes_a_transcript() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let history = dir.path().join("sql_history");
+    let mut cmd = pty::command(["--memory"]);
+    cmd.env("NO_COLOR", "1");
+    cmd.env("DYNAMO_EXPLORER_HISTORY", &history);
+    cmd.cwd(dir.path());
+    let mut tui = Pty::spawn_command(cmd, Size::LARGE);
+    tui.wait_for("end of table: empty", STEP);
+    tui.settle = Duration::from_millis(30);
+    tui.send("g");
+    tui.wait_for("Generate requests", STEP);
+    tui.send("\x7f3\t\x7f\x7f50");
+    tui.wait_for("150 records of", STEP);
+    tui.send("\r");
+    tui.wait_for("wrote 150 records in 3 request(s)", STEP);
+
+    tui.send("4");
+    tui.wait_for("Statement (PartiQL", STEP);
+    let statement = "SELECT * FROM requests WHERE customer_id = 'customer-00001'";
+    tui.send(statement);
+    let before_running = tui.wait_for("FULL TABLE SCAN", STEP);
+    assert!(
+        before_running.contains("estimated") && !before_running.contains("last run"),
+        "the plan and its estimate before anything runs:\n{before_running}"
+    );
+    tui.send("\r");
+    let ran = tui.wait_for("last run:", STEP);
+    assert!(ran.contains("measured"), "{ran}");
+    assert!(
+        ran.contains("Operations (") && ran.contains("sql SELECT"),
+        "{ran}"
+    );
+
+    // Leave the editor (Esc: results), Tab to the log; y copies its highlighted row.
+    // (Esc and Tab at once would read as Alt-Tab.)
+    tui.send("\x1b");
+    tui.wait_for("T plain/DynamoDB JSON", STEP);
+    tui.send("\t");
+    tui.wait_for("v code: aws/python/rust", STEP);
+    let from = tui.raw_len();
+    tui.send("y");
+    tui.wait_for("copied", STEP);
+    let raw = tui.raw_since(from);
+    let start = raw
+        .windows(7)
+        .position(|w| w == b"\x1b]52;c;")
+        .expect("an OSC 52 sequence in the terminal's output");
+    let rest = &raw[start + 7..];
+    let end = rest
+        .iter()
+        .position(|b| *b == 0x07)
+        .expect("the sequence ends");
+    let copied =
+        aws_smithy_types::base64::decode(std::str::from_utf8(&rest[..end]).expect("ascii"))
+            .expect("base64");
+    let copied = String::from_utf8(copied).expect("utf-8");
+    assert!(
+        copied.starts_with("aws dynamodb execute-statement"),
+        "{copied}"
+    );
+    assert!(copied.contains("customer-00001"), "{copied}");
+
+    tui.send("w");
+    let screen = tui.wait_for("transcript written", STEP);
+    let written: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("the directory")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".md"))
+        .collect();
+    assert_eq!(written.len(), 1, "{screen}");
+    let md = std::fs::read_to_string(written[0].path()).expect("the transcript");
+    assert!(md.starts_with("# dynamo-explorer session"), "{md}");
+    assert!(md.contains("aws dynamodb execute-statement"), "{md}");
+
+    tui.send("q");
+    let status = tui.wait_exit(STEP);
+    assert!(status.success(), "exit status {status:?}");
+    let kept = std::fs::read_to_string(&history).expect("the history file");
+    assert!(kept.contains("customer-00001"), "{kept}");
+}

@@ -65,6 +65,10 @@ pub struct Measured {
     pub pages: u64,
     /// Items returned.
     pub items: usize,
+    /// Pages whose answer carried no ConsumedCapacity (DynamoDB Local's ExecuteStatement).
+    pub unreported: u64,
+    /// What DynamoDB's rule charges for the pages, when the answer shows all it read.
+    pub by_rule: Option<f64>,
 }
 
 /// The SQL screen.
@@ -526,6 +530,7 @@ impl Sql {
             items,
             pages,
             mut report,
+            unreported_pages,
             ..
         } = out;
         let count = items.len();
@@ -536,6 +541,9 @@ impl Sql {
             pages,
             items: count,
             plan: plan.clone(),
+            unreported: unreported_pages,
+            by_rule: (report.by_rule.not_computed == 0 && report.by_rule.calls > 0)
+                .then_some(report.by_rule.rule.read),
         };
         session.info(format!(
             "{count} item(s) in {pages} page(s): {} RCU, {} WCU measured; estimated {}{} RCU",
