@@ -451,7 +451,7 @@ fn an_unwritable_database_location_is_named() {
 fn every_json_field_readme_lists_is_in_the_output() {
     let promised = readme_json_fields();
     let commands: Vec<&str> = promised.iter().map(|(c, _)| c.as_str()).collect();
-    for command in ["generate", "query", "scan", "delete"] {
+    for command in ["generate", "query", "scan", "delete", "sql"] {
         assert!(
             commands.contains(&command),
             "README lists no fields of {command}: {commands:?}"
@@ -475,6 +475,16 @@ fn every_json_field_readme_lists_is_in_the_output() {
         ("generate", generate),
         ("query", ok_json(&["--db", &db, "query", &id, "--json"])),
         ("scan", ok_json(&["--db", &db, "scan", "--json"])),
+        (
+            "sql",
+            ok_json(&[
+                "--db",
+                &db,
+                "sql",
+                &format!("SELECT * FROM requests WHERE request_id = '{id}'"),
+                "--json",
+            ]),
+        ),
         ("delete", ok_json(&["--db", &db, "delete", &id, "--json"])),
         (
             "cost",
