@@ -35,6 +35,8 @@ pub(super) fn render(api: &str, fields: &Fields, target: &Target) -> String {
             lines.push(match value {
                 Value::Bool(true) => format!("--{flag}"),
                 Value::Bool(false) => format!("--no-{flag}"),
+                // `--flag -x` would read as two flags.
+                Value::String(s) if s.starts_with('-') => format!("--{flag}={}", quote(s)),
                 Value::String(s) => format!("--{flag} {}", quote(s)),
                 Value::Number(n) => format!("--{flag} {n}"),
                 other => format!("--{flag} {}", quote(&other.to_string())),
@@ -106,6 +108,20 @@ mod tests {
                  call_json=$(mktemp)\ncat > \"$call_json\" <<'JSON'\n{json}\nJSON\n\
                  aws dynamodb put-item \\\n    --cli-input-json \"file://$call_json\" \\\n    --region us-east-1\n"
             )
+        );
+    }
+
+    #[test]
+    fn a_value_like_a_flag_is_joined_to_its_flag() {
+        let fields: Fields = vec![("ExclusiveStartTableName".into(), Value::from("-abc"))];
+        let target = Target {
+            endpoint: None,
+            region: "us-east-1".into(),
+        };
+        let out = render("ListTables", &fields, &target);
+        assert!(
+            out.contains("    --exclusive-start-table-name=-abc \\\n"),
+            "{out}"
         );
     }
 

@@ -191,6 +191,8 @@ async fn run(call: &SentCall, lang: Lang, url: &str) -> Value {
             "AWS_SHARED_CREDENTIALS_FILE",
             dir.path().join("no-credentials"),
         )
+        // The aws form's `mktemp` (a long call's JSON) goes where the test cleans up.
+        .env("TMPDIR", dir.path())
         .stdin(Stdio::null())
         .output()
         .await
