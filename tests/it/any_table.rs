@@ -266,14 +266,14 @@ async fn make_tables(client: &Client) -> [String; 4] {
     names
 }
 
-struct Run {
-    ok: bool,
-    code: i32,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) ok: bool,
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
-fn run(url: &str, table: &str, args: &[&str]) -> Run {
+pub(crate) fn run(url: &str, table: &str, args: &[&str]) -> Run {
     let out = command()
         .args(["--endpoint", url, "--table", table])
         .args(args)
@@ -287,7 +287,7 @@ fn run(url: &str, table: &str, args: &[&str]) -> Run {
     }
 }
 
-fn json(url: &str, table: &str, args: &[&str]) -> Value {
+pub(crate) fn json(url: &str, table: &str, args: &[&str]) -> Value {
     let r = run(url, table, &[args, &["--json"]].concat());
     assert!(r.ok, "{args:?}: {}", r.stderr);
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", r.stdout))

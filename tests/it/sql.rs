@@ -6,33 +6,8 @@
 
 use serde_json::Value;
 
-use crate::common::spawn::command;
+use crate::any_table::{Run, json, run};
 use crate::common::{assert_readable, engines, table_name};
-
-struct Run {
-    ok: bool,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(url: &str, table: &str, args: &[&str]) -> Run {
-    let out = command()
-        .args(["--endpoint", url, "--table", table])
-        .args(args)
-        .output()
-        .expect("the binary runs");
-    Run {
-        ok: out.status.success(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-fn json(url: &str, table: &str, args: &[&str]) -> Value {
-    let r = run(url, table, &[args, &["--json"]].concat());
-    assert!(r.ok, "{args:?}: {}", r.stderr);
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", r.stdout))
-}
 
 fn refused(r: &Run, words: &[&str]) {
     assert!(!r.ok, "refused: {}", r.stdout);

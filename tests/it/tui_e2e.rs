@@ -26,6 +26,33 @@ fn start(db: &Path) -> Pty {
     Pty::spawn_command(cmd, Size::LARGE)
 }
 
+/// Generates 3 requests x 50 records with the dialog: each field opens at its default,
+/// cursor at its end.
+fn generate_3x50(tui: &mut Pty) {
+    tui.send("g");
+    tui.wait_for("Generate requests", STEP);
+    tui.send("\x7f3\t\x7f\x7f50");
+    tui.wait_for("150 records of", STEP);
+    tui.send("\r");
+    tui.wait_for("wrote 150 records in 3 request(s)", STEP);
+}
+
+/// The app on the in-memory engine, 120x40, without colours, with `env` set.
+fn start_memory(env: &[(&str, &std::ffi::OsStr)], cwd: Option<&Path>) -> Pty {
+    let mut cmd = pty::command(["--memory"]);
+    cmd.env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    if let Some(dir) = cwd {
+        cmd.cwd(dir);
+    }
+    let mut tui = Pty::spawn_command(cmd, Size::LARGE);
+    tui.wait_for("end of table: empty", STEP);
+    tui.settle = Duration::from_millis(30);
+    tui
+}
+
 /// The first UUID on a line, if any.
 fn uuid_in(line: &str) -> Option<&str> {
     let bytes = line.as_bytes();
@@ -126,12 +153,7 @@ fn generate_query_select_delete_quit_in_a_real_terminal() {
     tui.send("1");
     tui.wait_for("Requests (0)", STEP);
 
-    tui.send("g");
-    tui.wait_for("Generate requests", STEP);
-    tui.send("\x7f3\t\x7f\x7f50");
-    tui.wait_for("150 records of", STEP);
-    tui.send("\r");
-    tui.wait_for("wrote 150 records in 3 request(s)", STEP);
+    generate_3x50(&mut tui);
 
     // The new ids are listed first, the first highlighted; take it from the Requests pane.
     let screen = tui.wait_for("Requests (3)", STEP);
@@ -233,11 +255,7 @@ fn quit_and_check_the_terminal(tui: &mut Pty) {
 
 #[test]
 fn labs_tab_runs_reads_and_shows_its_table_and_chart() {
-    let mut cmd = pty::command(["--memory"]);
-    cmd.env("NO_COLOR", "1");
-    let mut tui = Pty::spawn_command(cmd, Size::LARGE);
-    tui.wait_for("end of table: empty", STEP);
-    tui.settle = Duration::from_millis(30);
+    let mut tui = start_memory(&[], None);
 
     // Tab 2, then pick `reads` (down to the next lab and back up).
     tui.send("2");
@@ -407,19 +425,11 @@ fn pick_another_table_query_a_range_and_delete_an_item() {
 fn sql_console_says_scan_before_running_then_copies_and_writes_a_transcript() {
     let dir = tempfile::tempdir().expect("temp dir");
     let history = dir.path().join("sql_history");
-    let mut cmd = pty::command(["--memory"]);
-    cmd.env("NO_COLOR", "1");
-    cmd.env("DYNAMO_EXPLORER_HISTORY", &history);
-    cmd.cwd(dir.path());
-    let mut tui = Pty::spawn_command(cmd, Size::LARGE);
-    tui.wait_for("end of table: empty", STEP);
-    tui.settle = Duration::from_millis(30);
-    tui.send("g");
-    tui.wait_for("Generate requests", STEP);
-    tui.send("\x7f3\t\x7f\x7f50");
-    tui.wait_for("150 records of", STEP);
-    tui.send("\r");
-    tui.wait_for("wrote 150 records in 3 request(s)", STEP);
+    let mut tui = start_memory(
+        &[("DYNAMO_EXPLORER_HISTORY", history.as_os_str())],
+        Some(dir.path()),
+    );
+    generate_3x50(&mut tui);
 
     tui.send("4");
     tui.wait_for("Statement (PartiQL", STEP);

@@ -150,28 +150,21 @@ fn draw_plan(frame: &mut Frame, a: SqlAreas, app: &App) {
             Style::new().fg(Color::DarkGray),
         ));
     }
-    if let Some(m) = sql.measured.as_ref().filter(|m| m.unreported > 0) {
+    if let Some(m) = &sql.measured {
+        let cost = if m.unreported > 0 {
+            let rule = m.by_rule.map_or(String::new(), |r| {
+                format!(" (DynamoDB's rule: {} RCU)", units(r))
+            });
+            format!("the engine reported no ConsumedCapacity{rule}")
+        } else {
+            format!("measured {} RCU, {} WCU", units(m.read), units(m.write))
+        };
         lines.push(Line::from(vec![
             Span::styled("last run: ", bold),
             Span::raw(format!(
-                "{} item(s), {} page(s): the engine reported no ConsumedCapacity{}; estimated {}{} RCU",
+                "{} item(s), {} page(s): {cost}; estimated {}{} RCU",
                 m.items,
                 m.pages,
-                m.by_rule
-                    .map_or(String::new(), |r| format!(" (DynamoDB's rule: {} RCU)", units(r))),
-                if m.plan.estimate_is_floor { "at least " } else { "" },
-                units(m.plan.estimated_read_units)
-            )),
-        ]));
-    } else if let Some(m) = &sql.measured {
-        lines.push(Line::from(vec![
-            Span::styled("last run: ", bold),
-            Span::raw(format!(
-                "{} item(s), {} page(s): measured {} RCU, {} WCU; estimated {}{} RCU",
-                m.items,
-                m.pages,
-                units(m.read),
-                units(m.write),
                 if m.plan.estimate_is_floor {
                     "at least "
                 } else {
