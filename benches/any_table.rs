@@ -21,9 +21,9 @@ use aws_sdk_dynamodb::types::{
 use crossterm::event::KeyCode;
 use dynamo_explorer::backend::local_client;
 use dynamo_explorer::store::Store;
+use dynamo_explorer::table::items::Items;
 use dynamo_explorer::table::value::Item;
 use dynamo_explorer::table::{KeyAttr, Prepared, TableDesc};
-use dynamo_explorer::tui::app::explore::any::Items;
 use dynamo_explorer::tui::app::{App, ConnInfo};
 use dynamo_explorer::tui::driver::press;
 use dynamo_explorer::tui::view;

@@ -4,6 +4,7 @@
 
 pub mod desc;
 pub mod expr;
+pub mod items;
 pub mod ops;
 pub mod partiql;
 pub mod sql;

@@ -127,7 +127,7 @@ impl Job {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Loaded {
     /// Items of a table of any key schema.
-    Any(std::sync::Arc<crate::tui::app::explore::any::Items>),
+    Any(std::sync::Arc<crate::table::items::Items>),
     /// Records of a request.
     Records(Vec<crate::request::schema::Record>),
 }

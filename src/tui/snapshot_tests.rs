@@ -751,7 +751,7 @@ mod any_table {
             .collect();
         a.explore.any.load(
             &table,
-            crate::tui::app::explore::any::Items::from_items(items),
+            crate::table::items::Items::from_items(items),
             "sparse".into(),
         );
         assert!(a.explore.any.columns.len() <= crate::tui::app::explore::any::MAX_COLUMNS);

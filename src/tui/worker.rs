@@ -527,7 +527,7 @@ mod export_tests {
     fn loaded_items_go_to_a_new_file_in_the_export_layout() {
         let dir = tempfile::tempdir().expect("temp dir");
         let items = crate::tui::msg::Loaded::Any(std::sync::Arc::new(
-            crate::tui::app::explore::any::Items::from_items(vec![HashMap::from([
+            crate::table::items::Items::from_items(vec![HashMap::from([
                 ("pk".to_owned(), AttributeValue::S("a".into())),
                 (
                     "n".to_owned(),

@@ -13,7 +13,6 @@ use std::sync::Arc;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use self::editor::Editor;
-use super::explore::any::{Items, columns};
 use super::help::HelpSection;
 use super::jobs::{InFlight, What};
 use super::list::ListCursor;
@@ -21,6 +20,7 @@ use super::oplog::Outcome;
 use super::session::Session;
 use crate::store::READ_USD_PER_MILLION;
 use crate::table::TableDesc;
+use crate::table::items::{Items, columns};
 use crate::table::partiql::{self, Plan, PlanKind};
 use crate::table::sql::{SqlOutput, Statement};
 use crate::tui::layout::SqlAreas;

@@ -17,7 +17,8 @@ use crate::table::value::{pairs_to_ddb_json, pairs_to_plain_json, short_text};
 use crate::tui::app::App;
 use std::collections::BTreeSet;
 
-use crate::tui::app::explore::any::{BUILDER_FIELDS, ConfirmAny, Items, QueryBuilder, TablePicker};
+use crate::table::items::Items;
+use crate::tui::app::explore::any::{BUILDER_FIELDS, ConfirmAny, QueryBuilder, TablePicker};
 use crate::tui::app::list::ListCursor;
 use crate::tui::layout::{Areas, Pane};
 use crate::tui::view::{centered, fit, heading, highlight, pane_block, thousands};
