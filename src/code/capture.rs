@@ -84,7 +84,7 @@ impl Sent {
         let mut s = if n == 1 {
             format!("1 {} call", main.api)
         } else {
-            format!("first of {n} {} calls", main.api)
+            format!("first of {n} {} calls, {}", main.api, why_many(&main.api))
         };
         if self.counts.len() > 1 {
             let each: Vec<String> = self
@@ -114,6 +114,19 @@ impl Sent {
             api: api.to_owned(),
             body,
         });
+    }
+}
+
+/// Why an operation makes many calls of `api`.
+fn why_many(api: &str) -> &'static str {
+    match api {
+        "BatchWriteItem" => "one per 25 items (DynamoDB's most per call) and each resend",
+        "BatchGetItem" => "one per 100 keys (DynamoDB's most per call) and each resend",
+        "Query" => "one per page (1 MB or Limit); a big request's seq ranges read at once",
+        "Scan" => "one per page (1 MB or Limit) of each segment",
+        "ExecuteStatement" => "one per page (NextToken)",
+        "DeleteItem" | "PutItem" | "GetItem" | "UpdateItem" => "one per item",
+        _ => "attempts included",
     }
 }
 
@@ -222,7 +235,7 @@ mod tests {
         assert_eq!(s.main_call().unwrap().api, "BatchWriteItem");
         assert_eq!(
             s.summary(),
-            "first of 3 BatchWriteItem calls (5 calls in all: DescribeTable 2, BatchWriteItem 3)"
+            "first of 3 BatchWriteItem calls, one per 25 items (DynamoDB's most per call) and each resend (5 calls in all: DescribeTable 2, BatchWriteItem 3)"
         );
     }
 

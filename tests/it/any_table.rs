@@ -131,7 +131,7 @@ pub(crate) fn every_type(pk: &str) -> Item {
 
 /// The tables: `pk` S alone; `pk` S + `sk` N with a KEYS_ONLY GSI and an LSI; `pk` S + `sk`
 /// S; `pk` B + `sk` B. Returns their names.
-async fn make_tables(client: &Client) -> [String; 4] {
+pub(crate) async fn make_tables(client: &Client) -> [String; 4] {
     let names = [
         table_name("any_pk"),
         table_name("any_sn"),

@@ -434,7 +434,8 @@ async fn recording_captures_the_wire_calls() {
     assert_eq!(
         sent.summary(),
         format!(
-            "first of {pages} Scan calls ({} calls in all: DescribeTable 1, Scan {pages})",
+            "first of {pages} Scan calls, one per page (1 MB or Limit) of each segment \
+             ({} calls in all: DescribeTable 1, Scan {pages})",
             pages + 1
         )
     );
