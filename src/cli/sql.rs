@@ -75,6 +75,7 @@ pub(crate) fn check(args: &SqlArgs) -> Result<(partiql::Statement, Statement)> {
         consistent: args.consistent,
         write: stmt.is_write(),
         max_pages: None,
+        max_items: None,
         limit: None,
         rule: Default::default(),
     };

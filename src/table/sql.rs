@@ -88,8 +88,11 @@ pub struct Statement {
     pub consistent: bool,
     /// An INSERT, UPDATE or DELETE: its capacity is write capacity.
     pub write: bool,
-    /// Stop after this many pages (the TUI reads a page at a time); None: every page.
+    /// Stop after this many pages; None: every page.
     pub max_pages: Option<u64>,
+    /// Stop once this many items have come back (the TUI holds its results in memory);
+    /// None: every item.
+    pub max_items: Option<usize>,
     /// Items per page (ExecuteStatement's Limit); None: DynamoDB's 1 MB pages.
     pub limit: Option<u32>,
     /// How DynamoDB's rule charges its pages ([`read_rule`]).
@@ -160,7 +163,10 @@ impl Store {
             out.items.extend(items);
             out.pages += 1;
             token = page.next_token.filter(|t| !t.is_empty());
-            if token.is_none() || st.max_pages.is_some_and(|m| out.pages >= m) {
+            if token.is_none()
+                || st.max_pages.is_some_and(|m| out.pages >= m)
+                || st.max_items.is_some_and(|m| out.items.len() >= m)
+            {
                 break;
             }
         }

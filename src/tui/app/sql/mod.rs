@@ -110,6 +110,10 @@ pub struct Sql {
     started: bool,
 }
 
+/// Results the screen holds at most: a statement that returns more stops after the page
+/// that passes it, and says so (the CLI reads every page).
+pub const MAX_RESULTS: usize = 100_000;
+
 /// Widest statement label in the log.
 const LABEL_CHARS: usize = 48;
 
@@ -439,6 +443,7 @@ impl Sql {
             consistent: self.consistent,
             write,
             max_pages: None,
+            max_items: Some(MAX_RESULTS),
             limit: None,
             rule,
         }));
@@ -531,8 +536,19 @@ impl Sql {
             pages,
             mut report,
             unreported_pages,
-            ..
+            next_token,
         } = out;
+        let stopped = next_token.is_some();
+        if stopped {
+            report.param(
+                "Stopped",
+                format!(
+                    "after {pages} page(s), {} items: the screen holds {MAX_RESULTS} at most \
+                     (the CLI's sql reads every page)",
+                    items.len()
+                ),
+            );
+        }
         let count = items.len();
         report.param("Plan", plan_text(&plan, self.consistent));
         let measured = Measured {
@@ -546,7 +562,12 @@ impl Sql {
                 .then_some(report.by_rule.rule.read),
         };
         session.info(format!(
-            "{count} item(s) in {pages} page(s): {} RCU, {} WCU measured; estimated {}{} RCU",
+            "{count} item(s) in {pages} page(s){}: {} RCU, {} WCU measured; estimated {}{} RCU",
+            if stopped {
+                format!(", stopped past {MAX_RESULTS} (more pages left)")
+            } else {
+                String::new()
+            },
             units(measured.read),
             units(measured.write),
             if plan.estimate_is_floor {

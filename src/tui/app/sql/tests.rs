@@ -132,6 +132,11 @@ fn enter_runs_and_the_answer_fills_the_grid_and_the_log() {
     let Job::Sql(st) = job else { panic!("{job:?}") };
     assert!(!st.write && !st.consistent);
     assert_eq!(
+        st.max_items,
+        Some(super::MAX_RESULTS),
+        "the screen holds a bounded answer"
+    );
+    assert_eq!(
         st.rule,
         ReadRule::Pages,
         "SELECT * by its key condition: the rule applies"
