@@ -1,24 +1,24 @@
-//! `import FILE`: items from a file into a table, with BatchWriteItem (25 per call, 16 calls in
-//! flight, UnprocessedItems sent again with backoff). The file is read twice: a first pass
-//! checks every line (JSON, the 400 KB limit, the key attributes and their types) before
-//! anything is sent; the second sends, 10,000 items at a time, so memory stays flat.
+//! `import FILE`: items from a file into a table, through the batch writer `generate` uses
+//! (BatchWriteItem, 25 per call, calls in flight adapted to the round trip, UnprocessedItems
+//! sent again, paced once throttled), with its progress line and report. The file is read
+//! twice: a first pass checks every line (JSON, the 400 KB limit, the key attributes and their
+//! types) before anything is sent; the second parses each item again as the writer takes it,
+//! so only the calls in flight are held in memory.
 
-use std::io::{BufRead, BufReader, IsTerminal, Write};
+use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use clap::{Args, ValueEnum};
 use color_eyre::eyre::{Result, WrapErr, bail, eyre};
 use serde::Serialize;
 
-use super::output::print_json;
+use super::output::{ProgressLine, print_json};
 use super::report::CallsJson;
 use super::{Cli, cancel_on_ctrl_c};
 use crate::backend;
 use crate::size::item_size;
-use crate::store::{CancellationToken, StoreError, WRITE_USD_PER_MILLION};
-use crate::table::transfer::Progress;
+use crate::store::{CancellationToken, StoreError, WriteOptions};
 use crate::table::value::{Item, from_ddb_json, parse_key_value, parse_plain_object, type_letter};
 use crate::table::{KeyAttr, TableDesc};
 
@@ -31,10 +31,6 @@ pub(super) const EXAMPLES: &str = "Examples:
 
 /// DynamoDB's item size limit.
 const MAX_ITEM_BYTES: usize = 400 * 1024;
-/// Items sent per round of calls (the memory an import holds).
-const CHUNK: usize = 10_000;
-/// BatchWriteItem calls in flight.
-const IN_FLIGHT: usize = 16;
 
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -374,68 +370,55 @@ async fn import(
         Some(t) => t,
         None => store.create_with_keys(&keys).await?,
     };
-    // Second pass: send, a chunk at a time.
+    // Second pass: send, as the writer takes the items.
     let cancel = CancellationToken::new();
     cancel_on_ctrl_c(&cancel);
-    let progress = Progress::default();
-    let shown = !cli.json && std::io::stderr().is_terminal();
-    let started = Instant::now();
-    let mut report = crate::store::OpReport::new("import");
-    let mut chunk: Vec<(u64, Item)> = Vec::with_capacity(CHUNK);
+    let progress = ProgressLine::start(!cli.json && std::io::stderr().is_terminal());
     let mut records = Records::open(&args.file, csv)?;
     if csv {
         records.next();
     }
-    let send = |chunk: Vec<(u64, Item)>| {
-        let (progress, cancel) = (&progress, &cancel);
-        async move { store.put_items(chunk, IN_FLIGHT, progress, cancel).await }
-    };
-    let mut outcome: Result<(), (Option<u64>, StoreError)> = Ok(());
-    for r in records {
-        let (line, record) = r?;
-        if line < args.from_line || record.trim().is_empty() {
-            continue;
-        }
-        let Ok(item) = parse_record(&record, format, &header, &keys) else {
-            continue;
-        };
-        chunk.push((line, item));
-        if chunk.len() == CHUNK {
-            match send(std::mem::take(&mut chunk)).await {
-                Ok(r) => report.absorb(r),
-                Err(f) => {
-                    report.absorb(*f.report);
-                    outcome = Err((f.from_line, f.error));
-                    break;
-                }
-            }
-            if shown {
-                draw(&progress, good, started.elapsed());
-            }
-        }
-    }
-    if outcome.is_ok() && !chunk.is_empty() {
-        match send(chunk).await {
-            Ok(r) => report.absorb(r),
-            Err(f) => {
-                report.absorb(*f.report);
-                outcome = Err((f.from_line, f.error));
-            }
-        }
-    }
-    if shown {
-        draw(&progress, good, started.elapsed());
-        eprintln!();
-    }
-    report.items = progress.items.load(std::sync::atomic::Ordering::Relaxed);
-    report.elapsed = started.elapsed();
-    if let Err((from_line, error)) = outcome {
-        let again = from_line.map_or(String::new(), |l| {
-            format!("; every line before {l} landed: re-run with --from-line {l} to finish")
+    let mut read_error = None;
+    let items = records
+        .by_ref()
+        .map_while(|r| r.map_err(|e| read_error = Some(e)).ok())
+        .filter(|(line, record)| *line >= args.from_line && !record.trim().is_empty())
+        .filter_map(|(line, record)| {
+            let item = parse_record(&record, format, &header, &keys).ok()?;
+            Some((line, item))
         });
+    let key: Vec<&str> = keys.iter().map(|k| k.name.as_str()).collect();
+    let result = store
+        .put_items(
+            &key,
+            items,
+            good,
+            WriteOptions::default(),
+            &progress.sink(),
+            &cancel,
+        )
+        .await;
+    progress.finish().await;
+    let report = match result {
+        Ok(report) => report,
+        Err(f) => {
+            let again = f.from_line.map_or(String::new(), |l| {
+                format!("; every line before {l} landed: re-run with --from-line {l} to finish")
+            });
+            bail!(
+                "import into {} stopped after {} item(s): {}{again}",
+                table.name,
+                f.landed,
+                f.error
+            );
+        }
+    };
+    if let Some(e) = read_error {
+        let l = records.line + 1;
         bail!(
-            "import into {} stopped after {} item(s): {error}{again}",
-            table.name,
+            "cannot read {} at line {l}: {e}; {} item(s) landed, every line before {l}: \
+             re-run with --from-line {l} to finish",
+            args.file.display(),
             report.items
         );
     }
@@ -453,15 +436,4 @@ async fn import(
     }
     say!("{}", super::output::summary_line(&report));
     Ok(())
-}
-
-fn draw(p: &Progress, total: u64, elapsed: Duration) {
-    let items = p.items.load(std::sync::atomic::Ordering::Relaxed);
-    let units = p.units();
-    eprint!(
-        "\r{items}/{total} items, {:.0}/s, {units:.0} WCU (${:.6})   ",
-        items as f64 / elapsed.as_secs_f64().max(1e-3),
-        units * WRITE_USD_PER_MILLION / 1e6
-    );
-    let _ = std::io::stderr().flush();
 }

@@ -4,6 +4,11 @@
 //! of them (or all) in `UnprocessedItems`: those are not errors and the SDK never resends
 //! them, so this module does, with full-jitter backoff, until they land or the retry budget
 //! runs out. Then the error names exactly which keys did not land. Nothing is dropped.
+//!
+//! The writer is the same for every table: each request comes with a tag of the caller's
+//! (a record's key for the request table, a file's line for `import`), and the requests handed
+//! back are matched to the ones sent by the table's key attributes. Requests are pulled a call
+//! at a time from an iterator, so a caller streaming a file holds only the calls in flight.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -16,7 +21,7 @@ use futures::stream::FuturesUnordered;
 
 use super::aimd::{Aimd, FILL_MAX};
 use super::{Attempts, CallError, CancellationToken, Store, StoreError, sleep_unless_cancelled};
-use crate::request::schema::{PARTITION_KEY, RecordKey, RequestId, SORT_KEY};
+use crate::request::schema::{PARTITION_KEY, RecordKey, SORT_KEY};
 use crate::size::{item_size, write_units};
 use crate::store::report::{CallRecord, Capacity, InFlight, OpReport, Rule, UnitKind};
 
@@ -138,15 +143,41 @@ impl<F: Fn(FlowProgress) + Send + Sync> ProgressSink for WithFlow<F> {
     }
 }
 
-/// What happened to one chunk of up to 25 requests.
-#[derive(Default)]
-struct ChunkOutcome {
+/// What happened to one chunk of up to 25 requests, by their tags.
+struct ChunkOutcome<T> {
     /// Known not to have landed: given up on, cancelled, or never sent.
-    not_done: Vec<RecordKey>,
+    not_done: Vec<T>,
     /// Sent, but the answer was lost: may or may not have landed.
-    unknown: Vec<RecordKey>,
+    unknown: Vec<T>,
     error: Option<StoreError>,
     cancelled: bool,
+}
+
+impl<T> Default for ChunkOutcome<T> {
+    fn default() -> Self {
+        ChunkOutcome {
+            not_done: Vec::new(),
+            unknown: Vec::new(),
+            error: None,
+            cancelled: false,
+        }
+    }
+}
+
+/// How a batch write ended, by the callers' tags of its requests.
+pub(crate) struct BatchOutcome<T> {
+    /// Every call, the calls in flight, and the items confirmed (`items`).
+    pub report: OpReport,
+    /// Known not to have landed, of the requests taken from the iterator: given up on,
+    /// cancelled, or not sent after the stop. Requests still in the iterator were not sent
+    /// either.
+    pub not_done: Vec<T>,
+    /// Sent, but the answer was lost: may or may not have landed.
+    pub unknown: Vec<T>,
+    /// What stopped it, if anything did.
+    pub error: Option<StoreError>,
+    /// Stopped by the cancellation token.
+    pub cancelled: bool,
 }
 
 struct Shared {
@@ -155,6 +186,19 @@ struct Shared {
     aimd: Aimd,
     /// When the next call may start, once throttling has set a pace.
     next_turn: Instant,
+}
+
+/// What every call of one batch write shares.
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    /// The table's key attributes, to match unprocessed requests to the ones sent.
+    key: &'a [&'a str],
+    total: u64,
+    started: Instant,
+    shared: &'a Mutex<Shared>,
+    stop: &'a AtomicBool,
+    progress: &'a dyn ProgressSink,
+    cancel: &'a CancellationToken,
 }
 
 impl Shared {
@@ -177,17 +221,31 @@ impl Shared {
     }
 }
 
-/// The key of a put or delete request, for reporting what did not land.
-pub(crate) fn key_of(req: &WriteRequest) -> Option<RecordKey> {
-    let map = req
-        .put_request()
-        .map(|p| p.item())
-        .or_else(|| req.delete_request().map(|d| d.key()))?;
-    let id = map.get(PARTITION_KEY)?.as_s().ok()?;
-    let seq = map.get(SORT_KEY)?.as_n().ok()?.parse().ok()?;
-    Some(RecordKey {
-        request_id: RequestId::parse(id).ok()?,
-        seq,
+/// The request table's key attributes.
+const RECORD_KEY: &[&str] = &[PARTITION_KEY, SORT_KEY];
+
+/// Whether two put or delete requests name the same item: the same values of the table's key
+/// attributes `key`. (A call never holds two requests for one item: DynamoDB refuses that.)
+fn same_item(key: &[&str], a: &WriteRequest, b: &WriteRequest) -> bool {
+    fn attrs(req: &WriteRequest) -> Option<&HashMap<String, AttributeValue>> {
+        req.put_request()
+            .map(|p| p.item())
+            .or_else(|| req.delete_request().map(|d| d.key()))
+    }
+    match (attrs(a), attrs(b)) {
+        (Some(a), Some(b)) => key.iter().all(|k| a.get(*k) == b.get(*k)),
+        _ => false,
+    }
+}
+
+/// The requests in calls of [`BATCH_WRITE_MAX`], as the writer pulls them.
+pub(crate) fn in_calls<T>(
+    requests: impl IntoIterator<Item = (T, WriteRequest)>,
+) -> impl Iterator<Item = Vec<(T, WriteRequest)>> {
+    let mut it = requests.into_iter().peekable();
+    std::iter::from_fn(move || {
+        it.peek()?;
+        Some(it.by_ref().take(BATCH_WRITE_MAX).collect())
     })
 }
 
@@ -208,15 +266,70 @@ impl Store {
     /// land and carries the report of what did.
     pub(crate) async fn batch_write(
         &self,
-        mut report: OpReport,
+        report: OpReport,
         what: &'static str,
         requests: Vec<(RecordKey, WriteRequest)>,
         opts: WriteOptions,
         progress: &dyn ProgressSink,
         cancel: &CancellationToken,
     ) -> Result<OpReport, StoreError> {
-        let started = Instant::now();
         let total = requests.len() as u64;
+        let mut calls = in_calls(requests);
+        let out = self
+            .batch_write_tagged(
+                report, total, RECORD_KEY, &mut calls, opts, progress, cancel,
+            )
+            .await;
+        let BatchOutcome {
+            report,
+            mut not_done,
+            unknown,
+            error,
+            cancelled,
+        } = out;
+        // Not sent after the stop.
+        not_done.extend(calls.flatten().map(|(k, _)| k));
+        not_done.sort();
+        let confirmed = report.items;
+        if let Some(cause) = error {
+            return Err(StoreError::Incomplete {
+                what,
+                confirmed,
+                total,
+                in_flight: unknown.len() as u64,
+                not_done,
+                cause: Box::new(cause),
+                report: Box::new(report),
+            });
+        }
+        if cancelled {
+            return Err(StoreError::Cancelled {
+                what,
+                confirmed,
+                total,
+                report: Box::new(report),
+            });
+        }
+        Ok(report)
+    }
+
+    /// Writes the calls `calls` yields (puts or deletes of `total` items in all, one request
+    /// per item, at most [`BATCH_WRITE_MAX`] a call), each request tagged by the caller, to a
+    /// table whose key attributes are `key`: `opts.concurrency` calls at a time, or as the
+    /// adaptive controller allows. Calls are pulled as they start; after a failure or a
+    /// cancellation no more are, and what is left in `calls` was not sent.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn batch_write_tagged<T: Clone + Send>(
+        &self,
+        mut report: OpReport,
+        total: u64,
+        key: &[&str],
+        calls: &mut (dyn Iterator<Item = Vec<(T, WriteRequest)>> + Send),
+        opts: WriteOptions,
+        progress: &dyn ProgressSink,
+        cancel: &CancellationToken,
+    ) -> BatchOutcome<T> {
+        let started = Instant::now();
         report.param("TableName", &self.table);
         report.param("ReturnConsumedCapacity", "INDEXES");
         let aimd = if opts.fill {
@@ -243,31 +356,31 @@ impl Store {
             aimd,
             next_turn: Instant::now(),
         });
-        // Set on the first fatal error: chunks not yet sent are not sent.
+        // Set on the first fatal error: calls not yet started are not started.
         let stop = AtomicBool::new(false);
+        let call = Call {
+            key,
+            total,
+            started,
+            shared: &shared,
+            stop: &stop,
+            progress,
+            cancel,
+        };
 
-        let mut chunks = Vec::with_capacity(requests.len().div_ceil(BATCH_WRITE_MAX));
-        let mut it = requests.into_iter().peekable();
-        while it.peek().is_some() {
-            chunks.push(it.by_ref().take(BATCH_WRITE_MAX).collect::<Vec<_>>());
-        }
-
-        // Start chunks while the adaptive limit allows (it shrinks on throttling); once
+        // Start calls while the adaptive limit allows (it shrinks on throttling); once
         // throttling has set a pace, each call also waits for its turn (`Shared::turn`).
-        let mut waiting = chunks.into_iter();
         let mut running = FuturesUnordered::new();
-        let mut outcomes: Vec<ChunkOutcome> = Vec::new();
+        let mut outcomes: Vec<ChunkOutcome<T>> = Vec::new();
         loop {
             let limit = shared
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .aimd
                 .limit();
-            while running.len() < limit {
-                let Some(chunk) = waiting.next() else { break };
-                running.push(
-                    self.write_chunk(chunk, total, started, &shared, &stop, progress, cancel),
-                );
+            while running.len() < limit && !stop.load(Ordering::Relaxed) && !cancel.is_cancelled() {
+                let Some(chunk) = calls.next() else { break };
+                running.push(self.write_chunk(chunk, &call));
             }
             match running.next().await {
                 Some(outcome) => outcomes.push(outcome),
@@ -308,66 +421,52 @@ impl Store {
         });
         report.items = done;
         report.elapsed = started.elapsed();
-        let mut not_done = Vec::new();
-        let mut unknown = 0u64;
-        let mut first_error = None;
-        let mut cancelled = false;
+        let mut out = BatchOutcome {
+            report,
+            not_done: Vec::new(),
+            unknown: Vec::new(),
+            error: None,
+            cancelled: cancel.is_cancelled() && done < total,
+        };
         for o in outcomes {
-            not_done.extend(o.not_done);
-            unknown += o.unknown.len() as u64;
-            cancelled |= o.cancelled;
-            if first_error.is_none() {
-                first_error = o.error;
+            out.not_done.extend(o.not_done);
+            out.unknown.extend(o.unknown);
+            out.cancelled |= o.cancelled;
+            if out.error.is_none() {
+                out.error = o.error;
             }
         }
-        not_done.sort();
+        let r = &out.report;
         tracing::info!(
-            operation = report.operation,
+            operation = r.operation,
             done,
             total,
-            calls = report.calls,
-            retries = report.retries,
-            unprocessed_resent = report.unprocessed_resent,
-            throttled = report.throttled,
-            wcu = report.consumed.total.write,
-            elapsed_ms = report.elapsed.as_millis() as u64,
+            calls = r.calls,
+            retries = r.retries,
+            unprocessed_resent = r.unprocessed_resent,
+            throttled = r.throttled,
+            wcu = r.consumed.total.write,
+            elapsed_ms = r.elapsed.as_millis() as u64,
             "batch write finished"
         );
-        if let Some(cause) = first_error {
-            return Err(StoreError::Incomplete {
-                what,
-                confirmed: done,
-                total,
-                in_flight: unknown,
-                not_done,
-                cause: Box::new(cause),
-                report: Box::new(report),
-            });
-        }
-        if cancelled {
-            return Err(StoreError::Cancelled {
-                what,
-                confirmed: done,
-                total,
-                report: Box::new(report),
-            });
-        }
-        Ok(report)
+        out
     }
 
-    #[allow(clippy::too_many_arguments)]
-    async fn write_chunk(
+    async fn write_chunk<T: Clone + Send>(
         &self,
-        chunk: Vec<(RecordKey, WriteRequest)>,
-        total: u64,
-        started: Instant,
-        shared: &Mutex<Shared>,
-        stop: &AtomicBool,
-        progress: &dyn ProgressSink,
-        cancel: &CancellationToken,
-    ) -> ChunkOutcome {
-        let keys =
-            |reqs: &[(RecordKey, WriteRequest)]| reqs.iter().map(|(k, _)| k.clone()).collect();
+        chunk: Vec<(T, WriteRequest)>,
+        call: &Call<'_>,
+    ) -> ChunkOutcome<T> {
+        let Call {
+            key,
+            total,
+            started,
+            shared,
+            stop,
+            progress,
+            cancel,
+        } = *call;
+        let keys = |reqs: &[(T, WriteRequest)]| reqs.iter().map(|(k, _)| k.clone()).collect();
         if stop.load(Ordering::Relaxed) || cancel.is_cancelled() {
             return ChunkOutcome {
                 not_done: keys(&chunk),
@@ -464,7 +563,7 @@ impl Store {
                 } else {
                     format!("unprocessed {}", unprocessed.len())
                 };
-                let rule = write_rule(&pending, unprocessed);
+                let rule = write_rule(key, &pending, unprocessed);
                 guard.report.record_answered(
                     UnitKind::Write,
                     out.consumed_capacity(),
@@ -512,8 +611,7 @@ impl Store {
                 return ChunkOutcome::default();
             }
             // Keep exactly the requests DynamoDB handed back, matched by key.
-            let back: Vec<RecordKey> = unprocessed.iter().filter_map(key_of).collect();
-            pending.retain(|(k, _)| back.contains(k));
+            pending.retain(|(_, w)| unprocessed.iter().any(|u| same_item(key, u, w)));
             rounds += 1;
             stalled = if self.patient && written > 0 {
                 0
@@ -551,11 +649,14 @@ impl Store {
 /// What DynamoDB's rule charges the base table for the requests of a BatchWriteItem that were
 /// processed (sent, not handed back): a put costs 1 WCU per started KB of its item. A delete
 /// costs by the size of the item it removes, which the keys sent for it do not carry.
-fn write_rule(pending: &[(RecordKey, WriteRequest)], unprocessed: &[WriteRequest]) -> Rule {
-    let back: Vec<RecordKey> = unprocessed.iter().filter_map(key_of).collect();
+fn write_rule<T>(
+    key: &[&str],
+    pending: &[(T, WriteRequest)],
+    unprocessed: &[WriteRequest],
+) -> Rule {
     let mut units = 0u64;
-    for (key, request) in pending {
-        if back.contains(key) {
+    for (_, request) in pending {
+        if unprocessed.iter().any(|u| same_item(key, u, request)) {
             continue;
         }
         match request.put_request() {

@@ -31,6 +31,7 @@ use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 pub use tokio_util::sync::CancellationToken;
 
 pub use aimd::FILL_MAX;
+pub(crate) use batch::in_calls;
 pub use batch::{
     BatchProgress, DEFAULT_CONCURRENCY, FlowProgress, ProgressSink, WithFlow, WriteOptions,
 };

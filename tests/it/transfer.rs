@@ -3,7 +3,9 @@
 //! item) exported as ddb-json and imported into a new table gives the same items, type for
 //! type; jsonl and csv give back what they promise, and the test checks what they lose; a file
 //! in the layout of DynamoDB's export to S3 imports; a parallel export returns every item
-//! exactly once; a bad line is named and nothing is sent.
+//! exactly once; a bad line is named and nothing is sent; an import under simulated limits
+//! rides the throttle through the adaptive writer and lands every item once; an import cut
+//! midway names the line a re-run finishes from.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -14,6 +16,7 @@ use crate::any_table::{every_type, same};
 use crate::common::spawn::command;
 use crate::common::{engines, table_name};
 use dynamo_explorer::backend::local_client;
+use dynamo_explorer::limits::{LimitsConfig, WritePlan};
 use dynamo_explorer::table::value::Item;
 
 fn run(url: &str, table: &str, args: &[&str]) -> (bool, String, String) {
@@ -375,4 +378,139 @@ async fn ctrl_c_mid_export_leaves_whole_lines_and_says_how_many() {
         stderr.contains(&format!("holds {written} whole item(s)")),
         "{stderr}"
     );
+}
+
+/// `n` items of ~1 KB, keyed `k-00000`..., one ddb-json line each.
+fn seed_file(path: &std::path::Path, n: usize, bytes: usize) {
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                "{{\"Item\":{{\"pk\":{{\"S\":\"k-{i:05}\"}},\"v\":{{\"S\":\"{}\"}}}}}}",
+                "x".repeat(bytes)
+            )
+        })
+        .collect();
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_under_limits_rides_the_throttle_and_lands_every_item_once() {
+    for engine in engines().await {
+        let client = local_client(&engine.url);
+        let name = engine.name;
+        let table = table_name("import_limits");
+        let dir = tempfile::tempdir().unwrap();
+        let seed = dir.path().join("seed.jsonl");
+        // 2,000 items of 1 WCU each into a table that takes 200 WCU/s: the writer must pace.
+        seed_file(&seed, 2_000, 900);
+        let out = ok(
+            &engine.url,
+            &table,
+            &[
+                "--limits",
+                "provisioned:1000,200",
+                "import",
+                seed.to_str().unwrap(),
+                "--key",
+                "pk:S",
+                "--json",
+            ],
+        );
+        let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+        println!("{name}: {j}");
+        assert_eq!(j["items"], 2_000, "{name}: {j}");
+        // The layer refuses whole calls (throttled) or hands items back (unprocessed): the
+        // embedded engine sees both, DynamoDB Local (slower per call) mostly the second.
+        let throttled = j["throttled"].as_u64().unwrap();
+        let unprocessed = j["unprocessed_resent"].as_u64().unwrap();
+        assert!(
+            throttled + unprocessed > 0,
+            "{name}: the limit never bit: {j}"
+        );
+        assert!(
+            j["in_flight"]["paced_items_per_second"].as_f64().is_some(),
+            "{name}: the writer paced its calls: {j}"
+        );
+        let reasons = j["throttling_reasons"].as_object().unwrap();
+        assert_eq!(
+            reasons.values().filter_map(|v| v.as_u64()).sum::<u64>(),
+            throttled,
+            "{name}: every throttle has its reason: {j}"
+        );
+        assert_eq!(j["in_flight"]["adaptive"], true, "{name}: {j}");
+        assert!(j["in_flight"]["lowest"].as_u64().unwrap() >= 1, "{name}");
+        assert!(j["retries"].as_u64().is_some(), "{name}: {j}");
+        // Each item consumed 1 WCU once: none written twice, none lost.
+        assert_eq!(
+            j["consumed"]["write_units"].as_f64().unwrap(),
+            2_000.0,
+            "{name}: {j}"
+        );
+        // No faster than the model allows (less one item's worth of debt).
+        let bound = LimitsConfig::parse("provisioned:1000,200", &[])
+            .unwrap()
+            .min_write_time(WritePlan::even(2_000.0, 1))
+            .unwrap();
+        let elapsed = j["elapsed_ms"].as_f64().unwrap() / 1000.0;
+        assert!(
+            elapsed >= bound.seconds - 1.0 / 200.0,
+            "{name}: {elapsed} s, but {bound}"
+        );
+        let back = all_items(&client, &table).await;
+        assert_eq!(back.len(), 2_000, "{name}: every item, once");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_cut_midway_names_the_line_a_rerun_finishes_from() {
+    use crate::fault_proxy::{FaultConfig, FaultProxy};
+    let engines = engines().await;
+    let engine = &engines[0];
+    let client = local_client(&engine.url);
+    let table = table_name("import_cut");
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.jsonl");
+    seed_file(&seed, 5_000, 100);
+    // The endpoint goes away after 60 calls: DescribeTable, CreateTable, then ~58 of the 200
+    // BatchWriteItem calls.
+    let proxy = FaultProxy::start(&engine.url, FaultConfig::seeded(7).kill_after(60))
+        .await
+        .expect("proxy");
+    let (done, _, stderr) = run(
+        &proxy.url(),
+        &table,
+        &["import", seed.to_str().unwrap(), "--key", "pk:S"],
+    );
+    assert!(!done, "the endpoint went away");
+    let from: u64 = stderr
+        .split("--from-line ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("names the line to go on from: {stderr}"));
+    assert!(from > 1 && from <= 5_000, "{from}: {stderr}");
+    let landed = all_items(&client, &table).await;
+    for line in 1..from {
+        let key = format!("k-{:05}", line - 1);
+        assert!(
+            landed.contains_key(&key),
+            "line {line} is before {from}: landed"
+        );
+    }
+    assert!(landed.len() < 5_000, "stopped midway: {}", landed.len());
+    // The re-run the message asks for finishes the job.
+    let again = ok(
+        &engine.url,
+        &table,
+        &[
+            "import",
+            seed.to_str().unwrap(),
+            "--from-line",
+            &from.to_string(),
+            "--json",
+        ],
+    );
+    let j: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(j["items"], 5_001 - from, "{j}");
+    assert_eq!(all_items(&client, &table).await.len(), 5_000);
 }
