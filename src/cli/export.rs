@@ -18,7 +18,7 @@ use super::output::print_json;
 use super::report::CallsJson;
 use super::{Cli, cancel_on_ctrl_c};
 use crate::store::{CancellationToken, READ_USD_PER_MILLION};
-use crate::table::transfer::{PAGE_ITEMS, Progress, Source};
+use crate::table::transfer::{PAGE_ITEMS, Progress, Source, default_segments};
 use crate::table::value::{Item, item_to_ddb_json, item_to_plain_json, short_text};
 use crate::table::{QuerySpec, ScanSpec, prepare_query, prepare_scan};
 
@@ -40,10 +40,6 @@ pub enum Format {
     Csv,
 }
 
-/// Scan segments: one per this many bytes of DescribeTable's (approximate) size.
-const BYTES_PER_SEGMENT: i64 = 16 * 1024 * 1024;
-/// Most segments chosen by default.
-const MAX_DEFAULT_SEGMENTS: u32 = 16;
 /// Above this estimate, an export on AWS needs `--yes`.
 const AWS_ASK_ABOVE_RCU: f64 = 1_000.0;
 
@@ -112,9 +108,9 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
         };
         (prepare_query(&table, &spec), Source::Query)
     } else {
-        let segments = args.segments.unwrap_or_else(|| {
-            (table.size_bytes / BYTES_PER_SEGMENT + 1).clamp(1, MAX_DEFAULT_SEGMENTS.into()) as u32
-        });
+        let segments = args
+            .segments
+            .unwrap_or_else(|| default_segments(table.size_bytes));
         let spec = ScanSpec {
             expr: (&args.expr).into(),
             consistent: args.consistent,

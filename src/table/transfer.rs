@@ -21,6 +21,17 @@ use crate::store::{
 /// items of ~1 KB is about the 1 MB page it would send anyway.
 pub const PAGE_ITEMS: u32 = 1_000;
 
+/// Scan segments: one per this many bytes of DescribeTable's (approximate) size.
+const BYTES_PER_SEGMENT: i64 = 16 * 1024 * 1024;
+/// Most segments chosen by default.
+const MAX_DEFAULT_SEGMENTS: u32 = 16;
+
+/// The Scan segments an export of a table of `size_bytes` reads in parallel: one per 16 MB,
+/// 1 to 16.
+pub fn default_segments(size_bytes: i64) -> u32 {
+    (size_bytes / BYTES_PER_SEGMENT + 1).clamp(1, MAX_DEFAULT_SEGMENTS.into()) as u32
+}
+
 /// Figures a long read or write updates as it goes, for a progress line.
 #[derive(Debug, Default)]
 pub struct Progress {
@@ -59,6 +70,57 @@ pub enum Source {
 }
 
 impl Store {
+    /// The whole table to a new file at `path`, in DynamoDB's export layout (`{"Item": ...}`
+    /// per line, every type exact), in `segments` parallel Scan segments of 1,000-item pages,
+    /// written as pages arrive (memory stays flat). Stops at `cancel` with whole lines. The
+    /// report of every call, the items and the bytes written.
+    pub async fn export_to_file(
+        &self,
+        path: &std::path::Path,
+        segments: u32,
+        progress: &Progress,
+        cancel: &CancellationToken,
+    ) -> Result<(OpReport, u64, u64), StoreError> {
+        let prepared = Prepared {
+            limit: Some(PAGE_ITEMS),
+            ..super::prepare_scan(&super::ScanSpec::default()).map_err(StoreError::InvalidInput)?
+        };
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+            .map_err(|e| {
+                StoreError::InvalidInput(format!("cannot create {}: {e}", path.display()))
+            })?;
+        let (tx, mut rx) = mpsc::channel::<Vec<Item>>(segments.max(1) as usize);
+        let writer = tokio::task::spawn_blocking(move || -> std::io::Result<(u64, u64)> {
+            use std::io::Write;
+            let mut out = std::io::BufWriter::new(file);
+            let (mut items, mut bytes) = (0u64, 0u64);
+            while let Some(page) = rx.blocking_recv() {
+                for item in &page {
+                    let line = format!("{{\"Item\":{}}}\n", super::value::item_to_ddb_json(item));
+                    out.write_all(line.as_bytes())?;
+                    items += 1;
+                    bytes += line.len() as u64;
+                }
+            }
+            out.flush()?;
+            Ok((items, bytes))
+        });
+        let read = self
+            .read_pages(&prepared, Source::Scan { segments }, tx, progress, cancel)
+            .await;
+        let written = writer
+            .await
+            .map_err(|e| StoreError::InvalidInput(format!("the export's writer stopped: {e}")))?
+            .map_err(|e| {
+                StoreError::InvalidInput(format!("cannot write {}: {e}", path.display()))
+            })?;
+        let (report, _) = read?;
+        Ok((report, written.0, written.1))
+    }
+
     /// Reads `source` with `p`, sending each page's items to `pages` as it arrives (a full
     /// channel makes the readers wait: memory stays flat). Stops early when `cancel` fires or
     /// the receiver is gone. The report of every call.

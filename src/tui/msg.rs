@@ -96,6 +96,14 @@ pub enum Job {
         /// The items.
         items: Loaded,
     },
+    /// The whole table to a file in the current directory (DynamoDB's export layout), in
+    /// this many parallel Scan segments.
+    ExportTable {
+        /// Scan segments.
+        segments: u32,
+        /// The directory the file goes to (the app's: `.`).
+        dir: std::path::PathBuf,
+    },
     /// A PartiQL statement (the SQL screen's), every page.
     Sql(Box<crate::table::sql::Statement>),
     /// A lab, on scratch tables of its own (the Labs screen's).
@@ -118,7 +126,11 @@ impl Job {
 
     /// Can be cancelled (the worker gives it a token): long jobs, and labs.
     pub fn is_cancellable(&self) -> bool {
-        self.is_long() || matches!(self, Job::Lab { .. } | Job::Sql(_))
+        self.is_long()
+            || matches!(
+                self,
+                Job::Lab { .. } | Job::Sql(_) | Job::ExportTable { .. }
+            )
     }
 }
 
@@ -220,6 +232,26 @@ pub enum EventKind {
     DeletedAny(u64, OpReport),
     /// Items written to a file: its path, the items and bytes.
     Exported(String, u64, u64),
+    /// A whole-table export advanced (not final): items, pages and RCU so far.
+    ExportProgress {
+        /// Items written.
+        items: u64,
+        /// Pages read.
+        pages: u64,
+        /// Read units consumed.
+        rcu: f64,
+    },
+    /// A whole-table export ended (finished or cancelled: whole lines either way).
+    ExportedTable {
+        /// The file.
+        path: String,
+        /// Items written.
+        items: u64,
+        /// Bytes written.
+        bytes: u64,
+        /// Its calls.
+        report: Box<crate::store::OpReport>,
+    },
     /// A PartiQL statement ran: every page.
     SqlDone(Box<crate::table::sql::SqlOutput>),
     /// A lab started a step (not final).

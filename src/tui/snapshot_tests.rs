@@ -811,3 +811,47 @@ mod any_table {
         );
     }
 }
+
+/// Screen 4 with a statement typed (its plan said before it runs), and the status line's
+/// gauge of a whole-table export.
+#[test]
+fn sql_screen_and_the_export_gauge() {
+    use crate::table::{KeyAttr, TableDesc};
+    let k = |name: &str, kind: &str, role: &str| KeyAttr {
+        name: name.into(),
+        kind: kind.into(),
+        role: role.into(),
+    };
+    let requests = TableDesc {
+        name: "requests".into(),
+        status: "ACTIVE".into(),
+        key_schema: vec![k("request_id", "S", "HASH"), k("seq", "N", "RANGE")],
+        billing_mode: "PAY_PER_REQUEST".into(),
+        item_count: 150,
+        size_bytes: 52_000,
+        gsis: vec![],
+        lsis: vec![],
+        ttl_attribute: Some("expires_at".into()),
+    };
+    for size in SIZES {
+        let mut a = main_screen(size);
+        a.sql.tables.insert("requests".into(), requests.clone());
+        key(&mut a, '4');
+        for c in "SELECT * FROM requests WHERE customer_id = 'customer-00001'".chars() {
+            key(&mut a, c);
+        }
+        snapshot("sql", &a, size);
+        press(&mut a, KeyCode::Esc);
+        key(&mut a, '1');
+        a.session.export = Some(crate::tui::app::session::ExportGauge {
+            id: JobId(99),
+            table: "requests".into(),
+            expected: 200_000,
+            items: 84_000,
+            pages: 84,
+            rcu: 1_050.0,
+            cancelling: false,
+        });
+        snapshot("export_gauge", &a, size);
+    }
+}

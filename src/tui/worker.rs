@@ -252,6 +252,39 @@ async fn job_body(
             Ok(out) => EventKind::ReadAny(Box::new(out)),
             Err(e) => EventKind::Failed(e),
         },
+        Job::ExportTable { segments, dir } => {
+            let path = dir.join(export_path(store.table()));
+            let progress = crate::table::transfer::Progress::default();
+            let ticker = async {
+                loop {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    let _ = events.try_send(WorkerEvent {
+                        id,
+                        at: ClockTime::now(),
+                        kind: EventKind::ExportProgress {
+                            items: progress.items.load(std::sync::atomic::Ordering::Relaxed),
+                            pages: progress.calls.load(std::sync::atomic::Ordering::Relaxed),
+                            rcu: progress.units(),
+                        },
+                        sent: None,
+                    });
+                }
+            };
+            let export = store.export_to_file(&path, segments, &progress, &cancel);
+            let done = tokio::select! {
+                done = export => done,
+                () = ticker => unreachable!("the ticker never ends"),
+            };
+            match done {
+                Ok((report, items, bytes)) => EventKind::ExportedTable {
+                    path: path.display().to_string(),
+                    items,
+                    bytes,
+                    report: Box::new(report),
+                },
+                Err(e) => EventKind::Failed(e),
+            }
+        }
         Job::ExportLoaded { table, items } => {
             let written = tokio::task::spawn_blocking(move || {
                 export_loaded(std::path::Path::new("."), &table, &items)
@@ -467,12 +500,8 @@ mod tests {
 
 /// Writes `items` as `{"Item": ...}` lines to `<table>-<unix seconds>.jsonl` in `dir` (the
 /// current directory; never over an existing file): its path, the items and the bytes.
-fn export_loaded(
-    dir: &std::path::Path,
-    table: &str,
-    items: &super::msg::Loaded,
-) -> std::io::Result<(String, u64, u64)> {
-    use std::io::Write;
+/// `./<table>-<unix seconds>.jsonl`, the table's name made safe for a file name.
+fn export_path(table: &str) -> String {
     let stamp = crate::ttl::now_epoch();
     let safe: String = table
         .chars()
@@ -484,7 +513,16 @@ fn export_loaded(
             }
         })
         .collect();
-    let path = dir.join(format!("{safe}-{stamp}.jsonl"));
+    format!("{safe}-{stamp}.jsonl")
+}
+
+fn export_loaded(
+    dir: &std::path::Path,
+    table: &str,
+    items: &super::msg::Loaded,
+) -> std::io::Result<(String, u64, u64)> {
+    use std::io::Write;
+    let path = dir.join(export_path(table));
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -409,3 +409,76 @@ async fn a_failing_job_reports_the_store_error() {
         shutdown(w).await;
     }
 }
+
+/// `E`'s job: the whole table to a file in DynamoDB's export layout, progress on the way, every
+/// item once, the report's RCU those of the reads.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_table_writes_every_item_once_with_progress() {
+    for engine in engines().await {
+        let store = fresh_store(&engine, "export_table").await;
+        let (_, records) = dynamo_explorer::request::generate::build_records(
+            &[50; 40],
+            200,
+            &mut fastrand::Rng::with_seed(7),
+        );
+        common::embedded::write_all(&store, records).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut w = worker::spawn(store);
+        start(
+            &w,
+            1,
+            Job::ExportTable {
+                segments: 3,
+                dir: dir.path().to_owned(),
+            },
+        )
+        .await;
+        let done = loop {
+            let event = next_event(&mut w).await;
+            match event.kind {
+                EventKind::ExportProgress { items, .. } => {
+                    assert!(items <= 2_000, "{}", engine.name);
+                }
+                other => break other,
+            }
+        };
+        let EventKind::ExportedTable {
+            path,
+            items,
+            bytes,
+            report,
+        } = done
+        else {
+            panic!("{}: {done:?}", engine.name)
+        };
+        assert_eq!(items, 2_000, "{}", engine.name);
+        let text = std::fs::read_to_string(&path).expect("the file");
+        assert_eq!(text.len() as u64, bytes);
+        let mut keys: Vec<(String, u64)> = text
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("a JSON line");
+                let item = &v["Item"];
+                (
+                    item["request_id"]["S"].as_str().expect("S").to_owned(),
+                    item["seq"]["N"].as_str().expect("N").parse().expect("n"),
+                )
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(
+            keys.len(),
+            2_000,
+            "{}: every item exactly once",
+            engine.name
+        );
+        assert!(report.consumed.total.read > 0.0 || engine.name != "embedded");
+        assert!(
+            report.calls >= 3,
+            "{}: a call per segment at least",
+            engine.name
+        );
+        shutdown(w).await;
+    }
+}

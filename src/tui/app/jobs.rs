@@ -69,6 +69,8 @@ pub enum What {
     DeleteAny,
     /// Loaded items written to a file.
     ExportLoaded,
+    /// The whole table to a file.
+    ExportTable,
     /// The SQL screen's list of table names.
     SqlTables,
     /// The SQL screen's description of the table in a statement's FROM.
@@ -97,6 +99,7 @@ impl What {
                 | What::QueryAny { .. }
                 | What::DeleteAny
                 | What::ExportLoaded
+                | What::ExportTable
         )
     }
 
@@ -108,7 +111,7 @@ impl What {
             What::Tables | What::DescribeTables => "tables",
             What::UseTable => "describe",
             What::DeleteAny => "delete",
-            What::ExportLoaded => "export",
+            What::ExportLoaded | What::ExportTable => "export",
             What::Generate { .. } => "generate",
             What::Delete { .. } => "delete",
             What::Lab { .. } => "lab",

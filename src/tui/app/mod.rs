@@ -299,6 +299,12 @@ impl App {
                 }
                 Vec::new()
             }
+            EventKind::ExportProgress { items, pages, rcu } => {
+                if let Some(g) = s.export.as_mut().filter(|g| g.id == id) {
+                    (g.items, g.pages, g.rcu) = (items, pages, rcu);
+                }
+                Vec::new()
+            }
             EventKind::LabStep(progress) => {
                 self.labs.on_progress(id, progress);
                 Vec::new()

@@ -71,6 +71,25 @@ impl ConnInfo {
     }
 }
 
+/// A whole-table export's progress, as the status line's gauge shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportGauge {
+    /// The job.
+    pub id: JobId,
+    /// The table.
+    pub table: String,
+    /// DescribeTable's approximate item count (the gauge's 100%).
+    pub expected: u64,
+    /// Items written so far.
+    pub items: u64,
+    /// Pages read.
+    pub pages: u64,
+    /// Read units consumed.
+    pub rcu: f64,
+    /// Esc was pressed.
+    pub cancelling: bool,
+}
+
 /// What the status line says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
@@ -106,6 +125,8 @@ pub struct Session {
     pub session_items: (u64, u64),
     /// `--read-only`: every write is refused, and the hints leave out the write keys.
     pub read_only: bool,
+    /// The whole-table export running, for its gauge.
+    pub export: Option<ExportGauge>,
     /// The form Detail shows an operation's call in (`v` cycles it).
     pub code_form: crate::code::Lang,
     /// The calls the worker event being handled sent: the next log row takes them.
@@ -129,6 +150,7 @@ impl Session {
             session_items: (0, 0),
             read_only: false,
             incoming_sent: None,
+            export: None,
             code_form: crate::code::Lang::Aws,
             next_job: 1,
         }

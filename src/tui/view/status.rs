@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{LineGauge, Paragraph, Wrap};
 
 use crate::tui::app::{App, Status};
 
@@ -29,6 +29,58 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         )),
         None => {}
+    }
+    if let Some(g) = &session.export {
+        let ratio = if g.expected > 0 {
+            (g.items as f64 / g.expected as f64).min(1.0)
+        } else {
+            0.0
+        };
+        let text = format!(
+            " exporting {}: {} of ~{} items, {} pages, {:.1} RCU (${:.6}){}",
+            g.table,
+            g.items,
+            g.expected,
+            g.pages,
+            g.rcu,
+            g.rcu * crate::store::READ_USD_PER_MILLION / 1e6,
+            if g.cancelling {
+                ", stopping…"
+            } else {
+                ", Esc stops it"
+            }
+        );
+        let bar_w = (area.width / 4).clamp(10, 30);
+        let bar = Rect {
+            width: bar_w,
+            height: 1,
+            ..area
+        };
+        let rest = Rect {
+            x: area.x + bar_w,
+            width: area.width - bar_w,
+            height: 1,
+            ..area
+        };
+        frame.render_widget(
+            LineGauge::default()
+                .filled_style(Style::new().fg(Color::Cyan))
+                .ratio(ratio)
+                .label(format!("{:>3.0}%", ratio * 100.0)),
+            bar,
+        );
+        frame.render_widget(Paragraph::new(text), rest);
+        let (long, _) = app.hints();
+        let hints = Rect {
+            y: area.y + 1,
+            height: 1,
+            ..area
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(long, Style::new().fg(Color::DarkGray))),
+            hints,
+        );
+        return;
     }
     let message = Line::from(spans);
     let width = usize::from(area.width);

@@ -335,6 +335,58 @@ impl Explore {
         )]
     }
 
+    /// `E`: the whole table to `./TABLE-TIME.jsonl` in DynamoDB's export layout, in parallel
+    /// Scan segments (one per 16 MB, as `export` chooses), with a gauge on the status line.
+    /// On AWS it says the estimate first and needs `E` twice.
+    pub(super) fn export_table(&mut self, session: &mut Session) -> Vec<Command> {
+        if let Some(err) = session.refuse_if_dead() {
+            return err;
+        }
+        if session.export.is_some() {
+            session.info("an export is running: Esc stops it");
+            return Vec::new();
+        }
+        let Some(table) = self.table.clone() else {
+            session.info("the table is not described yet");
+            return Vec::new();
+        };
+        let estimate = table.size_bytes.max(0) as f64 / 4096.0 / 2.0;
+        if session.conn.is_aws && !std::mem::take(&mut self.export_confirmed) {
+            self.export_confirmed = true;
+            session.info(format!(
+                "exporting {} reads every item: about {estimate:.0} RCU (${:.4}) on AWS; E again runs it",
+                table.name,
+                estimate * crate::store::READ_USD_PER_MILLION / 1e6
+            ));
+            return Vec::new();
+        }
+        let segments = crate::table::transfer::default_segments(table.size_bytes);
+        let command = session.start(
+            Job::ExportTable {
+                segments,
+                dir: ".".into(),
+            },
+            format!("export {} ({segments} segment(s))", table.name),
+            What::ExportTable,
+        );
+        if let Command::Start { id, .. } = &command {
+            session.export = Some(crate::tui::app::session::ExportGauge {
+                id: *id,
+                table: table.name.clone(),
+                expected: table.item_count.max(0) as u64,
+                items: 0,
+                pages: 0,
+                rcu: 0.0,
+                cancelling: false,
+            });
+        }
+        session.info(format!(
+            "exporting {} in {segments} segment(s) to the current directory: Esc stops it",
+            table.name
+        ));
+        vec![command]
+    }
+
     /// Keys on the panes of a table of any key schema; `None`: not one of them.
     pub(super) fn on_any_key(
         &mut self,
@@ -661,6 +713,29 @@ impl Explore {
                 self.push_log(session, at, label, Outcome::Ok, out.report);
                 self.any.load(&table, Items::from_items(out.items), what);
                 self.focus = Pane::Items;
+                Vec::new()
+            }
+            (
+                What::ExportTable,
+                EventKind::ExportedTable {
+                    path,
+                    items,
+                    bytes,
+                    report,
+                },
+            ) => {
+                let stopped = session.export.take().is_some_and(|g| g.cancelling);
+                let rcu = report.consumed.total.read;
+                self.push_log(session, at, label, Outcome::Ok, *report);
+                session.info_from_worker(format!(
+                    "{} {items} item(s) to {path} ({bytes} bytes, {rcu:.1} RCU; DynamoDB's \
+                     export layout: `import` reads it)",
+                    if stopped {
+                        "stopped: wrote"
+                    } else {
+                        "exported"
+                    }
+                ));
                 Vec::new()
             }
             (What::ExportLoaded, EventKind::Exported(path, n, bytes)) => {

@@ -386,6 +386,9 @@ impl Explore {
             .partial_report()
             .cloned()
             .unwrap_or_else(|| OpReport::new(what.operation_name()));
+        if matches!(what, What::ExportTable) {
+            session.export = None;
+        }
         // What a failed or cancelled job confirmed still changed the table.
         match what {
             What::Generate { .. } => session.session_items.0 += report.items,
@@ -432,6 +435,7 @@ impl Explore {
             | What::QueryAny { .. }
             | What::DeleteAny
             | What::SqlTables
+            | What::ExportTable
             | What::SqlDescribe
             | What::Sql { .. }
             | What::ExportLoaded => Vec::new(),

@@ -100,6 +100,8 @@ pub struct Explore {
     pub table: Option<crate::table::TableDesc>,
     /// The panes on a table that is not the request table.
     pub any: any::AnyState,
+    /// On AWS, `E` was pressed once: the estimate was said, the next `E` exports.
+    pub export_confirmed: bool,
 }
 
 impl Default for Explore {
@@ -111,6 +113,7 @@ impl Default for Explore {
             items: ItemsState::default(),
             modal: None,
             latest_query: None,
+            export_confirmed: false,
             last_query: None,
             table: None,
             any: any::AnyState::default(),
@@ -136,8 +139,8 @@ impl Explore {
                 ("g", "generate requests (dialog)"),
                 ("t", "pick a table of the endpoint (type filters)"),
                 (
-                    "T / e",
-                    "item as DynamoDB JSON / export loaded items to ./TABLE-TIME.jsonl",
+                    "T / e / E",
+                    "item as DynamoDB JSON / export loaded items / the whole table (gauge; Esc stops)",
                 ),
                 ("/", "query a request by id (type or paste)"),
                 ("s", "scan the next page of the table into Requests"),
@@ -249,6 +252,17 @@ impl Explore {
                 }
                 if key.code == KeyCode::Char('e') {
                     return self.export_loaded(session);
+                }
+                if key.code == KeyCode::Char('E') {
+                    return self.export_table(session);
+                }
+                if key.code == KeyCode::Esc
+                    && let Some(g) = session.export.as_mut().filter(|g| !g.cancelling)
+                {
+                    g.cancelling = true;
+                    let id = g.id;
+                    session.info("cancelling the export: the file keeps whole lines");
+                    return vec![Command::Cancel(id)];
                 }
                 if self.generic()
                     && let Some(commands) = self.on_any_key(session, key)

@@ -447,3 +447,63 @@ mod completeness;
 mod dialogs;
 mod panes;
 mod ttl;
+
+/// `E`: the whole table, with a gauge the progress events move; Esc stops it; the end adds a
+/// log row with the reads' RCU and clears the gauge.
+#[test]
+fn e_exports_the_whole_table_with_a_gauge_and_esc_stops_it() {
+    let mut a = app();
+    a.explore.table = Some(crate::table::TableDesc {
+        name: "requests".into(),
+        status: "ACTIVE".into(),
+        key_schema: vec![],
+        billing_mode: "PAY_PER_REQUEST".into(),
+        item_count: 2_000,
+        size_bytes: 40 * 1024 * 1024,
+        gsis: vec![],
+        lsis: vec![],
+        ttl_attribute: None,
+    });
+    let commands = key(&mut a, 'E');
+    let (id, job) = started(&commands);
+    assert_eq!(
+        job,
+        Job::ExportTable {
+            segments: 3,
+            dir: ".".into()
+        },
+        "one segment per 16 MB of a 40 MB table"
+    );
+    event(
+        &mut a,
+        id,
+        EventKind::ExportProgress {
+            items: 500,
+            pages: 1,
+            rcu: 62.5,
+        },
+    );
+    let g = a.session.export.clone().expect("a gauge");
+    assert_eq!((g.items, g.expected, g.pages), (500, 2_000, 1));
+    assert_eq!(press(&mut a, KeyCode::Esc), vec![Command::Cancel(id)]);
+    let mut r = report("export", "Scan", 700, 87.5, 0.0);
+    r.items = 700;
+    event(
+        &mut a,
+        id,
+        EventKind::ExportedTable {
+            path: "./requests-1.jsonl".into(),
+            items: 700,
+            bytes: 70_000,
+            report: Box::new(r),
+        },
+    );
+    assert!(a.session.export.is_none(), "the gauge goes");
+    let row = a.session.log.rows.last().expect("a log row");
+    assert_eq!(row.report.consumed.total.read, 87.5);
+    assert!(
+        matches!(&a.session.status, Some(Status::Info(s)) if s.starts_with("stopped: wrote 700")),
+        "{:?}",
+        a.session.status
+    );
+}
