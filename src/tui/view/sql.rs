@@ -174,6 +174,15 @@ fn draw_plan(frame: &mut Frame, a: SqlAreas, app: &App) {
             )),
         ]));
     }
+    if let Some((values, _)) = &sql.asking_params {
+        lines.insert(
+            0,
+            Line::from(vec![
+                Span::styled("values of the `?` (JSON array): ", bold),
+                Span::styled(format!("{values}▏"), Style::new().fg(Color::Cyan)),
+            ]),
+        );
+    }
     lines.truncate(usize::from(a.plan.height));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), a.plan);
 }

@@ -90,6 +90,8 @@ pub struct Sql {
     run_when_described: bool,
     /// A scan on AWS waiting for `y`.
     pub confirming: Option<Plan>,
+    /// The statement has `?`: the values being typed (a JSON array), and the plan to run.
+    pub asking_params: Option<(String, Plan)>,
     /// The statement running.
     pub running: Option<JobId>,
     /// Results of the last statement.
@@ -162,7 +164,8 @@ impl Sql {
 
     /// Keys are text (the editor has focus).
     pub fn typing(&self) -> bool {
-        self.focus == SqlFocus::Editor && self.confirming.is_none()
+        self.asking_params.is_some()
+            || (self.focus == SqlFocus::Editor && self.confirming.is_none())
     }
 
     /// The key hints: (full, short).
@@ -171,6 +174,12 @@ impl Sql {
             return (
                 "y run the full table scan (billed)  any other key: don't",
                 "y run scan  other: no",
+            );
+        }
+        if self.asking_params.is_some() {
+            return (
+                "the values of the `?` as a JSON array, e.g. [\"c-1\", 5]  Enter run  Esc don't",
+                "[values]  Enter run  Esc don't",
             );
         }
         match self.focus {
@@ -209,6 +218,10 @@ impl Sql {
 
     /// Pasted text goes into the statement.
     pub fn on_paste(&mut self, session: &mut Session, text: &str) -> Vec<Command> {
+        if let Some((values, _)) = self.asking_params.as_mut() {
+            values.push_str(text);
+            return Vec::new();
+        }
         if self.focus != SqlFocus::Editor {
             self.focus = SqlFocus::Editor;
         }
@@ -218,6 +231,22 @@ impl Sql {
 
     /// A key.
     pub fn on_key(&mut self, session: &mut Session, key: KeyEvent) -> Vec<Command> {
+        if let Some((mut text, plan)) = self.asking_params.take() {
+            match key.code {
+                KeyCode::Enter => return self.run_with(session, plan, Some(&text)),
+                KeyCode::Esc => session.info("not run: nothing was sent"),
+                KeyCode::Backspace => {
+                    text.pop();
+                    self.asking_params = Some((text, plan));
+                }
+                KeyCode::Char(c) => {
+                    text.push(c);
+                    self.asking_params = Some((text, plan));
+                }
+                _ => self.asking_params = Some((text, plan)),
+            }
+            return Vec::new();
+        }
         if let Some(plan) = self.confirming.take() {
             if key.code == KeyCode::Char('y') {
                 return self.run(session, plan);
@@ -411,6 +440,16 @@ impl Sql {
     }
 
     fn run(&mut self, session: &mut Session, plan: Plan) -> Vec<Command> {
+        self.run_with(session, plan, None)
+    }
+
+    /// Runs the statement; `values`: the `?` values typed for it (a JSON array).
+    fn run_with(
+        &mut self,
+        session: &mut Session,
+        plan: Plan,
+        values: Option<&str>,
+    ) -> Vec<Command> {
         let write = is_write(plan.kind);
         if write && session.read_only {
             session.error("--read-only: this statement writes; nothing was sent");
@@ -418,19 +457,36 @@ impl Sql {
         }
         let text = self.editor.text.trim().to_owned();
         let stmt = match partiql::parse(&text) {
-            Ok(s) if s.parameters() > 0 => {
-                session.error(format!(
-                    "the statement has {} `?` parameter(s): the console takes values written \
-                     in place ('text', 5); nothing was sent",
-                    s.parameters()
-                ));
-                return Vec::new();
-            }
             Ok(s) => s,
             Err(e) => {
                 session.error(format!("does not parse: {e}; nothing was sent"));
                 return Vec::new();
             }
+        };
+        let wanted = stmt.parameters();
+        let params = match values {
+            None if wanted > 0 => {
+                session.info(format!(
+                    "the statement has {wanted} `?`: type their values as a JSON array, Enter runs"
+                ));
+                self.asking_params = Some((String::new(), plan));
+                return Vec::new();
+            }
+            None => Vec::new(),
+            Some(text) => match crate::table::value::parse_plain_array(text) {
+                Ok(p) if p.len() == wanted => p,
+                Ok(p) => {
+                    session.error(format!(
+                        "the statement has {wanted} `?` and the array gives {}; nothing was sent",
+                        p.len()
+                    ));
+                    return Vec::new();
+                }
+                Err(e) => {
+                    session.error(format!("the values: {e}; nothing was sent"));
+                    return Vec::new();
+                }
+            },
         };
         let rule = crate::table::sql::read_rule(&stmt, &plan);
         let mut commands = Vec::new();
@@ -439,7 +495,7 @@ impl Sql {
         }
         let job = Job::Sql(Box::new(Statement {
             text: text.clone(),
-            params: Vec::new(),
+            params,
             consistent: self.consistent,
             write,
             max_pages: None,

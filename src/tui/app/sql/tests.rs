@@ -300,3 +300,37 @@ fn a_log_row_copies_as_code_and_the_session_writes_as_markdown() {
     assert!(md.contains("| sql SELECT * FROM requests"), "{md}");
     assert!(md.contains("aws dynamodb execute-statement"), "{md}");
 }
+
+#[test]
+fn a_statement_with_parameters_asks_for_their_values_and_sends_them() {
+    let mut a = app(false);
+    typed(
+        &mut a,
+        "SELECT * FROM requests WHERE request_id = ? AND seq < ?",
+    );
+    assert_eq!(plan_kind(&a), "query");
+    assert!(press(&mut a, KeyCode::Enter).is_empty(), "nothing sent yet");
+    assert!(a.sql.asking_params.is_some());
+    assert!(a.sql.typing(), "the values are typed text");
+    typed(&mut a, "[\"r-1\"]");
+    assert!(
+        press(&mut a, KeyCode::Enter).is_empty(),
+        "one value for two `?`"
+    );
+    assert!(
+        matches!(&a.session.status, Some(crate::tui::app::Status::Error(e)) if e.contains("2 `?`")),
+        "{:?}",
+        a.session.status
+    );
+    press(&mut a, KeyCode::Enter);
+    typed(&mut a, "[\"r-1\", 5]");
+    let (_, job) = started(&press(&mut a, KeyCode::Enter));
+    let Job::Sql(st) = job else { panic!("{job:?}") };
+    assert_eq!(
+        st.params,
+        vec![
+            AttributeValue::S("r-1".into()),
+            AttributeValue::N("5".into())
+        ]
+    );
+}
