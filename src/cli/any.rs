@@ -24,8 +24,17 @@ use crate::table::{
 
 /// Connects to the backend and describes `--table`, any key schema.
 pub(super) async fn open(cli: &Cli) -> Result<AnyConnection> {
+    open_table(cli, &cli.conn.table, cli.conn.create()).await
+}
+
+/// Connects to the backend and describes `table`, creating it where `create` says.
+pub(super) async fn open_table(
+    cli: &Cli,
+    table: &str,
+    create: backend::Create,
+) -> Result<AnyConnection> {
     let (backend, limits) = cli.conn.checked()?;
-    let conn = backend::connect_any(&backend, &cli.conn.table, cli.conn.create(), &limits).await?;
+    let conn = backend::connect_any(&backend, table, create, &limits).await?;
     if let Some(warning) = &conn.info.warning {
         eprintln!("warning: {warning}");
     }

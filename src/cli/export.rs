@@ -263,7 +263,7 @@ fn write_all(
             while let Some(page) = rx.blocking_recv() {
                 for item in &page {
                     let line = if format == Format::DdbJson {
-                        format!("{{\"Item\":{}}}", item_to_ddb_json(item))
+                        crate::table::value::export_line(&item_to_ddb_json(item))
                     } else {
                         item_to_plain_json(item)
                     };

@@ -12,8 +12,8 @@ use serde::Serialize;
 use super::Cli;
 use super::any::{item_text, items_array, print_with_raw};
 use super::report::CallsJson;
-use crate::backend::{self, AnyConnection, Create};
-use crate::store::{READ_USD_PER_MILLION, StoreError};
+use crate::backend::{AnyConnection, Create};
+use crate::store::StoreError;
 use crate::table::partiql::{self, Plan, PlanKind};
 use crate::table::sql::{SqlOutput, Statement, read_rule};
 use crate::table::value::parse_plain_array;
@@ -82,53 +82,21 @@ pub(crate) fn check(args: &SqlArgs) -> Result<(partiql::Statement, Statement)> {
     Ok((stmt, run))
 }
 
-/// The plan in one or two human lines.
+/// The plan in two or three human lines (stderr before a run, stdout for `--explain`).
 pub fn plan_lines(plan: &Plan, consistent: bool) -> Vec<String> {
-    let what = match plan.kind {
-        PlanKind::Get => "a read of one item by its key (GetItem-like)".to_owned(),
-        PlanKind::Query => format!("a Query of {} partition(s)", plan.partitions.unwrap_or(1)),
-        PlanKind::Scan => "a FULL TABLE SCAN".to_owned(),
-        PlanKind::Insert => "an INSERT of one item".to_owned(),
-        PlanKind::Update => "an UPDATE of one item".to_owned(),
-        PlanKind::Delete => "a DELETE of one item".to_owned(),
-    };
-    let on = match &plan.index {
-        Some(i) => format!("{}.{i}", plan.table),
-        None => plan.table.clone(),
-    };
-    let mut lines = vec![format!("plan: {what} of {on}: {}", plan.reason)];
+    let mut lines = vec![format!(
+        "plan: {} of {}: {}",
+        plan.what(),
+        plan.target(),
+        plan.reason
+    )];
     if let Some(k) = &plan.key_condition {
         lines.push(format!("key condition: {k}"));
     }
-    if !matches!(
-        plan.kind,
-        PlanKind::Insert | PlanKind::Update | PlanKind::Delete
-    ) {
-        lines.push(format!(
-            "estimated: {}{} RCU ({}), ${:.6} on demand",
-            if plan.estimate_is_floor {
-                "at least "
-            } else {
-                ""
-            },
-            fmt_units(plan.estimated_read_units),
-            if consistent {
-                "strongly consistent"
-            } else {
-                "eventually consistent"
-            },
-            plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
-        ));
+    if let Some(estimate) = plan.estimate(consistent) {
+        lines.push(format!("estimated: {estimate} on demand"));
     }
     lines
-}
-
-fn fmt_units(u: f64) -> String {
-    if u.fract() == 0.0 {
-        format!("{u:.0}")
-    } else {
-        format!("{u:.1}")
-    }
 }
 
 /// `sql` JSON.
@@ -149,26 +117,15 @@ struct SqlJson<'a> {
 /// Opens the table the statement names (never created: a statement on a missing table is
 /// an error that names it).
 async fn open_named(cli: &Cli, table: &str) -> Result<AnyConnection> {
-    let (backend, limits) = cli.conn.checked()?;
-    let conn = match backend::connect_any(&backend, table, Create::Never, &limits).await {
-        Ok(c) => c,
-        Err(e)
-            if matches!(
-                e.downcast_ref::<StoreError>(),
-                Some(StoreError::TableMissing { .. })
-            ) =>
-        {
-            bail!(
+    super::any::open_table(cli, table, Create::Never)
+        .await
+        .map_err(|e| match e.downcast_ref::<StoreError>() {
+            Some(StoreError::TableMissing { .. }) => eyre!(
                 "table {table:?} (the statement's) does not exist on this endpoint; `tables` \
                  lists the tables there are; nothing was sent"
-            )
-        }
-        Err(e) => return Err(e),
-    };
-    if let Some(warning) = &conn.info.warning {
-        eprintln!("warning: {warning}");
-    }
-    Ok(conn)
+            ),
+            _ => e,
+        })
 }
 
 /// `sql`.
@@ -212,11 +169,10 @@ pub(super) async fn run(cli: &Cli, args: &SqlArgs) -> Result<()> {
     if plan.kind == PlanKind::Scan && conn.info.is_aws && !args.yes {
         super::any::close(conn).await;
         bail!(
-            "this statement reads the whole table {}: estimated {} RCU (${:.4}); add --yes to \
-             run it; nothing was sent",
-            plan.table,
-            fmt_units(plan.estimated_read_units),
-            plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
+            "this statement reads the whole table {}: estimated {}; add --yes to run it; \
+             nothing was sent",
+            plan.target(),
+            plan.estimate(args.consistent).unwrap_or_default()
         );
     }
     if !cli.json {
@@ -244,41 +200,30 @@ pub(super) async fn run(cli: &Cli, args: &SqlArgs) -> Result<()> {
         say!("{}", item_text(item, cli.ddb_json));
     }
     say!("{}", super::output::summary_line(&out.report));
+    let estimate = plan
+        .estimate(args.consistent)
+        .map_or(String::new(), |e| format!("; estimated {e}"));
     if !out.engine_reported() {
         let rule = &out.report.by_rule;
         let by_rule = if rule.not_computed == 0 {
             format!(
                 "; DynamoDB's rule charges {} RCU for it",
-                fmt_units(rule.rule.read)
+                crate::fmt::units(rule.rule.read)
             )
         } else {
             String::new()
         };
         say!(
-            "measured: the engine reported no ConsumedCapacity for {} of {} ExecuteStatement              page(s) (DynamoDB Local never does){by_rule}; estimated {}{} RCU",
+            "measured: the engine reported no ConsumedCapacity for {} of {} ExecuteStatement \
+             page(s) (DynamoDB Local never does){by_rule}{estimate}",
             out.unreported_pages,
-            out.pages,
-            if plan.estimate_is_floor {
-                "at least "
-            } else {
-                ""
-            },
-            fmt_units(plan.estimated_read_units)
+            out.pages
         );
-    } else if !matches!(
-        plan.kind,
-        PlanKind::Insert | PlanKind::Update | PlanKind::Delete
-    ) {
+    } else if !plan.kind.is_write() {
         say!(
-            "measured: {} RCU over {} page(s); estimated {}{}",
-            fmt_units(out.report.consumed.total.read),
-            out.pages,
-            if plan.estimate_is_floor {
-                "at least "
-            } else {
-                ""
-            },
-            fmt_units(plan.estimated_read_units)
+            "measured: {} RCU over {} page(s){estimate}",
+            crate::fmt::units(out.report.consumed.total.read),
+            out.pages
         );
     }
     Ok(())

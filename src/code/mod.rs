@@ -32,6 +32,27 @@ pub enum Lang {
     Rust,
 }
 
+impl Lang {
+    /// How the form is named to a person: `an aws CLI command`, `boto3 Python`, `Rust
+    /// (aws-sdk-dynamodb)`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Aws => "an aws CLI command",
+            Lang::Python => "boto3 Python",
+            Lang::Rust => "Rust (aws-sdk-dynamodb)",
+        }
+    }
+
+    /// The form after this one, round: aws CLI, boto3, Rust.
+    pub fn next(self) -> Lang {
+        match self {
+            Lang::Aws => Lang::Python,
+            Lang::Python => Lang::Rust,
+            Lang::Rust => Lang::Aws,
+        }
+    }
+}
+
 /// Where the rendered code sends its call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {

@@ -104,11 +104,12 @@ pub fn section(e: &Entry<'_>, target: &Target) -> String {
     );
     if let Some(call) = e.sent.and_then(Sent::main_call) {
         out.push('\n');
-        for (lang, name, fence) in [
-            (Lang::Aws, "aws CLI", "sh"),
-            (Lang::Python, "boto3", "python"),
-            (Lang::Rust, "Rust (aws-sdk-dynamodb)", "rust"),
+        for (lang, fence) in [
+            (Lang::Aws, "sh"),
+            (Lang::Python, "python"),
+            (Lang::Rust, "rust"),
         ] {
+            let name = lang.name();
             let mut code = render(call, lang, target);
             if code.len() > MAX_CODE_BYTES {
                 let mut cut = MAX_CODE_BYTES;

@@ -99,7 +99,8 @@ impl Store {
             let (mut items, mut bytes) = (0u64, 0u64);
             while let Some(page) = rx.blocking_recv() {
                 for item in &page {
-                    let line = format!("{{\"Item\":{}}}\n", super::value::item_to_ddb_json(item));
+                    let line =
+                        super::value::export_line(&super::value::item_to_ddb_json(item)) + "\n";
                     out.write_all(line.as_bytes())?;
                     items += 1;
                     bytes += line.len() as u64;

@@ -52,6 +52,11 @@ fn sorted_pairs(item: &Item) -> Vec<(&str, &AttributeValue)> {
     pairs
 }
 
+/// One line of DynamoDB's export layout, without its newline: `{"Item": <DynamoDB JSON>}`.
+pub fn export_line(item_json: &Value) -> String {
+    format!("{{\"Item\":{item_json}}}")
+}
+
 /// DynamoDB JSON of an item given as (name, value) pairs, in their order.
 pub fn pairs_to_ddb_json(pairs: &[(&str, &AttributeValue)]) -> Value {
     Value::Object(

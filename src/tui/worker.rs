@@ -530,7 +530,7 @@ fn export_loaded(
     let mut out = std::io::BufWriter::new(file);
     let mut bytes = 0u64;
     let mut line = |json: serde_json::Value| -> std::io::Result<()> {
-        let line = format!("{{\"Item\":{json}}}\n");
+        let line = crate::table::value::export_line(&json) + "\n";
         bytes += line.len() as u64;
         out.write_all(line.as_bytes())
     };

@@ -43,6 +43,13 @@ pub enum PlanKind {
     Delete,
 }
 
+impl PlanKind {
+    /// INSERT, UPDATE or DELETE: write capacity, no read estimate.
+    pub fn is_write(self) -> bool {
+        matches!(self, PlanKind::Insert | PlanKind::Update | PlanKind::Delete)
+    }
+}
+
 /// What DynamoDB does with a statement, and what it reads.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Plan {
@@ -64,6 +71,47 @@ pub struct Plan {
     pub estimate_is_floor: bool,
     /// Why this kind, in one sentence.
     pub reason: String,
+}
+
+impl Plan {
+    /// What it becomes: `FULL TABLE SCAN`, `Query of 2 partition(s)`, `read of one item by
+    /// key (GetItem-like)`, `INSERT of one item`.
+    pub fn what(&self) -> String {
+        match self.kind {
+            PlanKind::Get => "read of one item by key (GetItem-like)".to_owned(),
+            PlanKind::Query => format!("Query of {} partition(s)", self.partitions.unwrap_or(1)),
+            PlanKind::Scan => "FULL TABLE SCAN".to_owned(),
+            PlanKind::Insert => "INSERT of one item".to_owned(),
+            PlanKind::Update => "UPDATE of one item".to_owned(),
+            PlanKind::Delete => "DELETE of one item".to_owned(),
+        }
+    }
+
+    /// What it reads: `requests`, or `orders.by_status`.
+    pub fn target(&self) -> String {
+        match &self.index {
+            Some(i) => format!("{}.{i}", self.table),
+            None => self.table.clone(),
+        }
+    }
+
+    /// `at least 0.5 RCU (eventual), $0.000000`: the estimate and its on-demand price; `None`
+    /// for a write.
+    pub fn estimate(&self, consistent: bool) -> Option<String> {
+        (!self.kind.is_write()).then(|| {
+            format!(
+                "{}{} RCU ({}), ${:.6}",
+                if self.estimate_is_floor {
+                    "at least "
+                } else {
+                    ""
+                },
+                crate::fmt::units(self.estimated_read_units),
+                if consistent { "strong" } else { "eventual" },
+                self.estimated_read_units * crate::store::READ_USD_PER_MILLION / 1e6
+            )
+        })
+    }
 }
 
 /// What DynamoDB does with `stmt` on `table`, read strongly `consistent` or not. Refuses, in

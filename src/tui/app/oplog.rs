@@ -37,6 +37,37 @@ pub struct LogRow {
     pub report: OpReport,
     /// The calls as they were sent, when captured: Detail shows the main one as code.
     pub sent: Option<std::sync::Arc<crate::code::Sent>>,
+    /// The main call rendered, once per form: Detail draws it every frame, and a
+    /// BatchWriteItem of large items renders to megabytes.
+    pub code: CodeCache,
+}
+
+/// A log row's main call as code, rendered on first use, per form (aws CLI, boto3, Rust).
+#[derive(Debug, Clone, Default)]
+pub struct CodeCache([std::sync::OnceLock<String>; 3]);
+
+impl CodeCache {
+    /// The code of `call` in `lang`, rendered the first time it is asked for.
+    pub fn get(
+        &self,
+        call: &crate::code::SentCall,
+        lang: crate::code::Lang,
+        target: &crate::code::Target,
+    ) -> &str {
+        let slot = match lang {
+            crate::code::Lang::Aws => 0,
+            crate::code::Lang::Python => 1,
+            crate::code::Lang::Rust => 2,
+        };
+        self.0[slot].get_or_init(|| crate::code::render(call, lang, target))
+    }
+}
+
+/// A cache: equal whatever it holds.
+impl PartialEq for CodeCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// All operations of this session.
@@ -93,6 +124,7 @@ mod tests {
             outcome: Outcome::Ok,
             report: OpReport::new("scan"),
             sent: None,
+            code: Default::default(),
         }
     }
 

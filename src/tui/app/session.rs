@@ -227,19 +227,10 @@ impl Session {
 
     /// `v`: the next form of the code in Detail (aws CLI, boto3, Rust).
     pub fn cycle_code_form(&mut self) {
-        use crate::code::Lang;
-        self.code_form = match self.code_form {
-            Lang::Aws => Lang::Python,
-            Lang::Python => Lang::Rust,
-            Lang::Rust => Lang::Aws,
-        };
+        self.code_form = self.code_form.next();
         self.info(format!(
             "Detail shows the call as {} (v: the next form, y: copy)",
-            match self.code_form {
-                Lang::Aws => "an aws CLI command",
-                Lang::Python => "boto3 Python",
-                Lang::Rust => "Rust (aws-sdk-dynamodb)",
-            }
+            self.code_form.name()
         ));
     }
 
@@ -256,15 +247,14 @@ impl Session {
             ));
             return Vec::new();
         };
-        let code = crate::code::render(call, self.code_form, &self.code_target());
+        let code = row
+            .code
+            .get(call, self.code_form, &self.code_target())
+            .to_owned();
         self.info(format!(
             "copied {} as {} ({} bytes, {} lines) to the clipboard (OSC 52; in tmux: set-clipboard on)",
             call.api,
-            match self.code_form {
-                crate::code::Lang::Aws => "an aws CLI command",
-                crate::code::Lang::Python => "boto3 Python",
-                crate::code::Lang::Rust => "Rust",
-            },
+            self.code_form.name(),
             code.len(),
             code.lines().count()
         ));
@@ -316,6 +306,7 @@ impl Session {
                 outcome,
                 report,
                 sent: self.incoming_sent.take(),
+                code: Default::default(),
             },
             follow,
             page,

@@ -11,9 +11,10 @@ use super::explore::any::{Grid, draw_grid, item_detail};
 use super::explore::detail::draw_operation;
 use super::explore::log::draw_in;
 use super::pane_block;
+use crate::fmt::units;
 use crate::table::partiql::PlanKind;
 use crate::tui::app::App;
-use crate::tui::app::sql::{PlanState, SqlFocus, plan_text, units};
+use crate::tui::app::sql::{PlanState, SqlFocus, plan_text};
 use crate::tui::layout::SqlAreas;
 
 /// Draws the screen.
@@ -162,15 +163,10 @@ fn draw_plan(frame: &mut Frame, a: SqlAreas, app: &App) {
         lines.push(Line::from(vec![
             Span::styled("last run: ", bold),
             Span::raw(format!(
-                "{} item(s), {} page(s): {cost}; estimated {}{} RCU",
+                "{} item(s), {} page(s): {cost}; estimated {}",
                 m.items,
                 m.pages,
-                if m.plan.estimate_is_floor {
-                    "at least "
-                } else {
-                    ""
-                },
-                units(m.plan.estimated_read_units)
+                m.plan.estimate(sql.consistent).unwrap_or_default()
             )),
         ]));
     }

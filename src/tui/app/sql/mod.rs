@@ -18,7 +18,6 @@ use super::jobs::{InFlight, What};
 use super::list::ListCursor;
 use super::oplog::Outcome;
 use super::session::Session;
-use crate::store::READ_USD_PER_MILLION;
 use crate::table::TableDesc;
 use crate::table::items::{Items, columns};
 use crate::table::partiql::{self, Plan, PlanKind};
@@ -198,22 +197,25 @@ impl Sql {
         }
     }
 
-    /// The screen came to the front: list the tables once, describe the current one.
+    /// The screen came to the front: list the tables once (and describe the current one if
+    /// it is not yet).
     pub fn on_enter(&mut self, session: &mut Session) -> Vec<Command> {
         if self.started || session.worker_dead.is_some() {
             return Vec::new();
         }
         self.started = true;
+        let mut commands = vec![session.start(Job::Tables, "tables".into(), What::SqlTables)];
+        // The table the app opened is described already (at connect): only another one is.
         let current = session.conn.table.clone();
-        self.describing = Some(current.clone());
-        vec![
-            session.start(Job::Tables, "tables".into(), What::SqlTables),
-            session.start(
+        if !self.tables.contains_key(&current) {
+            self.describing = Some(current.clone());
+            commands.push(session.start(
                 Job::DescribeTables(vec![current.clone()]),
                 format!("describe {current}"),
                 What::SqlDescribe,
-            ),
-        ]
+            ));
+        }
+        commands
     }
 
     /// Pasted text goes into the statement.
@@ -428,10 +430,9 @@ impl Sql {
     fn ask_or_run(&mut self, session: &mut Session, plan: Plan) -> Vec<Command> {
         if plan.kind == PlanKind::Scan && session.conn.is_aws {
             session.info(format!(
-                "a FULL TABLE SCAN of {}: estimated {} RCU (${:.4}) on AWS; y runs it",
-                plan.table,
-                units(plan.estimated_read_units),
-                plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
+                "a FULL TABLE SCAN of {}: estimated {} on AWS; y runs it",
+                plan.target(),
+                plan.estimate(self.consistent).unwrap_or_default()
             ));
             self.confirming = Some(plan);
             return Vec::new();
@@ -450,7 +451,7 @@ impl Sql {
         plan: Plan,
         values: Option<&str>,
     ) -> Vec<Command> {
-        let write = is_write(plan.kind);
+        let write = plan.kind.is_write();
         if write && session.read_only {
             session.error("--read-only: this statement writes; nothing was sent");
             return Vec::new();
@@ -618,23 +619,18 @@ impl Sql {
                 .then_some(report.by_rule.rule.read),
         };
         session.info(format!(
-            "{count} item(s) in {pages} page(s){}: {} RCU, {} WCU measured; estimated {}{} RCU",
+            "{count} item(s) in {pages} page(s){}: {} RCU, {} WCU measured; estimated {}",
             if stopped {
                 format!(", stopped past {MAX_RESULTS} (more pages left)")
             } else {
                 String::new()
             },
-            units(measured.read),
-            units(measured.write),
-            if plan.estimate_is_floor {
-                "at least "
-            } else {
-                ""
-            },
-            units(plan.estimated_read_units)
+            crate::fmt::units(measured.read),
+            crate::fmt::units(measured.write),
+            plan.estimate(self.consistent).unwrap_or_default()
         ));
         session.push_log(at, label.clone(), Outcome::Ok, report, true);
-        if !is_write(plan.kind) {
+        if !plan.kind.is_write() {
             let items = Items::from_items(items);
             self.columns = self
                 .tables
@@ -669,51 +665,17 @@ fn label(text: &str) -> String {
     }
 }
 
-fn is_write(kind: PlanKind) -> bool {
-    matches!(kind, PlanKind::Insert | PlanKind::Update | PlanKind::Delete)
-}
-
-/// Units as the screen shows them: `500`, `0.5`.
-pub fn units(u: f64) -> String {
-    if u.fract() == 0.0 {
-        format!("{u:.0}")
-    } else {
-        format!("{u:.1}")
-    }
-}
-
-/// The plan in one line: `full table scan of requests, estimated 500 RCU (eventual)`.
+/// The plan in one line: `FULL TABLE SCAN of requests: estimated 500 RCU (eventual), $...`.
 pub fn plan_text(plan: &Plan, consistent: bool) -> String {
-    let what = match plan.kind {
-        PlanKind::Get => "read of one item by key (GetItem-like)".to_owned(),
-        PlanKind::Query => format!("Query of {} partition(s)", plan.partitions.unwrap_or(1)),
-        PlanKind::Scan => "FULL TABLE SCAN".to_owned(),
-        PlanKind::Insert => "INSERT of one item".to_owned(),
-        PlanKind::Update => "UPDATE of one item".to_owned(),
-        PlanKind::Delete => "DELETE of one item".to_owned(),
-    };
-    let on = match &plan.index {
-        Some(i) => format!("{}.{i}", plan.table),
-        None => plan.table.clone(),
-    };
     let key = plan
         .key_condition
         .as_ref()
         .map_or(String::new(), |k| format!(" where {k}"));
-    if is_write(plan.kind) {
-        return format!("{what} of {on}{key}");
+    let head = format!("{} of {}{key}", plan.what(), plan.target());
+    match plan.estimate(consistent) {
+        Some(estimate) => format!("{head}: estimated {estimate}"),
+        None => head,
     }
-    format!(
-        "{what} of {on}{key}: estimated {}{} RCU ({}), ${:.6}",
-        if plan.estimate_is_floor {
-            "at least "
-        } else {
-            ""
-        },
-        units(plan.estimated_read_units),
-        if consistent { "strong" } else { "eventual" },
-        plan.estimated_read_units * READ_USD_PER_MILLION / 1e6
-    )
 }
 
 #[cfg(test)]

@@ -180,11 +180,11 @@ fn code_lines(
     let Some(call) = sent.main_call() else {
         return;
     };
-    let code = crate::code::render(call, session.code_form, &session.code_target());
+    let code = row.code.get(call, session.code_form, &session.code_target());
     lines.push(Line::styled(
         format!(
             "As {} ({}; v: another form, y: copy)",
-            code_form_name(session.code_form),
+            session.code_form.name(),
             sent.summary()
         ),
         bold,
@@ -199,15 +199,6 @@ fn code_lines(
             format!("  … {} more line(s): y copies all {total}", total - room),
             Style::new().fg(Color::DarkGray),
         ));
-    }
-}
-
-/// `aws CLI`, `boto3`, `Rust`.
-pub fn code_form_name(lang: crate::code::Lang) -> &'static str {
-    match lang {
-        crate::code::Lang::Aws => "an aws CLI command",
-        crate::code::Lang::Python => "boto3 Python",
-        crate::code::Lang::Rust => "Rust (aws-sdk-dynamodb)",
     }
 }
 
