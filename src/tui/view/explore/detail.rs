@@ -180,7 +180,9 @@ fn code_lines(
     let Some(call) = sent.main_call() else {
         return;
     };
-    let code = row.code.get(call, session.code_form, &session.code_target());
+    let code = row
+        .code
+        .get(call, session.code_form, &session.code_target());
     lines.push(Line::styled(
         format!(
             "As {} ({}; v: another form, y: copy)",
