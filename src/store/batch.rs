@@ -495,7 +495,10 @@ impl Store {
                     };
                 }
             };
-            let mut attempts = Attempts::default();
+            let mut attempts = Attempts {
+                deletes_only: pending.iter().all(|(_, w)| w.delete_request().is_some()),
+                ..Attempts::default()
+            };
             let result = self
                 .send("BatchWriteItem", sent, Some(cancel), &mut attempts, || {
                     self.client

@@ -5,7 +5,8 @@
 //! pages to the `-wal` file. So on a full disk the records a user deletes to make room cannot
 //! be deleted either. The way out: space kept in reserve. A file `<db>.reserve` of
 //! [`RESERVE_BYTES`] is made when the database is opened on a disk with room to spare; the
-//! first "database or disk is full" releases it, so that deletes have room to run. It comes
+//! first delete that finds "database or disk is full" releases it and tries again. Writes do
+//! not release it: a generate that did would leave its writes still in flight to fill it. It comes
 //! back at the next start once there is room again (after deletes and `compact`).
 
 use std::path::{Path, PathBuf};
@@ -126,24 +127,24 @@ impl DbFile {
         )
     }
 
-    /// The disk is full: releases the reserve, and says so with the file, the space left and
-    /// what to do.
-    pub fn release_on_full_disk(&self) -> String {
-        let released = self.release_reserve();
+    /// What to say when the disk is full: the file, the space left, the reserve kept for
+    /// deletes if there is one, and what to do.
+    pub fn full_disk_hint(&self) -> String {
         let free = self
             .free_bytes()
             .map_or_else(|| "unknown".to_owned(), human_bytes);
-        let reserve = if released > 0 {
+        let reserved = std::fs::metadata(self.reserve_path()).map_or(0, |m| m.len());
+        let reserve = if reserved > 0 {
             format!(
-                "; the {} kept in reserve was released so that deletes can run",
-                human_bytes(released)
+                "; {} is kept in reserve, and the first delete releases it so that deletes can run",
+                human_bytes(reserved)
             )
         } else {
             String::new()
         };
         // Without a reserve a delete may find no room either: then removing the file is the
         // way out that needs none.
-        let way_out = if released > 0 || self.has_reserve() {
+        let way_out = if reserved > 0 {
             String::new()
         } else {
             format!(
@@ -220,10 +221,15 @@ mod tests {
             Some(RESERVE_BYTES)
         );
         assert!(db.ensure_reserve(), "already there");
+        let hint = db.full_disk_hint();
+        assert!(hint.contains("8.0 MB is kept in reserve"), "{hint}");
+        assert!(!hint.contains("reset"), "a reserve needs no reset: {hint}");
+        assert!(db.has_reserve(), "saying so releases nothing");
         assert_eq!(db.release_reserve(), RESERVE_BYTES);
         assert_eq!(db.release_reserve(), 0, "nothing left to release");
-        let hint = db.release_on_full_disk();
+        let hint = db.full_disk_hint();
         assert!(hint.contains("x.db is on a full disk"), "{hint}");
-        assert!(!hint.contains("released"), "{hint}");
+        assert!(!hint.contains("reserve"), "{hint}");
+        assert!(hint.contains("reset"), "without a reserve, reset: {hint}");
     }
 }

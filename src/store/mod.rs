@@ -93,6 +93,8 @@ pub(crate) struct Attempts {
     /// Throttling reasons seen, with how often.
     pub reasons: BTreeMap<String, u64>,
     pub failed: Vec<CallRecord>,
+    /// The call only deletes: on a full disk it may release the reserve kept for deletes.
+    pub deletes_only: bool,
 }
 
 impl Attempts {
@@ -218,6 +220,7 @@ impl Store {
         let mut attempts = 0u32;
         let mut connection_failures = 0u32;
         let mut maybe_applied = false;
+        let mut reserve_tried = false;
         loop {
             let started = Instant::now();
             let err = match call().await {
@@ -234,10 +237,28 @@ impl Store {
             let mut reasons_seen = String::new();
             let (code, message) = match classify(&err, &self.endpoint, &self.table) {
                 Failure::Final(StoreError::DiskFull { detail, .. }) => {
+                    let deleting = api == "DeleteItem" || log.deletes_only;
+                    // The reserve is for deletes, released by the first delete that needs it
+                    // and not before: a write that released it would let the writes still in
+                    // flight fill it. A delete that finds the disk full tries once more with
+                    // the reserve gone (released now, or by a delete beside it).
+                    if deleting && !reserve_tried {
+                        if let Some(file) = &self.db_file {
+                            reserve_tried = true;
+                            let released = file.release_reserve();
+                            tracing::warn!(
+                                api,
+                                released,
+                                "disk full on a delete: trying again without the reserve"
+                            );
+                            log.retries += 1;
+                            continue;
+                        }
+                    }
                     let hint = self
                         .db_file
                         .as_ref()
-                        .map(|f| format!(": {}", f.release_on_full_disk()))
+                        .map(|f| format!(": {}", f.full_disk_hint()))
                         .unwrap_or_default();
                     let err = StoreError::DiskFull { detail, hint };
                     tracing::warn!(api, error = %err, "call failed, not retryable");

@@ -123,8 +123,13 @@ fn a_full_disk_fails_fast_and_deletes_compact_and_a_new_generate_get_out_of_it()
     assert!(!out.status.success(), "the disk cannot hold it all");
     assert!(err.contains("full.db is on a full disk"), "{err}");
     assert!(
-        err.contains("kept in reserve was released"),
+        err.contains("8.0 MB is kept in reserve, and the first delete releases it"),
         "the reserve makes room for deletes: {err}"
+    );
+    let reserve = PathBuf::from(format!("{}.reserve", db.display()));
+    assert!(
+        reserve.exists(),
+        "a write does not release the reserve: its writes in flight would fill it"
     );
     assert!(err.contains("of 20000 records written confirmed"), "{err}");
     assert!(
