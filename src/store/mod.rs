@@ -242,18 +242,17 @@ impl Store {
                     // and not before: a write that released it would let the writes still in
                     // flight fill it. A delete that finds the disk full tries once more with
                     // the reserve gone (released now, or by a delete beside it).
-                    if deleting && !reserve_tried {
-                        if let Some(file) = &self.db_file {
-                            reserve_tried = true;
-                            let released = file.release_reserve();
-                            tracing::warn!(
-                                api,
-                                released,
-                                "disk full on a delete: trying again without the reserve"
-                            );
-                            log.retries += 1;
-                            continue;
-                        }
+                    if let Some(file) = self.db_file.as_ref().filter(|_| deleting && !reserve_tried)
+                    {
+                        reserve_tried = true;
+                        let released = file.release_reserve();
+                        tracing::warn!(
+                            api,
+                            released,
+                            "disk full on a delete: trying again without the reserve"
+                        );
+                        log.retries += 1;
+                        continue;
                     }
                     let hint = self
                         .db_file
