@@ -28,6 +28,61 @@ pub struct Entry<'a> {
     pub sent: Option<&'a Sent>,
 }
 
+/// One operation, owned: what a transcript written away from the UI thread carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OwnedEntry {
+    /// When it ended: `15:20:01 UTC`.
+    pub at: String,
+    /// What ran.
+    pub operation: String,
+    /// How it ended.
+    pub outcome: String,
+    /// Calls, capacity, parameters.
+    pub report: OpReport,
+    /// The calls as they were sent, when captured (shared with the log row, not copied).
+    pub sent: Option<std::sync::Arc<Sent>>,
+}
+
+/// A whole session, owned, to be rendered (rendering every call in three forms can take a
+/// while: the TUI does it off its UI thread).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    /// The heading.
+    pub title: String,
+    /// The backend's label.
+    pub backend: String,
+    /// The table.
+    pub table: String,
+    /// Where the code sends its calls.
+    pub target: Target,
+    /// The operations, oldest first.
+    pub entries: Vec<OwnedEntry>,
+}
+
+impl Session {
+    /// The Markdown [`document`].
+    pub fn render(&self) -> String {
+        let entries: Vec<Entry<'_>> = self
+            .entries
+            .iter()
+            .map(|e| Entry {
+                at: e.at.clone(),
+                operation: &e.operation,
+                outcome: e.outcome.clone(),
+                report: &e.report,
+                sent: e.sent.as_deref(),
+            })
+            .collect();
+        document(
+            &self.title,
+            &self.backend,
+            &self.table,
+            &entries,
+            &self.target,
+        )
+    }
+}
+
 /// The heading and the summary table.
 pub fn header(title: &str, backend: &str, table: &str) -> String {
     format!(

@@ -48,6 +48,8 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut worker_running = true;
+    // Transcripts being rendered and written (`w`).
+    let mut transcripts = futures::stream::FuturesUnordered::new();
 
     // A test hook: the end-to-end panic test needs a real panic on the UI thread with the
     // terminal in raw mode and on the alternate screen, to prove the hook restores it.
@@ -57,29 +59,28 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
     let mut quit = false;
     while !quit {
         for command in pending.drain(..) {
-            match &command {
+            let to_worker = match command {
                 Command::SaveHistory(line) => {
-                    super::history::append(line);
+                    super::history::append(&line);
                     continue;
                 }
                 Command::Copy(text) => {
-                    copy_osc52(terminal, text);
+                    copy_osc52(terminal, &text);
                     continue;
                 }
-                Command::WriteTranscript(text) => {
-                    match write_transcript(text) {
-                        Ok(name) => app.session.info(format!(
-                            "transcript written to ./{name} ({} bytes): Markdown, renders on GitHub",
-                            text.len()
-                        )),
-                        Err(e) => app.session.error(format!("cannot write the transcript: {e}")),
-                    }
-                    dirty = true;
+                Command::WriteTranscript(session) => {
+                    // Rendering every call in three forms can take a while: not on this thread.
+                    transcripts.push(tokio::task::spawn_blocking(move || {
+                        let text = session.render();
+                        write_transcript(&text)
+                            .map(|name| (name, text.len()))
+                            .map_err(|e| e.to_string())
+                    }));
                     continue;
                 }
-                _ => {}
-            }
-            let Some(to_worker) = command.into_worker() else {
+                other => other.into_worker(),
+            };
+            let Some(to_worker) = to_worker else {
                 quit = true;
                 continue;
             };
@@ -110,6 +111,12 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
                 None => break,
             },
             Some(event) = events.recv() => batch.push(Msg::Worker(Box::new(event))),
+            Some(written) = transcripts.next(), if !transcripts.is_empty() => {
+                let written = written.unwrap_or_else(|e: tokio::task::JoinError| {
+                    Err(format!("writing it stopped: {e}"))
+                });
+                batch.push(Msg::TranscriptWritten(written));
+            }
             result = &mut join, if worker_running => {
                 worker_running = false;
                 let why = match result {

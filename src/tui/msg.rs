@@ -282,6 +282,8 @@ pub enum Msg {
     Worker(Box<WorkerEvent>),
     /// The worker task ended (panicked): nothing more will run.
     WorkerDied(String),
+    /// A transcript `w` asked for was written: the file's name and its bytes, or why not.
+    TranscriptWritten(Result<(String, usize), String>),
 }
 
 /// What `update` asks the event loop to do.
@@ -303,8 +305,9 @@ pub enum Command {
     /// Put this text on the clipboard with OSC 52 (works over SSH, and in tmux with
     /// `set-clipboard on`).
     Copy(String),
-    /// Write this Markdown to a new file in the current directory, named after the time.
-    WriteTranscript(String),
+    /// Render this session as Markdown and write it to a new file in the current directory,
+    /// named after the time (off the UI thread; `Msg::TranscriptWritten` answers).
+    WriteTranscript(Box<crate::code::transcript::Session>),
 }
 
 impl Command {

@@ -149,6 +149,10 @@ impl App {
                 Vec::new()
             }
             Msg::Worker(event) => self.on_worker(*event),
+            Msg::TranscriptWritten(written) => {
+                self.session.transcript_written(written);
+                Vec::new()
+            }
             Msg::WorkerDied(why) => {
                 let s = &mut self.session;
                 s.worker_dead = Some(why.clone());

@@ -261,32 +261,48 @@ impl Session {
         vec![Command::Copy(code)]
     }
 
-    /// `w`: the session as Markdown, to a file in the current directory.
+    /// `w`: the session as Markdown, to a file in the current directory. The event loop
+    /// renders and writes it off the UI thread, and answers with `Msg::TranscriptWritten`.
     pub fn transcript(&mut self) -> Vec<Command> {
         if self.log.rows.is_empty() {
             self.info("no operations yet: nothing to write");
             return Vec::new();
         }
-        let entries: Vec<crate::code::transcript::Entry<'_>> = self
+        let entries = self
             .log
             .rows
             .iter()
-            .map(|r| crate::code::transcript::Entry {
+            .map(|r| crate::code::transcript::OwnedEntry {
                 at: format!("{} UTC", r.at.hms()),
-                operation: &r.label,
+                operation: r.label.clone(),
                 outcome: outcome_text(&r.outcome),
-                report: &r.report,
-                sent: r.sent.as_deref(),
+                report: r.report.clone(),
+                sent: r.sent.clone(),
             })
-            .collect();
-        let text = crate::code::transcript::document(
-            "dynamo-explorer session",
-            &self.conn.label,
-            &self.conn.table,
-            &entries,
-            &self.code_target(),
-        );
-        vec![Command::WriteTranscript(text)]
+            .collect::<Vec<_>>();
+        self.info(format!(
+            "writing the transcript of {} operation(s)…",
+            entries.len()
+        ));
+        vec![Command::WriteTranscript(Box::new(
+            crate::code::transcript::Session {
+                title: "dynamo-explorer session".to_owned(),
+                backend: self.conn.label.clone(),
+                table: self.conn.table.clone(),
+                target: self.code_target(),
+                entries,
+            },
+        ))]
+    }
+
+    /// The transcript `w` asked for was written (its file and bytes), or could not be.
+    pub fn transcript_written(&mut self, written: Result<(String, usize), String>) {
+        match written {
+            Ok((name, bytes)) => self.info(format!(
+                "transcript written to ./{name} ({bytes} bytes): Markdown, renders on GitHub"
+            )),
+            Err(e) => self.error(format!("cannot write the transcript: {e}")),
+        }
     }
 
     /// Adds a row to the log. `follow`: the highlight moves to it (the log is not being browsed).

@@ -293,12 +293,35 @@ fn a_log_row_copies_as_code_and_the_session_writes_as_markdown() {
     };
     assert!(python.contains("boto3.client"), "{python}");
     let written = key(&mut a, 'w');
-    let [Command::WriteTranscript(md)] = written.as_slice() else {
+    let [Command::WriteTranscript(session)] = written.as_slice() else {
         panic!("{written:?}")
     };
+    let md = session.render();
     assert!(md.starts_with("# dynamo-explorer session"), "{md}");
     assert!(md.contains("| sql SELECT * FROM requests"), "{md}");
     assert!(md.contains("aws dynamodb execute-statement"), "{md}");
+    // Written off the UI thread: the status says so, then what came of it.
+    let status = |a: &App| format!("{:?}", a.session.status);
+    assert!(
+        status(&a).contains("writing the transcript of"),
+        "{}",
+        status(&a)
+    );
+    a.update(Msg::TranscriptWritten(Ok(("t.md".into(), md.len()))));
+    assert!(
+        status(&a).contains(&format!(
+            "transcript written to ./t.md ({} bytes)",
+            md.len()
+        )),
+        "{}",
+        status(&a)
+    );
+    a.update(Msg::TranscriptWritten(Err("Permission denied".into())));
+    assert!(
+        matches!(&a.session.status, Some(crate::tui::app::Status::Error(e)) if e.contains("cannot write the transcript: Permission denied")),
+        "{}",
+        status(&a)
+    );
 }
 
 #[test]
