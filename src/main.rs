@@ -67,6 +67,12 @@ fn main() -> ExitCode {
                 .replace('\n', " ");
             tracing::error!(error = %line, "failed");
             eprintln!("dynamo-explorer: {line}");
+            // What the user typed, with a caret under the token, stays on lines of its own.
+            if let Some(pointed) = err.downcast_ref::<dynamo_explorer::cli::Pointed>() {
+                for l in pointed.excerpt.lines() {
+                    eprintln!("  {l}");
+                }
+            }
             ExitCode::from(dynamo_explorer::cli::exit_code(&err))
         }
     }

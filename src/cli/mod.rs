@@ -166,6 +166,24 @@ pub enum Command {
     Man,
 }
 
+/// An error that points into what the user typed: its message is one line; the excerpt
+/// (the line and a caret under the token) is printed below it as it is, not joined.
+#[derive(Debug)]
+pub struct Pointed {
+    /// The one-line message.
+    pub message: String,
+    /// The user's line and the caret line under it.
+    pub excerpt: String,
+}
+
+impl std::fmt::Display for Pointed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Pointed {}
+
 /// The process exit code for a command's error: 3 for [`NotComplete`], 1 for the rest.
 pub fn exit_code(err: &color_eyre::eyre::Report) -> u8 {
     if err.downcast_ref::<NotComplete>().is_some() {

@@ -41,13 +41,17 @@ pub fn summary_line(r: &OpReport) -> String {
         ),
         None => String::new(),
     };
+    // `0 call(s)`, not `0  call(s)`: an operation that sent nothing has no API to name.
+    let calls = if r.apis.is_empty() {
+        r.calls.to_string()
+    } else {
+        format!("{} {}", r.calls, r.apis.join("+"))
+    };
     format!(
-        "{} {} in {:.3} s: {} {} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled{} (on-demand estimate ${:.6}){off_rule}",
+        "{} {} in {:.3} s: {calls} call(s), {:.1} RCU, {:.1} WCU, {} retries, {} unprocessed resent, {} throttled{} (on-demand estimate ${:.6}){off_rule}",
         r.operation,
         r.items,
         secs,
-        r.calls,
-        r.apis.join("+"),
         r.consumed.total.read,
         r.consumed.total.write,
         r.retries,

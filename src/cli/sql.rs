@@ -52,11 +52,9 @@ pub struct SqlArgs {
 
 /// Checks the statement and its parameters: one line each, nothing sent.
 pub(crate) fn check(args: &SqlArgs) -> Result<(partiql::Statement, Statement)> {
-    let stmt = partiql::parse(&args.statement).map_err(|e| {
-        eyre!(
-            "the statement does not parse: {e}\n{}",
-            e.pointer(&args.statement)
-        )
+    let stmt = partiql::parse(&args.statement).map_err(|e| super::Pointed {
+        message: format!("the statement does not parse: {e}"),
+        excerpt: e.pointer(&args.statement),
     })?;
     let params = match &args.params {
         Some(text) => parse_plain_array(text).map_err(|e| eyre!("--params: {e}"))?,

@@ -209,6 +209,18 @@ async fn the_plan_says_what_the_bill_shows() {
         // Bad input: one line each, nothing sent.
         let bad = run(url, &t, &["sql", "SELEC * FROM t"]);
         refused(&bad, &["column 1", "SELEC"]);
+        // The statement and a caret under the token, on lines of their own below the message.
+        let lines: Vec<&str> = bad.stderr.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.trim_end() == "  SELEC * FROM t")
+            .unwrap_or_else(|| panic!("the statement on a line of its own: {}", bad.stderr));
+        assert_eq!(
+            lines.get(at + 1).copied(),
+            Some("  ^^^^^"),
+            "{}",
+            bad.stderr
+        );
         refused(
             &run(url, &t, &["sql", "SELECT * FROM no_such_table_here"]),
             &["no_such_table_here"],
