@@ -695,6 +695,53 @@ mod any_table {
         }
     }
 
+    /// A query that fills the Items pane on a terminal too narrow for every column: the
+    /// columns left out are named in the bottom border, and the last row is still a row.
+    #[test]
+    fn columns_that_do_not_fit_are_named_in_the_border_not_over_a_row() {
+        let size = (70, 24);
+        let mut a = App::new(conn(), size);
+        a.explore.table = Some(orders());
+        a.session.conn.table = "orders".into();
+        let scan = job_id(&a.init());
+        let page: Vec<Item> = (1..=40).map(|s| item("c-1", s)).collect();
+        event(
+            &mut a,
+            scan,
+            T0,
+            EventKind::ReadAny(Box::new(read(page.clone(), false))),
+        );
+        let q = job_id(&press(&mut a, KeyCode::Enter));
+        event(
+            &mut a,
+            q,
+            T0 + 1,
+            EventKind::ReadAny(Box::new(read(page, false))),
+        );
+        let buffer = render(&a, size).backend().buffer().clone();
+        let lines: Vec<String> = (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect()
+            })
+            .collect();
+        let border = lines
+            .iter()
+            .position(|l| l.contains("more attribute(s) in Detail"))
+            .unwrap_or_else(|| panic!("the hidden columns are named:\n{}", lines.join("\n")));
+        assert!(
+            lines[border].contains('─') || lines[border].contains('━'),
+            "in the bottom border:\n{}",
+            lines.join("\n")
+        );
+        assert!(
+            lines[border - 1].contains("c-1"),
+            "the row above the border is an item:\n{}",
+            lines.join("\n")
+        );
+    }
+
     #[test]
     fn the_table_picker() {
         for size in SIZES {

@@ -136,8 +136,10 @@ pub fn draw_grid(frame: &mut Frame, area: Rect, rows_area: Rect, grid: &Grid<'_>
             Style::new().fg(Color::Yellow),
         ));
     }
-    frame.render_widget(pane_block(Line::from(title), focused), area);
     let inner = area.inner(Margin::new(1, 1));
+    if inner.height < 2 || grid.items.is_empty() {
+        frame.render_widget(pane_block(Line::from(title.clone()), focused), area);
+    }
     if inner.height < 2 {
         return;
     }
@@ -175,6 +177,18 @@ pub fn draw_grid(frame: &mut Frame, area: Rect, rows_area: Rect, grid: &Grid<'_>
         widths.push(w);
     }
     let shown = widths.len();
+    // Columns that did not fit are named in the bottom border, never over a row.
+    let mut block = pane_block(Line::from(title), focused);
+    if shown < grid.columns.len() {
+        block = block.title_bottom(
+            Line::from(format!(
+                " {} more attribute(s) in Detail ",
+                grid.columns.len() - shown
+            ))
+            .style(Style::new().fg(Color::DarkGray)),
+        );
+    }
+    frame.render_widget(block, area);
     let rows: Vec<Row> = window
         .map(|i| {
             let mark = if selected.is_some_and(|s| s.contains(&i)) {
@@ -212,21 +226,6 @@ pub fn draw_grid(frame: &mut Frame, area: Rect, rows_area: Rect, grid: &Grid<'_>
         Table::new(rows, constraints).header(Row::new(header_cells).style(heading())),
         table_area,
     );
-    if shown < grid.columns.len() {
-        let footer = Rect {
-            y: inner.y + inner.height - 1,
-            height: 1,
-            ..inner
-        };
-        frame.render_widget(
-            Paragraph::new(format!(
-                "{} more attribute(s) in Detail",
-                grid.columns.len() - shown
-            ))
-            .style(Style::new().fg(Color::DarkGray)),
-            footer,
-        );
-    }
 }
 
 /// The highlighted item for Detail, as plain JSON or DynamoDB JSON, cut to what `area` can
