@@ -55,6 +55,8 @@ pub struct Session {
     pub table: String,
     /// Where the code sends its calls.
     pub target: Target,
+    /// A paragraph under the heading (how long the code's endpoint answers).
+    pub note: Option<String>,
     /// The operations, oldest first.
     pub entries: Vec<OwnedEntry>,
 }
@@ -73,13 +75,19 @@ impl Session {
                 sent: e.sent.as_deref(),
             })
             .collect();
-        document(
+        let mut out = document(
             &self.title,
             &self.backend,
             &self.table,
             &entries,
             &self.target,
-        )
+        );
+        if let Some(note) = &self.note {
+            // Under the heading's backend line, before the summary table.
+            let at = header(&self.title, &self.backend, &self.table).len();
+            out.insert_str(at, &format!("> {note}\n\n"));
+        }
+        out
     }
 }
 

@@ -290,9 +290,29 @@ impl Session {
                 backend: self.conn.label.clone(),
                 table: self.conn.table.clone(),
                 target: self.code_target(),
+                note: self.embedded_note(),
                 entries,
             },
         ))]
+    }
+
+    /// On the embedded engine, how long the code's endpoint answers: a transcript is read
+    /// after the session, when its engine is gone.
+    fn embedded_note(&self) -> Option<String> {
+        let endpoint = self.conn.endpoint.as_deref()?;
+        let db = self.conn.label.strip_prefix("embedded ")?;
+        if db == "(in memory)" {
+            return Some(format!(
+                "The code calls this session's embedded engine at {endpoint}, in memory: it \
+                 answers only while the session runs."
+            ));
+        }
+        let port = endpoint.rsplit(':').next().unwrap_or("8000");
+        Some(format!(
+            "The code calls this session's embedded engine at {endpoint}: it answers while the \
+             session runs. Afterwards `dynamo-explorer --db {db} serve --port {port}` serves the \
+             same database at the same URL."
+        ))
     }
 
     /// The transcript `w` asked for was written (its file and bytes), or could not be.

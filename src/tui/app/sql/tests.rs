@@ -298,6 +298,26 @@ fn a_log_row_copies_as_code_and_the_session_writes_as_markdown() {
     };
     let md = session.render();
     assert!(md.starts_with("# dynamo-explorer session"), "{md}");
+    let note = md.lines().nth(4).unwrap_or_default();
+    assert!(
+        note.starts_with(
+            "> The code calls this session's embedded engine at http://127.0.0.1:8000"
+        ) && note.contains("only while the session runs"),
+        "the engine's lifetime under the heading: {md}"
+    );
+    // On a file, the way to have that URL answer again.
+    a.session.conn.label = "embedded /tmp/x.db".into();
+    let again = a.session.transcript();
+    let [Command::WriteTranscript(on_file)] = again.as_slice() else {
+        panic!("{again:?}")
+    };
+    let on_file = on_file.render();
+    assert!(
+        on_file.contains(
+            "`dynamo-explorer --db /tmp/x.db serve --port 8000` serves the same database"
+        ),
+        "{on_file}"
+    );
     assert!(md.contains("| sql SELECT * FROM requests"), "{md}");
     assert!(md.contains("aws dynamodb execute-statement"), "{md}");
     // Written off the UI thread: the status says so, then what came of it.
