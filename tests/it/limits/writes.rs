@@ -248,15 +248,23 @@ async fn the_default_writer_rides_a_partition_limit_with_few_refusals() {
             report.elapsed,
             report.in_flight
         );
-        refused.push((steady, report.in_flight));
+        let ever = stats.throttled_calls + stats.unprocessed;
+        refused.push((steady, ever, report.in_flight));
     }
-    let [(fixed, _), (paced, in_flight)] = &refused[..] else {
+    let [(fixed, _, _), (paced, ever, in_flight)] = &refused[..] else {
         unreachable!()
     };
     let in_flight = in_flight.expect("reported");
-    assert!(in_flight.adaptive && in_flight.paced_items_per_second.is_some());
+    assert!(in_flight.adaptive, "{in_flight:?}");
+    // Refused once, it sets a pace (a writer slowed by a loaded machine may never be).
     assert!(
-        paced * 3 < *fixed,
+        *ever == 0 || in_flight.paced_items_per_second.is_some(),
+        "refused {ever} times and no pace: {in_flight:?}"
+    );
+    // After 2 s it is refused a third as often as the fixed writer at most (both 0 only if the
+    // machine kept both below the key's limit).
+    assert!(
+        paced * 3 < (*fixed).max(1),
         "after 2 s, paced: {paced} calls refused or cut; fixed 8: {fixed}"
     );
 }
