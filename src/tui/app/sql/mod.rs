@@ -149,6 +149,10 @@ impl Sql {
                     "eventually / strongly consistent reads (out of the editor)",
                 ),
                 ("T", "Detail: plain JSON / DynamoDB JSON"),
+                (
+                    "e",
+                    "the results to ./TABLE-TIME.jsonl, DynamoDB's export layout (from the results)",
+                ),
                 ("i / Enter", "back to the editor (from the results)"),
             ],
         },
@@ -187,8 +191,8 @@ impl Sql {
                 "Enter run  Esc leave  ↑↓ history",
             ),
             SqlFocus::Results => (
-                "j/k move  T plain/DynamoDB JSON  c consistency  i edit  Tab log  4 SQL  ? help  q quit",
-                "j/k  T json  i edit  ? help",
+                "j/k move  T plain/DynamoDB JSON  e export  c consistency  i edit  Tab log  ? help  q quit",
+                "j/k  T json  e export  i edit  ? help",
             ),
             SqlFocus::Log => (
                 "j/k move  v code: aws/python/rust  y copy it  w transcript  Tab editor  ? help  q quit",
@@ -310,12 +314,34 @@ impl Sql {
             KeyCode::End => self.cursor.select(usize::MAX, len, page),
             KeyCode::Char('T') => self.ddb_json = !self.ddb_json,
             KeyCode::Char('c') => return self.toggle_consistency(session),
+            KeyCode::Char('e') => return self.export_results(session),
             KeyCode::Char('i') | KeyCode::Enter => self.focus = SqlFocus::Editor,
             KeyCode::Tab => self.focus = SqlFocus::Log,
             KeyCode::BackTab | KeyCode::Esc => self.focus = SqlFocus::Editor,
             _ => {}
         }
         Vec::new()
+    }
+
+    /// `e` on the results: them, to `./TABLE-TIME.jsonl` in DynamoDB's export layout, as `e`
+    /// writes what Explore holds (`import` reads it). The items are shared with the worker.
+    fn export_results(&mut self, session: &mut Session) -> Vec<Command> {
+        if let Some(err) = session.refuse_if_dead() {
+            return err;
+        }
+        let table = self.measured.as_ref().map(|m| m.plan.table.clone());
+        let Some(table) = table.filter(|_| !self.results.is_empty()) else {
+            session.info("no results to export: run a statement that returns items first");
+            return Vec::new();
+        };
+        vec![session.start(
+            Job::ExportLoaded {
+                table,
+                items: crate::tui::msg::Loaded::Any(Arc::clone(&self.results)),
+            },
+            format!("export {} result(s)", self.results.len()),
+            What::ExportLoaded,
+        )]
     }
 
     fn on_log_key(&mut self, session: &mut Session, key: KeyEvent) -> Vec<Command> {

@@ -180,6 +180,39 @@ fn enter_runs_and_the_answer_fills_the_grid_and_the_log() {
     );
     let m = a.sql.measured.as_ref().expect("measured");
     assert_eq!((m.read, m.items), (0.5, 1));
+
+    // `e` on the results writes them out as `e` on Explore does, named after the table.
+    press(&mut a, KeyCode::Esc);
+    assert_eq!(a.sql.focus, SqlFocus::Results);
+    let export = key(&mut a, 'e');
+    let (id, job) = started(&export);
+    let Job::ExportLoaded { table, items } = job else {
+        panic!("{job:?}")
+    };
+    assert_eq!((table.as_str(), items.len()), ("requests", 1));
+    driver::event(
+        &mut a,
+        id,
+        3,
+        EventKind::Exported("./requests-3.jsonl".into(), 1, 80),
+    );
+    assert!(
+        format!("{:?}", a.session.status).contains("exported 1 item(s) to ./requests-3.jsonl"),
+        "{:?}",
+        a.session.status
+    );
+}
+
+#[test]
+fn e_with_no_results_says_so_and_sends_nothing() {
+    let mut a = app(false);
+    press(&mut a, KeyCode::Esc);
+    assert!(key(&mut a, 'e').is_empty());
+    assert!(
+        format!("{:?}", a.session.status).contains("no results to export"),
+        "{:?}",
+        a.session.status
+    );
 }
 
 #[test]
