@@ -7,7 +7,7 @@ use std::path::Path;
 use color_eyre::eyre::{Result, WrapErr};
 
 use super::{Cli, Command};
-use crate::backend::{Backend, LOCAL_REGION};
+use crate::backend::{Backend, DbLocation, LOCAL_REGION};
 use crate::code::transcript::{self, Entry};
 use crate::code::{Lang, Sent, Target, render};
 use crate::store::OpReport;
@@ -38,19 +38,36 @@ pub(super) fn target(cli: &Cli) -> Target {
 /// Where `dynamo-explorer serve --port 8000` serves the embedded database.
 const EMBEDDED_SERVED: &str = "http://127.0.0.1:8000";
 
+/// On the embedded engine, what answers the code at [`EMBEDDED_SERVED`]: the command's own
+/// engine is gone when it exits.
+fn embedded_note(cli: &Cli) -> Option<String> {
+    match cli.conn.backend() {
+        Ok(Backend::Embedded(DbLocation::File(path))) => Some(format!(
+            "The embedded engine answers only while a command runs: `dynamo-explorer --db {} \
+             serve --port 8000` serves this database where the code calls.",
+            crate::code::shell_word(&path.to_string_lossy())
+        )),
+        Ok(Backend::Embedded(DbLocation::Memory)) => Some(
+            "The embedded engine ran in memory (--memory) and is gone: `dynamo-explorer --db \
+             FILE serve --port 8000` serves a database file where the code calls."
+                .to_owned(),
+        ),
+        _ => None,
+    }
+}
+
 /// Prints the main call as `lang` code: to stdout, or to stderr after `--json` output (which
 /// stays one JSON object).
-pub(super) fn print(sent: &Sent, lang: Lang, target: &Target, json: bool) {
+pub(super) fn print(sent: &Sent, lang: Lang, cli: &Cli) {
     let Some(call) = sent.main_call() else {
         eprintln!("--print-call: the command made no DynamoDB call");
         return;
     };
-    let mut text = format!("# {}\n{}", sent.summary(), render(call, lang, target));
-    if target.endpoint.as_deref() == Some(EMBEDDED_SERVED) {
-        text = format!(
-            "# the embedded engine: run `dynamo-explorer serve --port 8000` to answer this\n{text}"
-        );
+    let mut text = format!("# {}\n{}", sent.summary(), render(call, lang, &target(cli)));
+    if let Some(note) = embedded_note(cli) {
+        text = format!("# {note}\n{text}");
     }
+    let json = cli.json;
     if lang == Lang::Rust {
         text = text.replace("\n# ", "\n// ").replacen("# ", "// ", 1);
     }
@@ -65,12 +82,13 @@ pub(super) fn print(sent: &Sent, lang: Lang, target: &Target, json: bool) {
 /// file is new or empty).
 pub(super) fn append_transcript(
     path: &Path,
-    (command, table): (&Command, &str),
+    (cli, command): (&Cli, &Command),
     result: &Result<()>,
     reports: &[OpReport],
     sent: &Sent,
-    target: &Target,
 ) -> Result<()> {
+    let target = &target(cli);
+    let table = cli.conn.table.as_str();
     let line = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     let operation = format!("dynamo-explorer {line}");
     let outcome = match result {
@@ -99,6 +117,9 @@ pub(super) fn append_transcript(
             &backend,
             &table,
         ));
+        if let Some(note) = embedded_note(cli) {
+            text.push_str(&format!("> {note}\n\n"));
+        }
     }
     text.push_str(&transcript::summary(std::slice::from_ref(&entry)));
     text.push_str(&transcript::section(&entry, target));

@@ -265,20 +265,12 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         report::keep_printed();
     }
     let (result, sent) = crate::code::recording(run_inner(cli, command)).await;
-    let target = calls::target(cli);
     if let Some(lang) = cli.print_call {
-        calls::print(&sent, lang, &target, cli.json);
+        calls::print(&sent, lang, cli);
     }
     if let Some(path) = &cli.transcript {
         let reports = report::take_printed();
-        calls::append_transcript(
-            path,
-            (command, &cli.conn.table),
-            &result,
-            &reports,
-            &sent,
-            &target,
-        )?;
+        calls::append_transcript(path, (cli, command), &result, &reports, &sent)?;
     }
     result
 }

@@ -255,6 +255,6 @@ pub(super) fn print_explained_call(
         }],
         counts: vec![("ExecuteStatement".into(), 1)],
     };
-    super::calls::print(&sent, lang, &super::calls::target(cli), cli.json);
+    super::calls::print(&sent, lang, cli);
     Ok(())
 }

@@ -73,7 +73,7 @@ pub(super) fn render(api: &str, fields: &Fields, target: &Target) -> String {
 
 /// `s` as one shell word: as it is when it has nothing the shell reads, else in single quotes
 /// (a `'` in it as `'\''`).
-pub(super) fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "_-.,:/@%+=".contains(c));

@@ -8,6 +8,7 @@
 //! app reported.
 
 mod aws;
+pub(crate) use aws::quote as shell_word;
 pub mod capture;
 mod layout;
 mod python;

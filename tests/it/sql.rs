@@ -494,3 +494,42 @@ async fn other_key_schemas_indexes_in_and_begins_with() {
         }
     }
 }
+
+/// On the embedded engine the printed code calls where `serve` would answer, and says how to
+/// bring that about: with `--db`, the serve command of that very file; with `--memory`, that
+/// nothing is left of it.
+#[test]
+fn code_printed_on_the_embedded_engine_names_the_serve_command_of_its_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("calls.db");
+    let db_arg = db.to_str().expect("utf-8 path");
+    let out = crate::common::cli(&["--db", db_arg, "scan", "--print-call", "aws"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "`dynamo-explorer --db {db_arg} serve --port 8000` serves this database"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("--endpoint-url http://127.0.0.1:8000"),
+        "{stdout}"
+    );
+
+    let out = crate::common::cli(&["--memory", "scan", "--print-call", "python"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("ran in memory (--memory) and is gone"),
+        "{stdout}"
+    );
+}
