@@ -128,9 +128,7 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
             bail!(e);
         }
     };
-    // A Scan reads every item: about the table's size in 4 KB units, half when eventual.
-    let estimate =
-        table.size_bytes.max(0) as f64 / 4096.0 / if args.consistent { 1.0 } else { 2.0 };
+    let estimate = crate::table::transfer::scan_estimate(table.size_bytes, args.consistent);
     if conn.info.is_aws && matches!(source, Source::Scan { .. }) {
         eprintln!(
             "estimate: about {:.0} RCU (${:.4} on demand) to read {} (~{} bytes)",

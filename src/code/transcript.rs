@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use super::capture::Sent;
 use super::{Lang, Target, render};
+use crate::fmt::units;
 use crate::store::OpReport;
 
 /// Code longer than this is cut in a transcript (a BatchWriteItem of 25 items of 400 KB is
@@ -109,14 +110,14 @@ pub fn summary(entries: &[Entry<'_>]) -> String {
         let r = e.report;
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.1} | {:.1} | ${:.6} |",
+            "| {} | {} | {} | {} | {} | {} | {} | ${:.6} |",
             e.at,
             cell(e.operation),
             cell(&e.outcome),
-            calls(r),
+            r.calls_text(),
             r.items,
-            r.consumed.total.read,
-            r.consumed.total.write,
+            units(r.consumed.total.read),
+            units(r.consumed.total.write),
             r.consumed.total.on_demand_usd()
         );
     }
@@ -135,18 +136,18 @@ pub fn section(e: &Entry<'_>, target: &Target) -> String {
     let _ = writeln!(
         out,
         "- **calls:** {}{}",
-        calls(r),
+        r.calls_text(),
         e.sent
             .map(|s| format!(" ({})", s.summary()))
             .unwrap_or_default()
     );
     let _ = writeln!(
         out,
-        "- **items:** {} · **RCU:** {:.1} · **WCU:** {:.1} · **price:** ${:.6} (us-east-1 \
+        "- **items:** {} · **RCU:** {} · **WCU:** {} · **price:** ${:.6} (us-east-1 \
          on-demand) · **elapsed:** {} ms",
         r.items,
-        r.consumed.total.read,
-        r.consumed.total.write,
+        units(r.consumed.total.read),
+        units(r.consumed.total.write),
         r.consumed.total.on_demand_usd(),
         r.elapsed.as_millis()
     );
@@ -156,14 +157,7 @@ pub fn section(e: &Entry<'_>, target: &Target) -> String {
         r.retries,
         r.unprocessed_resent,
         r.throttled,
-        if r.throttling_reasons.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " ({})",
-                r.throttling_summary().trim().trim_matches(['(', ')'])
-            )
-        }
+        r.throttling_summary()
     );
     if let Some(call) = e.sent.and_then(Sent::main_call) {
         out.push('\n');
@@ -215,13 +209,6 @@ pub fn document(
 }
 
 /// `Query×3`, `DescribeTable+BatchWriteItem×7`.
-fn calls(r: &OpReport) -> String {
-    if r.apis.is_empty() {
-        return "-".into();
-    }
-    format!("{}×{}", r.apis.join("+"), r.calls)
-}
-
 /// Text safe in a Markdown table cell: pipes escaped, one line.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")

@@ -401,6 +401,14 @@ impl OpReport {
         units.total
     }
 
+    /// `Query×1`, `Query+BatchWriteItem×3`; `-` when no call was made.
+    pub fn calls_text(&self) -> String {
+        if self.apis.is_empty() {
+            return "-".into();
+        }
+        format!("{}×{}", self.apis.join("+"), self.calls)
+    }
+
     /// ` (TableWriteKeyRangeThroughputExceeded x12)`: the throttling reasons seen with their
     /// counts, for a summary line or the log's detail; empty when none were named.
     pub fn throttling_summary(&self) -> String {

@@ -180,17 +180,16 @@ impl Store {
 
 /// DynamoDB's rule for one page of `st`'s answer.
 fn page_rule(st: &Statement, items: &[Item]) -> Rule {
-    let half = |units: f64| if st.consistent { units } else { units / 2.0 };
+    let c = st.consistent;
     let units = match st.rule {
         ReadRule::Unknown => return NOT_COMPUTED,
-        ReadRule::Pages => page_read_units(items.iter().map(item_size).sum(), st.consistent),
-        ReadRule::PerItem => half(
-            items
-                .iter()
-                .map(|i| item_size(i).div_ceil(4096).max(1) as f64)
-                .sum::<f64>()
-                .max(1.0),
-        ),
+        ReadRule::Pages => page_read_units(items.iter().map(item_size).sum(), c),
+        // A read by key of each item (none read still costs one unit).
+        ReadRule::PerItem => items
+            .iter()
+            .map(|i| page_read_units(item_size(i), c))
+            .sum::<f64>()
+            .max(page_read_units(0, c)),
     };
     Rule::Units(Capacity::of(UnitKind::Read, units))
 }

@@ -32,6 +32,12 @@ pub fn default_segments(size_bytes: i64) -> u32 {
     (size_bytes / BYTES_PER_SEGMENT + 1).clamp(1, MAX_DEFAULT_SEGMENTS.into()) as u32
 }
 
+/// The read units a Scan of a whole table of `size_bytes` costs: its size in 4 KB units, half
+/// when eventual (DescribeTable's size is refreshed about every 6 hours: an estimate).
+pub fn scan_estimate(size_bytes: i64, consistent: bool) -> f64 {
+    crate::size::page_read_units(usize::try_from(size_bytes).unwrap_or(0), consistent)
+}
+
 /// Figures a long read or write updates as it goes, for a progress line.
 #[derive(Debug, Default)]
 pub struct Progress {

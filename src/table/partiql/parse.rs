@@ -396,9 +396,9 @@ pub fn parse(text: &str) -> Result<Statement, ParseError> {
             0,
             format!(
                 "a statement of at most {} bytes (DynamoDB's ExecuteStatement limit)",
-                thousands(MAX_STATEMENT_BYTES)
+                crate::fmt::thousands(MAX_STATEMENT_BYTES as u64)
             ),
-            format!("{} bytes", thousands(text.len())),
+            format!("{} bytes", crate::fmt::thousands(text.len() as u64)),
         ));
     }
     if text.trim().is_empty() {
@@ -423,19 +423,6 @@ pub fn parse(text: &str) -> Result<Statement, ParseError> {
         return Err(p.error("the end of the statement"));
     }
     Ok(stmt)
-}
-
-/// `102400` -> `102,400`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 struct Parser<'a> {

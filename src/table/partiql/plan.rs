@@ -22,9 +22,6 @@ use crate::table::{KeyAttr, TableDesc};
 /// values").
 pub const MAX_PARTITION_VALUES: usize = 50;
 
-/// DynamoDB's read unit: 4 KB.
-const READ_UNIT_BYTES: f64 = 4096.0;
-
 /// What kind of operation a statement is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -108,7 +105,8 @@ impl Plan {
                 },
                 crate::fmt::units(self.estimated_read_units),
                 if consistent { "strong" } else { "eventual" },
-                self.estimated_read_units * crate::store::READ_USD_PER_MILLION / 1e6
+                crate::store::Capacity::of(crate::store::UnitKind::Read, self.estimated_read_units)
+                    .on_demand_usd()
             )
         })
     }
@@ -152,10 +150,6 @@ pub fn plan(stmt: &Statement, table: &TableDesc, consistent: bool) -> Result<Pla
     }
 }
 
-fn factor(consistent: bool) -> f64 {
-    if consistent { 1.0 } else { 0.5 }
-}
-
 fn plan_select(table: &TableDesc, select: &Select, consistent: bool) -> Result<Plan, String> {
     let index = select.index.as_deref();
     let where_clause = select.where_clause.as_ref();
@@ -197,7 +191,6 @@ fn plan_select(table: &TableDesc, select: &Select, consistent: bool) -> Result<P
         }
     }
     let scan = |why: String| {
-        let bytes = table.size_bytes.max(0) as f64;
         let mut reason = format!("{why}: DynamoDB reads every item");
         if index.is_some() {
             reason.push_str(
@@ -209,7 +202,10 @@ fn plan_select(table: &TableDesc, select: &Select, consistent: bool) -> Result<P
             table: table.name.clone(),
             index: index.map(str::to_owned),
             key_condition: None,
-            estimated_read_units: (bytes / READ_UNIT_BYTES).ceil().max(1.0) * factor(consistent),
+            estimated_read_units: crate::table::transfer::scan_estimate(
+                table.size_bytes,
+                consistent,
+            ),
             partitions: None,
             estimate_is_floor: false,
             reason,
@@ -278,7 +274,7 @@ fn plan_select(table: &TableDesc, select: &Select, consistent: bool) -> Result<P
         } else {
             1.0
         };
-        let per_item = (avg / READ_UNIT_BYTES).ceil().max(1.0) * factor(consistent);
+        let per_item = crate::size::page_read_units(avg.ceil() as usize, consistent);
         let items = if partitions == 1 {
             "1 item".to_owned()
         } else {
@@ -314,7 +310,7 @@ fn plan_select(table: &TableDesc, select: &Select, consistent: bool) -> Result<P
         table: table.name.clone(),
         index: index.map(str::to_owned),
         key_condition: Some(key_condition),
-        estimated_read_units: partitions as f64 * factor(consistent),
+        estimated_read_units: partitions as f64 * crate::size::page_read_units(0, consistent),
         partitions: Some(partitions),
         estimate_is_floor: true,
         reason,

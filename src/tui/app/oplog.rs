@@ -24,6 +24,18 @@ pub enum Outcome {
     Note(String),
 }
 
+impl Outcome {
+    /// How it reads: in the log's result column, Detail and a transcript.
+    pub fn text(&self) -> String {
+        match self {
+            Outcome::Ok => "ok".into(),
+            Outcome::Superseded => "ok (superseded by a newer query)".into(),
+            Outcome::Cancelled(text) | Outcome::Note(text) => text.clone(),
+            Outcome::Error(text) => format!("error: {text}"),
+        }
+    }
+}
+
 /// One operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LogRow {

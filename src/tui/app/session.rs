@@ -275,7 +275,7 @@ impl Session {
             .map(|r| crate::code::transcript::OwnedEntry {
                 at: format!("{} UTC", r.at.hms()),
                 operation: r.label.clone(),
-                outcome: outcome_text(&r.outcome),
+                outcome: r.outcome.text(),
                 report: r.report.clone(),
                 sent: r.sent.clone(),
             })
@@ -364,16 +364,5 @@ impl Session {
     /// An error: stays until a user action replaces it.
     pub fn error(&mut self, text: impl Into<String>) {
         self.status = Some(Status::Error(text.into()));
-    }
-}
-
-/// How an operation ended, in words, for a transcript.
-fn outcome_text(o: &Outcome) -> String {
-    match o {
-        Outcome::Ok => "ok".into(),
-        Outcome::Superseded => "superseded".into(),
-        Outcome::Cancelled(t) => t.clone(),
-        Outcome::Error(t) => format!("error: {t}"),
-        Outcome::Note(t) => t.clone(),
     }
 }

@@ -350,7 +350,7 @@ impl Explore {
             session.info("the table is not described yet");
             return Vec::new();
         };
-        let estimate = table.size_bytes.max(0) as f64 / 4096.0 / 2.0;
+        let estimate = crate::table::transfer::scan_estimate(table.size_bytes, false);
         if session.conn.is_aws && !std::mem::take(&mut self.export_confirmed) {
             self.export_confirmed = true;
             session.info(format!(

@@ -86,11 +86,7 @@ pub fn draw_operation(frame: &mut Frame, area: Rect, row: Option<&LogRow>, sessi
     let mut lines = vec![
         Line::from(vec![
             Span::styled(row.label.clone(), bold),
-            Span::raw(format!(
-                " at {} UTC: {}",
-                row.at.hms(),
-                super::log::outcome_text(&row.outcome)
-            )),
+            Span::raw(format!(" at {} UTC: {}", row.at.hms(), row.outcome.text())),
         ]),
         Line::from(format!(
             "{} items, {} call(s), {} RCU, {} WCU, {}, {} retries, {} unprocessed resent, {} throttled, est. {}",

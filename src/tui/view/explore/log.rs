@@ -11,7 +11,7 @@ use ratatui::widgets::{
 };
 
 use crate::tui::app::App;
-use crate::tui::app::oplog::{LogRow, Outcome};
+use crate::tui::app::oplog::Outcome;
 use crate::tui::layout::{Areas, Pane};
 use crate::tui::view::{duration, fit, heading, highlight, pane_block, units, usd};
 
@@ -23,17 +23,6 @@ const WIDE: u16 = 100;
 /// "generate 1×100,000" read as "generate 1×10000", another number.
 const LABEL_W: u16 = 16;
 const LABEL_W_WIDE: u16 = 24;
-
-/// How an outcome reads in the result column.
-pub(super) fn outcome_text(o: &Outcome) -> String {
-    match o {
-        Outcome::Ok => "ok".into(),
-        Outcome::Superseded => "ok (superseded by a newer query)".into(),
-        Outcome::Cancelled(text) => text.clone(),
-        Outcome::Error(text) => format!("error: {text}"),
-        Outcome::Note(text) => text.clone(),
-    }
-}
 
 /// The throttling reasons of a row, short (` · TableWriteKeyRange×12`): every reason ends in
 /// `ThroughputExceeded`, so that part says nothing in a narrow column. Empty when none.
@@ -60,14 +49,6 @@ fn outcome_color(o: &Outcome) -> Color {
         Outcome::Error(_) => Color::Red,
         Outcome::Note(_) => Color::Cyan,
     }
-}
-
-/// `Query×1`, `Query+BatchWriteItem×3`.
-fn calls_text(row: &LogRow) -> String {
-    if row.report.apis.is_empty() {
-        return "-".into();
-    }
-    format!("{}×{}", row.report.apis.join("+"), row.report.calls)
 }
 
 /// Draws the log pane.
@@ -166,7 +147,7 @@ pub fn draw_in(frame: &mut Frame, area: Rect, rows_area: Rect, app: &App, is_foc
             let mut cells = vec![
                 Cell::from(row.at.hms()),
                 Cell::from(fit(&row.label, label_w.into())),
-                Cell::from(calls_text(row)),
+                Cell::from(row.report.calls_text()),
             ];
             for &k in &numeric {
                 let t = text[k].clone();
@@ -178,7 +159,7 @@ pub fn draw_in(frame: &mut Frame, area: Rect, rows_area: Rect, app: &App, is_foc
             }
             cells.push(Cell::from(Line::from(vec![
                 Span::styled(
-                    outcome_text(&row.outcome),
+                    row.outcome.text(),
                     Style::new().fg(outcome_color(&row.outcome)),
                 ),
                 Span::styled(reasons_text(&row.report), Style::new().fg(Color::Yellow)),
