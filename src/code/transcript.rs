@@ -161,11 +161,25 @@ pub fn section(e: &Entry<'_>, target: &Target) -> String {
     );
     if let Some(call) = e.sent.and_then(Sent::main_call) {
         out.push('\n');
+        // Every form holds the whole body, so a body over the cut is not rendered three times
+        // to be thrown away (a BatchWriteItem of large items is megabytes in each form).
+        let body = wire_len(&call.body);
+        if body > MAX_CODE_BYTES {
+            let _ = writeln!(
+                out,
+                "The {} call's body is {body} bytes, more than the {MAX_CODE_BYTES} a transcript \
+                 holds: its code is one `--print-call` away (`v`/`y` in the TUI).",
+                call.api
+            );
+        }
         for (lang, fence) in [
             (Lang::Aws, "sh"),
             (Lang::Python, "python"),
             (Lang::Rust, "rust"),
-        ] {
+        ]
+        .into_iter()
+        .filter(|_| body <= MAX_CODE_BYTES)
+        {
             let name = lang.name();
             let mut code = render(call, lang, target);
             if code.len() > MAX_CODE_BYTES {
@@ -209,6 +223,23 @@ pub fn document(
 }
 
 /// `Query×3`, `DescribeTable+BatchWriteItem×7`.
+/// The bytes of `v` as compact JSON, counted without building the text.
+fn wire_len(v: &serde_json::Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut n = Count(0);
+    let _ = serde_json::to_writer(&mut n, v);
+    n.0
+}
+
 /// Text safe in a Markdown table cell: pipes escaped, one line.
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace(['\n', '\r'], " ")
@@ -318,5 +349,50 @@ mod tests {
             md.contains("TableReadKeyRangeThroughputExceeded"),
             "the reasons"
         );
+    }
+}
+
+#[cfg(test)]
+mod big_tests {
+    use super::*;
+    use crate::code::SentCall;
+
+    /// A call whose body is over the cut is said in one line, not rendered in three forms;
+    /// one under it is folded as code.
+    #[test]
+    fn a_body_over_the_cut_is_named_not_rendered() {
+        let report = OpReport::new("generate");
+        let target = Target {
+            endpoint: None,
+            region: "us-east-1".into(),
+        };
+        let section_of = |payload: usize| {
+            let sent = Sent {
+                first: vec![SentCall {
+                    api: "BatchWriteItem".into(),
+                    body: serde_json::json!({"RequestItems": {"t": [{"PutRequest": {"Item": {
+                        "pk": {"S": "a"}, "payload": {"S": "x".repeat(payload)}}}}]}}),
+                }],
+                counts: vec![("BatchWriteItem".into(), 1)],
+            };
+            section(
+                &Entry {
+                    at: "15:20:01 UTC".into(),
+                    operation: "generate",
+                    outcome: "ok".into(),
+                    report: &report,
+                    sent: Some(&sent),
+                },
+                &target,
+            )
+        };
+        let big = section_of(40_000);
+        assert!(
+            big.contains("body is 40084 bytes, more than the 16384 a transcript holds"),
+            "{big}"
+        );
+        assert!(!big.contains("<details>"), "{big}");
+        let small = section_of(100);
+        assert_eq!(small.matches("<details>").count(), 3, "{small}");
     }
 }

@@ -56,7 +56,17 @@ pub struct LogRow {
 
 /// A log row's main call as code, rendered on first use, per form (aws CLI, boto3, Rust).
 #[derive(Debug, Clone, Default)]
-pub struct CodeCache([std::sync::OnceLock<String>; 3]);
+pub struct CodeCache([std::sync::OnceLock<Code>; 3]);
+
+/// A call rendered as code, with its line count (Detail says how many it leaves out on every
+/// frame: counted once).
+#[derive(Debug, Clone)]
+pub struct Code {
+    /// The code.
+    pub text: String,
+    /// Its lines.
+    pub lines: usize,
+}
 
 impl CodeCache {
     /// The code of `call` in `lang`, rendered the first time it is asked for.
@@ -65,13 +75,17 @@ impl CodeCache {
         call: &crate::code::SentCall,
         lang: crate::code::Lang,
         target: &crate::code::Target,
-    ) -> &str {
+    ) -> &Code {
         let slot = match lang {
             crate::code::Lang::Aws => 0,
             crate::code::Lang::Python => 1,
             crate::code::Lang::Rust => 2,
         };
-        self.0[slot].get_or_init(|| crate::code::render(call, lang, target))
+        self.0[slot].get_or_init(|| {
+            let text = crate::code::render(call, lang, target);
+            let lines = text.lines().count();
+            Code { text, lines }
+        })
     }
 }
 

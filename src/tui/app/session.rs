@@ -247,18 +247,17 @@ impl Session {
             ));
             return Vec::new();
         };
-        let code = row
-            .code
-            .get(call, self.code_form, &self.code_target())
-            .to_owned();
-        self.info(format!(
+        let code = row.code.get(call, self.code_form, &self.code_target());
+        let said = format!(
             "copied {} as {} ({} bytes, {} lines) to the clipboard (OSC 52; in tmux: set-clipboard on)",
             call.api,
             self.code_form.name(),
-            code.len(),
-            code.lines().count()
-        ));
-        vec![Command::Copy(code)]
+            code.text.len(),
+            code.lines
+        );
+        let text = code.text.clone();
+        self.info(said);
+        vec![Command::Copy(text)]
     }
 
     /// `w`: the session as Markdown, to a file in the current directory. The event loop

@@ -188,9 +188,16 @@ fn code_lines(
         bold,
     ));
     let room = usize::from(area.height / 2).max(4);
-    let total = code.lines().count();
-    for l in code.lines().take(room) {
-        lines.push(Line::styled(format!("  {l}"), Style::new().fg(Color::Cyan)));
+    let total = code.lines;
+    // A line of code can hold a whole request body (the aws form's --request-items): only
+    // what the pane can show of it is copied and wrapped, every frame.
+    let visible = usize::from(area.width) * usize::from(area.height);
+    for l in code.text.lines().take(room) {
+        let shown = match l.char_indices().nth(visible) {
+            Some((cut, _)) => format!("  {}…", &l[..cut]),
+            None => format!("  {l}"),
+        };
+        lines.push(Line::styled(shown, Style::new().fg(Color::Cyan)));
     }
     if total > room {
         lines.push(Line::styled(
