@@ -72,6 +72,7 @@ pub(crate) fn check(args: &SqlArgs) -> Result<(partiql::Statement, Statement)> {
         params,
         consistent: args.consistent,
         write: stmt.is_write(),
+        deletes: matches!(stmt, partiql::Statement::Delete(_)),
         max_pages: None,
         max_items: None,
         limit: None,

@@ -93,7 +93,8 @@ pub(crate) struct Attempts {
     /// Throttling reasons seen, with how often.
     pub reasons: BTreeMap<String, u64>,
     pub failed: Vec<CallRecord>,
-    /// The call only deletes: on a full disk it may release the reserve kept for deletes.
+    /// The call only deletes (its caller says so): on a full disk it may release the reserve
+    /// kept for deletes.
     pub deletes_only: bool,
 }
 
@@ -237,7 +238,7 @@ impl Store {
             let mut reasons_seen = String::new();
             let (code, message) = match classify(&err, &self.endpoint, &self.table) {
                 Failure::Final(StoreError::DiskFull { detail, .. }) => {
-                    let deleting = api == "DeleteItem" || log.deletes_only;
+                    let deleting = log.deletes_only;
                     // The reserve is for deletes, released by the first delete that needs it
                     // and not before: a write that released it would let the writes still in
                     // flight fill it. A delete that finds the disk full tries once more with

@@ -620,7 +620,10 @@ impl Store {
         report.param("ReturnConsumedCapacity", "INDEXES");
         let results: Vec<_> = futures::stream::iter(keys)
             .map(|key| async move {
-                let mut attempts = Attempts::default();
+                let mut attempts = Attempts {
+                    deletes_only: true,
+                    ..Attempts::default()
+                };
                 let result = self
                     .send("DeleteItem", 1, None, &mut attempts, || {
                         self.client()

@@ -88,6 +88,8 @@ pub struct Statement {
     pub consistent: bool,
     /// An INSERT, UPDATE or DELETE: its capacity is write capacity.
     pub write: bool,
+    /// A DELETE: on a full disk it may use the reserve kept for deletes.
+    pub deletes: bool,
     /// Stop after this many pages; None: every page.
     pub max_pages: Option<u64>,
     /// Stop once this many items have come back (the TUI holds its results in memory);
@@ -132,7 +134,10 @@ impl Store {
             if cancel.is_some_and(CancellationToken::is_cancelled) {
                 break;
             }
-            let mut attempts = Attempts::default();
+            let mut attempts = Attempts {
+                deletes_only: st.deletes,
+                ..Attempts::default()
+            };
             let result = self
                 .send("ExecuteStatement", 0, cancel, &mut attempts, || {
                     self.client()

@@ -525,6 +525,7 @@ impl Sql {
             params,
             consistent: self.consistent,
             write,
+            deletes: plan.kind == PlanKind::Delete,
             max_pages: None,
             max_items: Some(MAX_RESULTS),
             limit: None,
