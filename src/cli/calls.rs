@@ -12,21 +12,30 @@ use crate::code::transcript::{self, Entry};
 use crate::code::{Lang, Sent, Target, render};
 use crate::store::OpReport;
 
-/// Where pasted code sends its call. The embedded engine lives only as long as the command,
-/// so code for it goes to `http://127.0.0.1:8000`, where `dynamo-explorer serve` serves the
-/// same database file.
-pub(super) fn target(cli: &Cli) -> Target {
+/// Where pasted code sends its call: the region the calls were signed for (the client's own,
+/// whichever of the flag, the environment or the profile gave it); before any call (`sql
+/// --explain`), the flag or the environment. The embedded engine lives only as long as the
+/// command, so code for it goes to `http://127.0.0.1:8000`, where `dynamo-explorer serve`
+/// serves the same database file.
+pub(super) fn target(cli: &Cli, sent: &Sent) -> Target {
+    let region = |flag: Option<String>| {
+        sent.region
+            .clone()
+            .or(flag)
+            .or_else(|| std::env::var("AWS_REGION").ok())
+            .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
+            .unwrap_or_else(|| LOCAL_REGION.to_owned())
+    };
     match cli.conn.backend() {
-        Ok(Backend::Endpoint { url, region, .. }) => Target {
+        Ok(Backend::Endpoint {
+            url, region: flag, ..
+        }) => Target {
             endpoint: Some(url),
-            region: region.unwrap_or_else(|| LOCAL_REGION.to_owned()),
+            region: region(flag),
         },
-        Ok(Backend::Aws { region, .. }) => Target {
+        Ok(Backend::Aws { region: flag, .. }) => Target {
             endpoint: None,
-            region: region
-                .or_else(|| std::env::var("AWS_REGION").ok())
-                .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok())
-                .unwrap_or_else(|| LOCAL_REGION.to_owned()),
+            region: region(flag),
         },
         Ok(Backend::Embedded(_)) | Err(_) => Target {
             endpoint: Some(EMBEDDED_SERVED.to_owned()),
@@ -63,7 +72,11 @@ pub(super) fn print(sent: &Sent, lang: Lang, cli: &Cli) {
         eprintln!("--print-call: the command made no DynamoDB call");
         return;
     };
-    let mut text = format!("# {}\n{}", sent.summary(), render(call, lang, &target(cli)));
+    let mut text = format!(
+        "# {}\n{}",
+        sent.summary(),
+        render(call, lang, &target(cli, sent))
+    );
     if let Some(note) = embedded_note(cli) {
         text = format!("# {note}\n{text}");
     }
@@ -87,7 +100,7 @@ pub(super) fn append_transcript(
     reports: &[OpReport],
     sent: &Sent,
 ) -> Result<()> {
-    let target = &target(cli);
+    let target = &target(cli, sent);
     let table = cli.conn.table.as_str();
     let line = std::env::args().skip(1).collect::<Vec<_>>().join(" ");
     let operation = format!("dynamo-explorer {line}");

@@ -255,6 +255,7 @@ pub(super) fn print_explained_call(
             body,
         }],
         counts: vec![("ExecuteStatement".into(), 1)],
+        region: None,
     };
     super::calls::print(&sent, lang, cli);
     Ok(())

@@ -31,6 +31,9 @@ pub struct Sent {
     pub first: Vec<SentCall>,
     /// Calls per API (every attempt counts), in the same order.
     pub counts: Vec<(String, u64)>,
+    /// The region the calls were signed for (the client's, from its config: the flag, the
+    /// environment or the profile), when known.
+    pub region: Option<String>,
 }
 
 /// Metadata and setup calls (describing the table, making a missing one): the main call
@@ -101,7 +104,10 @@ impl Sent {
         s
     }
 
-    fn record(&mut self, api: &str, body: &[u8]) {
+    fn record(&mut self, api: &str, body: &[u8], region: Option<&str>) {
+        if self.region.is_none() {
+            self.region = region.map(str::to_owned);
+        }
         if let Some((_, n)) = self.counts.iter_mut().find(|(a, _)| a == api) {
             *n += 1;
             return;
@@ -178,7 +184,7 @@ impl Intercept for CallRecorder {
         &self,
         context: &BeforeTransmitInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         // Not recording: the task-local is absent, nothing else is looked at.
         let _ = RECORDER.try_with(|recorder| {
@@ -187,10 +193,12 @@ impl Intercept for CallRecorder {
                 return;
             };
             let body = request.body().bytes().unwrap_or_default();
-            recorder
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .record(api_of(target), body);
+            let region = cfg.load::<aws_sdk_dynamodb::config::Region>();
+            recorder.lock().unwrap_or_else(|e| e.into_inner()).record(
+                api_of(target),
+                body,
+                region.map(|r| r.as_ref()),
+            );
         });
         Ok(())
     }
@@ -204,7 +212,7 @@ mod tests {
     fn sent(calls: &[(&str, &str)]) -> Sent {
         let mut s = Sent::default();
         for (api, body) in calls {
-            s.record(api, body.as_bytes());
+            s.record(api, body.as_bytes(), None);
         }
         s
     }
@@ -265,7 +273,7 @@ mod tests {
     async fn spawned_tasks_record_only_when_wrapped() {
         let ((), s) = recording(async {
             tokio::spawn(in_current_recording(async {
-                let _ = RECORDER.try_with(|r| r.lock().unwrap().record("Scan", b"{}"));
+                let _ = RECORDER.try_with(|r| r.lock().unwrap().record("Scan", b"{}", None));
             }))
             .await
             .unwrap();

@@ -276,6 +276,7 @@ mod tests {
                     "ExpressionAttributeValues": {":pk": {"S": "a|b"}}}),
             }],
             counts: vec![("Query".into(), 1)],
+            region: None,
         };
         let entries = [
             Entry {
@@ -374,6 +375,7 @@ mod big_tests {
                         "pk": {"S": "a"}, "payload": {"S": "x".repeat(payload)}}}}]}}),
                 }],
                 counts: vec![("BatchWriteItem".into(), 1)],
+                region: None,
             };
             section(
                 &Entry {

@@ -533,3 +533,23 @@ fn code_printed_on_the_embedded_engine_names_the_serve_command_of_its_database()
         "{stdout}"
     );
 }
+
+/// The printed code names the region the calls went to. With no `--region` and no
+/// AWS_REGION, the client takes the profile's (here from AWS_CONFIG_FILE), which only the
+/// client's own config knows; DynamoDB Local keeps tables per region, so a command printed for
+/// another region would not find the table.
+#[test]
+fn code_printed_for_an_endpoint_names_the_region_the_calls_went_to() {
+    let served = crate::common::serve(&[]);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[default]\nregion = ap-south-1\n").expect("config written");
+    let out = crate::common::spawn::command()
+        .env("AWS_CONFIG_FILE", &config)
+        .args(["--endpoint", &served.url, "scan", "--print-call", "aws"])
+        .output()
+        .expect("binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("--region ap-south-1"), "{stdout}");
+}

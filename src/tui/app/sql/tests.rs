@@ -294,6 +294,7 @@ fn a_log_row_copies_as_code_and_the_session_writes_as_markdown() {
             body,
         }],
         counts: vec![("ExecuteStatement".into(), 1)],
+        region: None,
     };
     a.update(Msg::Worker(Box::new(WorkerEvent {
         id,
