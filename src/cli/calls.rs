@@ -97,7 +97,7 @@ pub(super) fn append_transcript(
     path: &Path,
     (cli, command): (&Cli, &Command),
     result: &Result<()>,
-    reports: &[OpReport],
+    reports: Vec<OpReport>,
     sent: &Sent,
 ) -> Result<()> {
     let target = &target(cli, sent);
@@ -147,13 +147,14 @@ pub(super) fn append_transcript(
 }
 
 /// The reports a command printed as one (most print one).
-fn merged(reports: &[OpReport]) -> Option<OpReport> {
-    let (first, rest) = reports.split_first()?;
-    let mut out = first.clone();
-    for r in rest {
-        out.absorb(r.clone());
-        out.items += r.items;
-        out.elapsed += r.elapsed;
+fn merged(reports: Vec<OpReport>) -> Option<OpReport> {
+    let mut reports = reports.into_iter();
+    let mut out = reports.next()?;
+    for r in reports {
+        let (items, elapsed) = (r.items, r.elapsed);
+        out.absorb(r);
+        out.items += items;
+        out.elapsed += elapsed;
     }
     Some(out)
 }

@@ -210,6 +210,8 @@ pub(super) async fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
             calls: CallsJson::from(&report),
         });
     }
+    // Said in its own words, not through summary_line: kept for --transcript here.
+    super::report::printed(&report);
     eprintln!(
         "exported {items} item(s) from {} to {file} ({bytes} bytes) in {pages} page(s), {segments} segment(s): {:.1} RCU, {:.3} s",
         table.name,

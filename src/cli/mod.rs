@@ -269,8 +269,17 @@ pub async fn run_command(cli: &Cli, command: &Command) -> Result<()> {
         calls::print(&sent, lang, cli);
     }
     if let Some(path) = &cli.transcript {
-        let reports = report::take_printed();
-        calls::append_transcript(path, (cli, command), &result, &reports, &sent)?;
+        let mut reports = report::take_printed();
+        // A command that failed midway printed no report: its error carries what was done.
+        if reports.is_empty()
+            && let Err(e) = &result
+            && let Some(done) = e
+                .downcast_ref::<crate::store::StoreError>()
+                .and_then(crate::store::StoreError::partial_report)
+        {
+            reports.push(done.clone());
+        }
+        calls::append_transcript(path, (cli, command), &result, reports, &sent)?;
     }
     result
 }

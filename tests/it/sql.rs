@@ -550,6 +550,50 @@ fn code_printed_for_an_endpoint_names_the_region_the_calls_went_to() {
         .output()
         .expect("binary runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("--region ap-south-1"), "{stdout}");
+}
+
+/// An export says its figures in its own line, not through the summary every other command
+/// prints: its transcript row still carries its calls and read units.
+#[test]
+fn an_export_transcript_row_carries_its_calls() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("t.db");
+    let db = db.to_str().expect("utf-8 path");
+    let made = crate::common::cli(&["--db", db, "generate", "--records", "40"]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let md = dir.path().join("t.md");
+    let out = dir.path().join("t.jsonl");
+    let exported = crate::common::cli(&[
+        "--db",
+        db,
+        "export",
+        "--format",
+        "jsonl",
+        "-o",
+        out.to_str().expect("utf-8 path"),
+        "--transcript",
+        md.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        exported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&exported.stderr)
+    );
+    let md = std::fs::read_to_string(&md).expect("the transcript");
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| ") && l.contains(" export --format"))
+        .unwrap_or_else(|| panic!("a row for the export:\n{md}"));
+    assert!(row.contains("| Scan×"), "{row}");
+    assert!(row.contains("| 40 |"), "the items: {row}");
 }
