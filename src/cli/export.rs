@@ -253,21 +253,17 @@ fn write_all(
         ),
         None => Box::new(std::io::stdout()),
     };
-    let mut out = Counted {
-        inner: BufWriter::new(sink),
-        bytes: 0,
-    };
+    let mut out = crate::table::transfer::Counted::new(BufWriter::new(sink));
     let mut items = 0u64;
     match format {
         Format::DdbJson | Format::Jsonl => {
             while let Some(page) = rx.blocking_recv() {
                 for item in &page {
-                    let line = if format == Format::DdbJson {
-                        crate::table::value::export_line(&item_to_ddb_json(item))
+                    if format == Format::DdbJson {
+                        crate::table::value::write_export_line(&mut out, &item_to_ddb_json(item))?;
                     } else {
-                        item_to_plain_json(item)
-                    };
-                    writeln!(out, "{line}")?;
+                        writeln!(out, "{}", item_to_plain_json(item))?;
+                    }
                     items += 1;
                 }
             }
@@ -360,22 +356,4 @@ fn reopen(mut file: std::fs::File) -> Result<std::fs::File> {
     use std::io::Seek;
     file.seek(std::io::SeekFrom::Start(0))?;
     Ok(file)
-}
-
-/// A writer that counts what it wrote.
-struct Counted<W: Write> {
-    inner: W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Counted<W> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush()
-    }
 }

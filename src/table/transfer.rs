@@ -75,14 +75,40 @@ pub enum Source {
     Query,
 }
 
+/// A writer that counts the bytes it wrote.
+pub struct Counted<W: std::io::Write> {
+    inner: W,
+    /// Bytes written so far.
+    pub bytes: u64,
+}
+
+impl<W: std::io::Write> Counted<W> {
+    /// Counts what goes to `inner`.
+    pub fn new(inner: W) -> Self {
+        Counted { inner, bytes: 0 }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 impl Store {
-    /// The whole table to a new file at `path`, in DynamoDB's export layout (`{"Item": ...}`
+    /// The whole table to `file` (new, empty), in DynamoDB's export layout (`{"Item": ...}`
     /// per line, every type exact), in `segments` parallel Scan segments of 1,000-item pages,
     /// written as pages arrive (memory stays flat). Stops at `cancel` with whole lines. The
     /// report of every call, the items and the bytes written.
     pub async fn export_to_file(
         &self,
-        path: &std::path::Path,
+        file: std::fs::File,
         segments: u32,
         progress: &Progress,
         cancel: &CancellationToken,
@@ -91,29 +117,22 @@ impl Store {
             limit: Some(PAGE_ITEMS),
             ..super::prepare_scan(&super::ScanSpec::default()).map_err(StoreError::InvalidInput)?
         };
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|e| {
-                StoreError::InvalidInput(format!("cannot create {}: {e}", path.display()))
-            })?;
         let (tx, mut rx) = mpsc::channel::<Vec<Item>>(segments.max(1) as usize);
         let writer = tokio::task::spawn_blocking(move || -> std::io::Result<(u64, u64)> {
             use std::io::Write;
-            let mut out = std::io::BufWriter::new(file);
-            let (mut items, mut bytes) = (0u64, 0u64);
+            let mut out = Counted::new(std::io::BufWriter::new(file));
+            let mut items = 0u64;
             while let Some(page) = rx.blocking_recv() {
                 for item in &page {
-                    let line =
-                        super::value::export_line(&super::value::item_to_ddb_json(item)) + "\n";
-                    out.write_all(line.as_bytes())?;
+                    super::value::write_export_line(
+                        &mut out,
+                        &super::value::item_to_ddb_json(item),
+                    )?;
                     items += 1;
-                    bytes += line.len() as u64;
                 }
             }
             out.flush()?;
-            Ok((items, bytes))
+            Ok((items, out.bytes))
         });
         let read = self
             .read_pages(&prepared, Source::Scan { segments }, tx, progress, cancel)
@@ -121,9 +140,7 @@ impl Store {
         let written = writer
             .await
             .map_err(|e| StoreError::InvalidInput(format!("the export's writer stopped: {e}")))?
-            .map_err(|e| {
-                StoreError::InvalidInput(format!("cannot write {}: {e}", path.display()))
-            })?;
+            .map_err(|e| StoreError::InvalidInput(format!("cannot write the export: {e}")))?;
         let (report, _) = read?;
         Ok((report, written.0, written.1))
     }

@@ -52,9 +52,12 @@ fn sorted_pairs(item: &Item) -> Vec<(&str, &AttributeValue)> {
     pairs
 }
 
-/// One line of DynamoDB's export layout, without its newline: `{"Item": <DynamoDB JSON>}`.
-pub fn export_line(item_json: &Value) -> String {
-    format!("{{\"Item\":{item_json}}}")
+/// Writes one line of DynamoDB's export layout, `{"Item":<DynamoDB JSON>}` and its newline,
+/// straight into `out` (no line built first).
+pub fn write_export_line(out: &mut impl std::io::Write, item_json: &Value) -> std::io::Result<()> {
+    out.write_all(b"{\"Item\":")?;
+    serde_json::to_writer(&mut *out, item_json)?;
+    out.write_all(b"}\n")
 }
 
 /// DynamoDB JSON of an item given as (name, value) pairs, in their order.

@@ -186,31 +186,14 @@ fn copy_osc52(terminal: &mut Tui, text: &str) {
     }
 }
 
-/// Writes a transcript to `dynamo-explorer-<unix seconds>.md` in the current directory (a
-/// number added if that exists); returns the name.
+/// Writes a transcript to a new `dynamo-explorer-<unix seconds>.md` in the current directory;
+/// returns its name.
 fn write_transcript(text: &str) -> std::io::Result<String> {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    for n in 0..100 {
-        let name = if n == 0 {
-            format!("dynamo-explorer-{secs}.md")
-        } else {
-            format!("dynamo-explorer-{secs}-{n}.md")
-        };
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&name)
-        {
-            Ok(mut f) => {
-                use std::io::Write;
-                f.write_all(text.as_bytes())?;
-                return Ok(name);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other("100 transcripts this second already"))
+    use std::io::Write;
+    let (mut file, path) =
+        super::files::create_stamped(std::path::Path::new("."), "dynamo-explorer", "md")?;
+    file.write_all(text.as_bytes())?;
+    Ok(path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()))
 }

@@ -14,6 +14,7 @@ pub mod app;
 #[doc(hidden)]
 pub mod driver;
 pub mod event_loop;
+pub mod files;
 pub mod history;
 pub mod layout;
 pub mod msg;

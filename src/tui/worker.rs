@@ -253,7 +253,18 @@ async fn job_body(
             Err(e) => EventKind::Failed(e),
         },
         Job::ExportTable { segments, dir } => {
-            let path = dir.join(export_path(store.table()));
+            let (file, path) = match super::files::create_stamped(
+                &dir,
+                &super::files::safe_stem(store.table()),
+                "jsonl",
+            ) {
+                Ok(created) => created,
+                Err(e) => {
+                    return EventKind::Failed(StoreError::InvalidInput(format!(
+                        "cannot create the export file: {e}"
+                    )));
+                }
+            };
             let progress = crate::table::transfer::Progress::default();
             let ticker = async {
                 loop {
@@ -270,7 +281,7 @@ async fn job_body(
                     });
                 }
             };
-            let export = store.export_to_file(&path, segments, &progress, &cancel);
+            let export = store.export_to_file(file, segments, &progress, &cancel);
             let done = tokio::select! {
                 done = export => done,
                 () = ticker => unreachable!("the ticker never ends"),
@@ -498,41 +509,18 @@ mod tests {
     }
 }
 
-/// Writes `items` as `{"Item": ...}` lines to `<table>-<unix seconds>.jsonl` in `dir` (the
-/// current directory; never over an existing file): its path, the items and the bytes.
-/// `./<table>-<unix seconds>.jsonl`, the table's name made safe for a file name.
-fn export_path(table: &str) -> String {
-    let stamp = crate::ttl::now_epoch();
-    let safe: String = table
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!("{safe}-{stamp}.jsonl")
-}
-
+/// Writes `items` as `{"Item": ...}` lines to a new `<table>-<unix seconds>.jsonl` in `dir`
+/// (the current directory; never over an existing file): its path, the items and the bytes.
 fn export_loaded(
     dir: &std::path::Path,
     table: &str,
     items: &super::msg::Loaded,
 ) -> std::io::Result<(String, u64, u64)> {
     use std::io::Write;
-    let path = dir.join(export_path(table));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)?;
-    let mut out = std::io::BufWriter::new(file);
-    let mut bytes = 0u64;
+    let (file, path) = super::files::create_stamped(dir, &super::files::safe_stem(table), "jsonl")?;
+    let mut out = crate::table::transfer::Counted::new(std::io::BufWriter::new(file));
     let mut line = |json: serde_json::Value| -> std::io::Result<()> {
-        let line = crate::table::value::export_line(&json) + "\n";
-        bytes += line.len() as u64;
-        out.write_all(line.as_bytes())
+        crate::table::value::write_export_line(&mut out, &json)
     };
     match items {
         super::msg::Loaded::Any(items) => {
@@ -552,7 +540,7 @@ fn export_loaded(
     }
     out.flush()?;
     let shown = std::fs::canonicalize(&path).unwrap_or(path);
-    Ok((shown.display().to_string(), items.len() as u64, bytes))
+    Ok((shown.display().to_string(), items.len() as u64, out.bytes))
 }
 
 #[cfg(test)]
