@@ -38,8 +38,8 @@ pub struct OwnedEntry {
     pub operation: String,
     /// How it ended.
     pub outcome: String,
-    /// Calls, capacity, parameters.
-    pub report: OpReport,
+    /// Calls, capacity, parameters (shared with the log row, not copied).
+    pub report: std::sync::Arc<OpReport>,
     /// The calls as they were sent, when captured (shared with the log row, not copied).
     pub sent: Option<std::sync::Arc<Sent>>,
 }

@@ -61,7 +61,9 @@ pub async fn run(terminal: &mut Tui, app: &mut App, worker: WorkerHandle) -> Res
         for command in pending.drain(..) {
             let to_worker = match command {
                 Command::SaveHistory(line) => {
-                    super::history::append(&line);
+                    // File I/O: not on this thread (a slow or stalled home directory would
+                    // freeze the screen). The runtime waits for it at exit.
+                    tokio::task::spawn_blocking(move || super::history::append(&line));
                     continue;
                 }
                 Command::Copy(text) => {

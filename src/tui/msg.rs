@@ -141,7 +141,7 @@ pub enum Loaded {
     /// Items of a table of any key schema.
     Any(std::sync::Arc<crate::table::items::Items>),
     /// Records of a request.
-    Records(Vec<crate::request::schema::Record>),
+    Records(std::sync::Arc<Vec<crate::request::schema::Record>>),
 }
 
 impl Loaded {

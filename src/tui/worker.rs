@@ -531,7 +531,7 @@ fn export_loaded(
             }
         }
         super::msg::Loaded::Records(records) => {
-            for record in records {
+            for record in records.iter() {
                 let item: crate::table::value::Item = serde_dynamo::to_item(record)
                     .map_err(|e| std::io::Error::other(e.to_string()))?;
                 line(crate::table::value::item_to_ddb_json(&item))?;

@@ -46,7 +46,8 @@ pub struct LogRow {
     /// How it ended.
     pub outcome: Outcome,
     /// Calls, units, time, retries, parameters (empty when it failed before any call).
-    pub report: OpReport,
+    /// Shared, not copied, with a transcript `w` writes (up to 500 calls' records each).
+    pub report: std::sync::Arc<OpReport>,
     /// The calls as they were sent, when captured: Detail shows the main one as code.
     pub sent: Option<std::sync::Arc<crate::code::Sent>>,
     /// The main call rendered, once per form: Detail draws it every frame, and a
@@ -148,7 +149,7 @@ mod tests {
             at: ClockTime(0),
             label: format!("op {n}"),
             outcome: Outcome::Ok,
-            report: OpReport::new("scan"),
+            report: OpReport::new("scan").into(),
             sent: None,
             code: Default::default(),
         }

@@ -275,7 +275,7 @@ impl Session {
                 at: format!("{} UTC", r.at.hms()),
                 operation: r.label.clone(),
                 outcome: r.outcome.text(),
-                report: r.report.clone(),
+                report: std::sync::Arc::clone(&r.report),
                 sent: r.sent.clone(),
             })
             .collect::<Vec<_>>();
@@ -339,7 +339,7 @@ impl Session {
                 at,
                 label,
                 outcome,
-                report,
+                report: report.into(),
                 sent: self.incoming_sent.take(),
                 code: Default::default(),
             },

@@ -319,7 +319,7 @@ impl Explore {
         let loaded = if self.generic() {
             Loaded::Any(Arc::clone(&self.any.items))
         } else {
-            Loaded::Records(self.items.records.clone())
+            Loaded::Records(Arc::clone(&self.items.records))
         };
         if loaded.is_empty() {
             session.info("nothing loaded to export: query a partition or a request first");

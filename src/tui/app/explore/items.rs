@@ -16,8 +16,9 @@ use crate::tui::msg::ClockTime;
 pub struct ItemsState {
     /// Which request is loaded (`None` before the first query).
     pub request_id: Option<RequestId>,
-    /// Its records, in seq order.
-    pub records: Vec<Record>,
+    /// Its records, in seq order (shared with an export of them, never copied: up to
+    /// 100,000).
+    pub records: std::sync::Arc<Vec<Record>>,
     /// Each record's size in bytes as DynamoDB counts it.
     pub sizes: Vec<u32>,
     selected: Vec<bool>,
@@ -43,7 +44,7 @@ impl ItemsState {
         self.selected_count = 0;
         self.completeness = Completeness::of(&out.records);
         self.request_id = Some(out.request_id);
-        self.records = out.records;
+        self.records = std::sync::Arc::new(out.records);
         self.sizes = out.sizes;
         self.consistent = consistent;
         self.count_expired();
@@ -73,7 +74,7 @@ impl ItemsState {
     fn count_expired(&mut self) {
         let now = self.now_epoch();
         let (mut expired, mut next) = (0, None::<i64>);
-        for r in &self.records {
+        for r in self.records.iter() {
             if crate::ttl::is_expired(r.expires_at, now) {
                 expired += 1;
             } else {
