@@ -83,8 +83,11 @@ pub struct Sql {
     pub tables: HashMap<String, TableDesc>,
     /// The endpoint's table names, once listed.
     pub names: Option<Vec<String>>,
-    /// A describe in flight: of this table.
+    /// A describe in flight: of this table. One at a time: while the names are not listed
+    /// (ListTables still out, or refused), each keystroke of a name would describe another.
     describing: Option<String>,
+    /// Tables whose describe failed, and why: not described again until Enter.
+    failed: HashMap<String, String>,
     /// Run the statement once its table is described (Enter came first).
     run_when_described: bool,
     /// A scan on AWS waiting for `y`.
@@ -404,6 +407,10 @@ impl Sql {
             };
             return Vec::new();
         }
+        if let Some(why) = self.failed.get(&name) {
+            self.plan = PlanState::Error(format!("cannot describe {name}: {why}"));
+            return Vec::new();
+        }
         // Described only when the endpoint has it: not a describe per keystroke of a name.
         match &self.names {
             Some(names) if !names.contains(&name) => {
@@ -420,7 +427,8 @@ impl Sql {
 
     fn describe(&mut self, session: &mut Session, name: String) -> Vec<Command> {
         self.plan = PlanState::Describing(name.clone());
-        if self.describing.as_ref() == Some(&name) || session.worker_dead.is_some() {
+        // One at a time: the answer re-plans, which describes the name typed by then.
+        if self.describing.is_some() || session.worker_dead.is_some() {
             return Vec::new();
         }
         self.describing = Some(name.clone());
@@ -436,6 +444,8 @@ impl Sql {
         if let Some(err) = session.refuse_if_dead() {
             return err;
         }
+        // Enter tries a table whose describe failed once more.
+        self.failed.clear();
         let mut commands = self.replan(session);
         match self.plan.clone() {
             PlanState::Empty => session.info("type a statement first: nothing was sent"),
@@ -572,12 +582,19 @@ impl Sql {
                 }
                 return commands;
             }
-            (What::SqlTables | What::SqlDescribe, EventKind::Failed(e)) => {
-                self.describing = None;
-                self.run_when_described = false;
-                if let PlanState::Describing(name) = &self.plan {
-                    self.plan = PlanState::Error(format!("cannot describe {name}: {e}"));
+            // Without the names, tables are described as they are typed.
+            (What::SqlTables, EventKind::Failed(_)) => {}
+            (What::SqlDescribe, EventKind::Failed(e)) => {
+                // The one in flight failed: said for that name only, and the name typed by
+                // now (if another) is described next.
+                if let Some(name) = self.describing.take() {
+                    self.failed.insert(name, e.to_string());
                 }
+                let commands = self.replan(session);
+                if matches!(self.plan, PlanState::Error(_)) {
+                    self.run_when_described = false;
+                }
+                return commands;
             }
             (What::Sql { plan }, EventKind::SqlDone(out)) => {
                 if self.running == Some(id) {

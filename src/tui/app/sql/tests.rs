@@ -117,6 +117,72 @@ fn a_table_not_on_the_endpoint_is_named_and_nothing_is_described() {
     assert_eq!(a.session.in_flight.len(), before, "nothing sent");
 }
 
+/// Without the table names (ListTables refused, say), a name is described as it is typed:
+/// one describe at a time, and a failure is said for its own name only.
+#[test]
+fn without_the_names_one_describe_at_a_time_and_a_failure_for_its_own_name() {
+    let mut a = App::new(conn(), (120, 40));
+    a.sql.tables.insert("requests".into(), requests());
+    let opened = key(&mut a, '4');
+    let (tables, _) = started(&opened);
+    driver::event(
+        &mut a,
+        tables,
+        1,
+        EventKind::Failed(crate::store::StoreError::InvalidInput(
+            "AccessDenied".into(),
+        )),
+    );
+    let describes = |c: &[Command]| {
+        c.iter()
+            .filter_map(|c| match c {
+                Command::Start {
+                    id,
+                    job: Job::DescribeTables(names),
+                } => Some((*id, names.clone())),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let first = typed(&mut a, "SELECT * FROM o");
+    let d = describes(&first);
+    assert_eq!(d.len(), 1, "{first:?}");
+    let (id, names) = d[0].clone();
+    assert_eq!(names, ["o"]);
+    let more = typed(&mut a, "rders");
+    assert!(describes(&more).is_empty(), "one at a time: {more:?}");
+    press(&mut a, KeyCode::Enter);
+    // `o` fails: said for `o` only; `orders`, typed since, is described next, and runs.
+    let next = driver::event(
+        &mut a,
+        id,
+        2,
+        EventKind::Failed(crate::store::StoreError::InvalidInput("no table o".into())),
+    );
+    assert!(
+        matches!(&a.sql.plan, PlanState::Describing(n) if n == "orders"),
+        "{:?}",
+        a.sql.plan
+    );
+    let d = describes(&next);
+    assert_eq!(d.len(), 1, "{next:?}");
+    let (id, names) = d[0].clone();
+    assert_eq!(names, ["orders"]);
+    let mut orders = requests();
+    orders.name = "orders".into();
+    let ran = driver::event(&mut a, id, 3, EventKind::Tables(vec![orders]));
+    assert!(
+        ran.iter().any(|c| matches!(
+            c,
+            Command::Start {
+                job: Job::Sql(_),
+                ..
+            }
+        )),
+        "Enter pressed while describing runs it once described: {ran:?}"
+    );
+}
+
 #[test]
 fn enter_runs_and_the_answer_fills_the_grid_and_the_log() {
     let mut a = app(false);
