@@ -53,6 +53,9 @@ pub async fn run(cli: &Cli) -> Result<()> {
         let mut conn = ConnInfo::of_table(&info.label, info.is_aws, &table);
         conn.limits = info.limits.to_string();
         conn.endpoint = (!info.is_aws).then(|| info.endpoint.clone());
+        if let backend::Backend::Embedded(db) = &backend {
+            conn.embedded = Some(db.clone());
+        }
         if let Some(region) = store.client().config().region() {
             conn.region = region.to_string();
         }

@@ -34,6 +34,8 @@ pub struct ConnInfo {
     pub endpoint: Option<String>,
     /// The client's region.
     pub region: String,
+    /// Where the embedded engine keeps its data (`None`: another engine).
+    pub embedded: Option<crate::backend::DbLocation>,
 }
 
 impl ConnInfo {
@@ -56,6 +58,7 @@ impl ConnInfo {
             limits: LimitsConfig::default().label(is_aws).to_string(),
             endpoint: None,
             region: crate::backend::LOCAL_REGION.to_owned(),
+            embedded: None,
         }
     }
 }
@@ -298,14 +301,17 @@ impl Session {
     /// On the embedded engine, how long the code's endpoint answers: a transcript is read
     /// after the session, when its engine is gone.
     fn embedded_note(&self) -> Option<String> {
+        use crate::backend::DbLocation;
         let endpoint = self.conn.endpoint.as_deref()?;
-        let db = self.conn.label.strip_prefix("embedded ")?;
-        if db == "(in memory)" {
-            return Some(format!(
-                "The code calls this session's embedded engine at {endpoint}, in memory: it \
-                 answers only while the session runs."
-            ));
-        }
+        let db = match self.conn.embedded.as_ref()? {
+            DbLocation::Memory => {
+                return Some(format!(
+                    "The code calls this session's embedded engine at {endpoint}, in memory: it \
+                     answers only while the session runs."
+                ));
+            }
+            DbLocation::File(path) => crate::code::shell_word(&path.to_string_lossy()),
+        };
         let port = endpoint.rsplit(':').next().unwrap_or("8000");
         Some(format!(
             "The code calls this session's embedded engine at {endpoint}: it answers while the \

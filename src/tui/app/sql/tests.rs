@@ -407,6 +407,7 @@ fn a_log_row_copies_as_code_and_the_session_writes_as_markdown() {
     );
     // On a file, the way to have that URL answer again.
     a.session.conn.label = "embedded /tmp/x.db".into();
+    a.session.conn.embedded = Some(crate::backend::DbLocation::File("/tmp/x.db".into()));
     let again = a.session.transcript();
     let [Command::WriteTranscript(on_file)] = again.as_slice() else {
         panic!("{again:?}")

@@ -35,6 +35,7 @@ pub(crate) fn conn() -> ConnInfo {
         limits: "limits: off (this engine never throttles)".into(),
         endpoint: Some("http://127.0.0.1:8000".into()),
         region: "us-east-1".into(),
+        embedded: Some(crate::backend::DbLocation::Memory),
     }
 }
 
