@@ -222,24 +222,31 @@ fn plan_select(table: &TableDesc, select: &Select, consistent: bool) -> Result<P
         };
         return Ok(scan(why));
     };
-    let mut distinct: Vec<&Expr> = Vec::new();
-    for v in values {
-        if !distinct.contains(&v) {
-            distinct.push(v);
-        }
-    }
-    let mut key_condition = if distinct.len() == 1 {
-        format!("{pk_name} = {}", distinct[0])
-    } else {
-        let list: Vec<String> = distinct.iter().map(|v| v.to_string()).collect();
-        format!("{pk_name} IN [{}]", list.join(", "))
-    };
+    // Distinct by their text (a literal's text is canonical; each `?` is a value of its own),
+    // in a set: planned per keystroke, and 8 KB of `pk = 1 OR pk = 2 ...` is a thousand values.
+    let mut seen = std::collections::HashSet::new();
+    let distinct: Vec<String> = values
+        .into_iter()
+        .filter_map(|v| {
+            let text = v.to_string();
+            let key = match v {
+                Expr::Param(i) => format!("?{i}"),
+                _ => text.clone(),
+            };
+            seen.insert(key).then_some(text)
+        })
+        .collect();
     let partitions = distinct.len();
     if partitions > MAX_PARTITION_VALUES {
         return Err(format!(
             "the statement names {partitions} values of the partition key {pk_name}: DynamoDB takes at most {MAX_PARTITION_VALUES}"
         ));
     }
+    let mut key_condition = if partitions == 1 {
+        format!("{pk_name} = {}", distinct[0])
+    } else {
+        format!("{pk_name} IN [{}]", distinct.join(", "))
+    };
     if partitions > 1
         && !select.order_by.is_empty()
         && !select.order_by.iter().any(|o| o.path.root == pk.name)
