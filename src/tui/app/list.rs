@@ -11,6 +11,22 @@ pub struct ListCursor {
     pub offset: usize,
 }
 
+/// How far a list key moves the highlight in a pane of `page` rows: ↑↓ and j/k one row,
+/// PgUp/PgDn a page, Home/End to either end. `None` for any other key.
+pub fn nav_delta(code: ratatui::crossterm::event::KeyCode, page: usize) -> Option<isize> {
+    use ratatui::crossterm::event::KeyCode;
+    let page = isize::try_from(page.max(1)).unwrap_or(isize::MAX);
+    Some(match code {
+        KeyCode::Up | KeyCode::Char('k') => -1,
+        KeyCode::Down | KeyCode::Char('j') => 1,
+        KeyCode::PageUp => -page,
+        KeyCode::PageDown => page,
+        KeyCode::Home => isize::MIN,
+        KeyCode::End => isize::MAX,
+        _ => return None,
+    })
+}
+
 impl ListCursor {
     /// Moves by `delta` rows (negative: up), clamped to the list.
     pub fn move_by(&mut self, delta: isize, len: usize, height: usize) {

@@ -275,7 +275,10 @@ impl Explore {
     }
 
     fn on_main_key(&mut self, session: &mut Session, key: KeyEvent) -> Vec<Command> {
-        let page = session.page(self.focus) as isize;
+        if let Some(delta) = super::list::nav_delta(key.code, session.page(self.focus)) {
+            self.move_pane(session, self.focus, delta);
+            return Vec::new();
+        }
         match key.code {
             KeyCode::Char('g') => {
                 if let Some(err) = session.refuse_if_dead() {
@@ -306,12 +309,6 @@ impl Explore {
             },
             KeyCode::Tab => self.focus = self.focus.next(),
             KeyCode::BackTab => self.focus = self.focus.prev(),
-            KeyCode::Up | KeyCode::Char('k') => self.move_pane(session, self.focus, -1),
-            KeyCode::Down | KeyCode::Char('j') => self.move_pane(session, self.focus, 1),
-            KeyCode::PageUp => self.move_pane(session, self.focus, -page.max(1)),
-            KeyCode::PageDown => self.move_pane(session, self.focus, page.max(1)),
-            KeyCode::Home => self.move_pane(session, self.focus, isize::MIN),
-            KeyCode::End => self.move_pane(session, self.focus, isize::MAX),
             KeyCode::Enter if self.focus == Pane::Requests => match self.requests.highlighted() {
                 Some(row) => {
                     let id = row.request_id.clone();

@@ -308,13 +308,11 @@ impl Sql {
         let page = session_areas(session)
             .map_or(1, |a| usize::from(SqlAreas::rows(a.results).height))
             .max(1);
+        if let Some(delta) = super::list::nav_delta(key.code, page) {
+            self.cursor.move_by(delta, len, page);
+            return Vec::new();
+        }
         match key.code {
-            KeyCode::Up | KeyCode::Char('k') => self.cursor.move_by(-1, len, page),
-            KeyCode::Down | KeyCode::Char('j') => self.cursor.move_by(1, len, page),
-            KeyCode::PageUp => self.cursor.move_by(-(page as isize), len, page),
-            KeyCode::PageDown => self.cursor.move_by(page as isize, len, page),
-            KeyCode::Home => self.cursor.select(0, len, page),
-            KeyCode::End => self.cursor.select(usize::MAX, len, page),
             KeyCode::Char('T') => self.ddb_json = !self.ddb_json,
             KeyCode::Char('c') => return self.toggle_consistency(session),
             KeyCode::Char('e') => return self.export_results(session),
@@ -357,15 +355,8 @@ impl Sql {
             _ => {
                 let height = session_areas(session).map_or(1, |a| SqlAreas::rows(a.log).height);
                 let (len, page) = (session.log.rows.len(), usize::from(height).max(1));
-                let cursor = &mut session.log.cursor;
-                match key.code {
-                    KeyCode::Up | KeyCode::Char('k') => cursor.move_by(-1, len, page),
-                    KeyCode::Down | KeyCode::Char('j') => cursor.move_by(1, len, page),
-                    KeyCode::PageUp => cursor.move_by(-(page as isize), len, page),
-                    KeyCode::PageDown => cursor.move_by(page as isize, len, page),
-                    KeyCode::Home => cursor.select(0, len, page),
-                    KeyCode::End => cursor.select(usize::MAX, len, page),
-                    _ => {}
+                if let Some(delta) = super::list::nav_delta(key.code, page) {
+                    session.log.cursor.move_by(delta, len, page);
                 }
             }
         }
