@@ -40,11 +40,16 @@ impl Items {
         let row: Vec<(u32, AttributeValue)> = item
             .into_iter()
             .map(|(name, v)| {
-                let next = self.names.len() as u32;
-                let id = *self.index.entry(name.clone()).or_insert_with(|| {
-                    self.names.push(name);
-                    next
-                });
+                // A name seen before (nearly always) is looked up, not copied.
+                let id = match self.index.get(&name) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.names.len() as u32;
+                        self.index.insert(name.clone(), id);
+                        self.names.push(name);
+                        id
+                    }
+                };
                 (id, v)
             })
             .collect();

@@ -200,6 +200,23 @@ pub struct WorkerEvent {
     pub sent: Option<std::sync::Arc<crate::code::Sent>>,
 }
 
+/// A PartiQL statement's answer, its items already the grid's compact items: made in the
+/// worker, not in `App::update` (up to 100,000 items).
+#[derive(Debug, Default)]
+pub struct SqlAnswer {
+    /// Pages, capacity, the report (its `items` taken into `items`).
+    pub out: crate::table::sql::SqlOutput,
+    /// The items returned.
+    pub items: crate::table::items::Items,
+}
+
+impl From<crate::table::sql::SqlOutput> for SqlAnswer {
+    fn from(mut out: crate::table::sql::SqlOutput) -> Self {
+        let items = crate::table::items::Items::from_items(std::mem::take(&mut out.items));
+        SqlAnswer { out, items }
+    }
+}
+
 /// What happened to a job.
 #[derive(Debug)]
 pub enum EventKind {
@@ -253,7 +270,7 @@ pub enum EventKind {
         report: Box<crate::store::OpReport>,
     },
     /// A PartiQL statement ran: every page.
-    SqlDone(Box<crate::table::sql::SqlOutput>),
+    SqlDone(Box<SqlAnswer>),
     /// A lab started a step (not final).
     LabStep(crate::labs::LabProgress),
     /// A lab's result, or why it has none (its scratch tables are deleted either way).

@@ -245,7 +245,7 @@ async fn job_body(
             .execute_statement(&statement, None, Some(&cancel))
             .await
         {
-            Ok(out) => EventKind::SqlDone(Box::new(out)),
+            Ok(out) => EventKind::SqlDone(Box::new(out.into())),
             Err(e) => EventKind::Failed(e),
         },
         Job::QueryAny(prepared) => match store.query_any(&prepared).await {

@@ -591,7 +591,8 @@ impl Sql {
                 if self.running == Some(id) {
                     self.running = None;
                 }
-                self.show(session, at, flight.label, *plan, *out);
+                let answer = *out;
+                self.show(session, at, flight.label, *plan, answer.out, answer.items);
             }
             (What::Sql { .. }, EventKind::Failed(e)) => {
                 if self.running == Some(id) {
@@ -622,13 +623,14 @@ impl Sql {
         label: String,
         plan: Plan,
         out: SqlOutput,
+        items: Items,
     ) {
         let SqlOutput {
-            items,
             pages,
             mut report,
             unreported_pages,
             next_token,
+            ..
         } = out;
         let stopped = next_token.is_some();
         if stopped {
@@ -666,7 +668,6 @@ impl Sql {
         ));
         session.push_log(at, label.clone(), Outcome::Ok, report, true);
         if !plan.kind.is_write() {
-            let items = Items::from_items(items);
             self.columns = self
                 .tables
                 .get(&plan.table)

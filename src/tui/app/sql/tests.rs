@@ -223,7 +223,7 @@ fn enter_runs_and_the_answer_fills_the_grid_and_the_log() {
         report,
         unreported_pages: 0,
     };
-    driver::event(&mut a, id, 2, EventKind::SqlDone(Box::new(out)));
+    driver::event(&mut a, id, 2, EventKind::SqlDone(Box::new(out.into())));
     assert_eq!(a.sql.results.len(), 1);
     assert_eq!(
         a.sql.columns[..2],
