@@ -6,7 +6,7 @@
 //! field that cannot be a flag goes whole into `--cli-input-json`, and one with a value too
 //! long for an argument (a BatchWriteItem of large items) goes to it through a temporary file.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Fields, Target, has_binary, is_pascal, kebab};
 
@@ -20,17 +20,32 @@ const MAX_ARG: usize = 100_000;
 
 pub(super) fn render(api: &str, fields: &Fields, target: &Target) -> String {
     let mut lines = vec![format!("aws dynamodb {}", kebab(api))];
-    let json = || Value::Object(fields.iter().cloned().collect::<Map<_, _>>()).to_string();
+    // The whole input as JSON, from borrowed fields (sorted by name, as a serde_json map).
+    let json = || {
+        let map: std::collections::BTreeMap<&str, &Value> =
+            fields.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        serde_json::to_string(&map).unwrap_or_default()
+    };
+    // Each object or list value's JSON, written once: measured against the argument limit,
+    // then used as its flag's value.
+    let texts: Vec<Option<String>> = fields
+        .iter()
+        .map(|(_, v)| matches!(v, Value::Object(_) | Value::Array(_)).then(|| v.to_string()))
+        .collect();
     let mut file = None; // the JSON for the temporary file
-    let too_long = fields.iter().any(|(_, v)| match v {
-        Value::String(s) => s.len() > MAX_ARG,
-        other => other.to_string().len() > MAX_ARG,
-    });
+    let too_long = fields
+        .iter()
+        .zip(&texts)
+        .any(|((_, v), text)| match (v, text) {
+            (Value::String(s), _) => s.len() > MAX_ARG,
+            (_, Some(t)) => t.len() > MAX_ARG,
+            _ => false,
+        });
     if too_long {
         lines.push("--cli-input-json \"file://$call_json\"".into());
         file = Some(json());
     } else if fields.iter().all(|(k, _)| is_pascal(k)) {
-        for (name, value) in fields {
+        for ((name, value), text) in fields.iter().zip(&texts) {
             let flag = kebab(name);
             lines.push(match value {
                 Value::Bool(true) => format!("--{flag}"),
@@ -39,7 +54,10 @@ pub(super) fn render(api: &str, fields: &Fields, target: &Target) -> String {
                 Value::String(s) if s.starts_with('-') => format!("--{flag}={}", quote(s)),
                 Value::String(s) => format!("--{flag} {}", quote(s)),
                 Value::Number(n) => format!("--{flag} {n}"),
-                other => format!("--{flag} {}", quote(&other.to_string())),
+                other => format!(
+                    "--{flag} {}",
+                    quote(text.as_deref().unwrap_or(&other.to_string()))
+                ),
             });
         }
     } else {

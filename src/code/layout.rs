@@ -77,11 +77,32 @@ impl Doc {
 
     /// Laid out starting at column `indent` (the first line is not indented here).
     pub(crate) fn pretty(&self, indent: usize) -> String {
-        let flat = self.flat();
-        if indent + flat.len() <= WIDTH && !flat.contains('\n') {
-            return flat;
+        if self.flat_width(WIDTH.saturating_sub(indent)).is_some() {
+            return self.flat();
         }
         self.broken(indent)
+    }
+
+    /// The width of [`Doc::flat`] if it fits in `budget` bytes on one line, measured without
+    /// building it and given up on as soon as it is over (a call's body can be megabytes,
+    /// nested a dozen levels: building each level's flat text to measure it copied the body
+    /// once per level).
+    fn flat_width(&self, budget: usize) -> Option<usize> {
+        let one_line = |s: &str| (s.len() <= budget && !s.contains('\n')).then_some(s.len());
+        let (start, parts, sep, end) = match self {
+            Doc::Text(s) => return one_line(s),
+            Doc::Group { open, items, close } => (open, items, 2, close.as_str()),
+            Doc::Chain { head, calls } => (head, calls, 0, ""),
+        };
+        let mut width = one_line(start)?;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                width += sep;
+            }
+            width += part.flat_width(budget.checked_sub(width)?)?;
+        }
+        width += one_line(end)?;
+        (width <= budget).then_some(width)
     }
 
     /// Broken at its own level whether or not it fits.
@@ -134,5 +155,23 @@ mod tests {
         .wrap("(", ")");
         assert_eq!(chain.pretty(0), "(a.b().c())");
         assert_eq!(chain.broken(4), "(a\n        .b()\n        .c())");
+    }
+
+    #[test]
+    fn the_width_measured_is_the_flat_text_s() {
+        let docs = [
+            Doc::group("f(", vec![Doc::text("ab"), Doc::text("c")], ")"),
+            Doc::Chain {
+                head: "a".into(),
+                calls: vec![Doc::text(".b()"), Doc::group(".c(", vec![], ")")],
+            },
+            Doc::text("x\ny"),
+        ];
+        for d in docs {
+            let flat = d.flat();
+            let fits = (!flat.contains('\n')).then_some(flat.len());
+            assert_eq!(d.flat_width(WIDTH), fits, "{flat:?}");
+            assert_eq!(d.flat_width(flat.len().saturating_sub(1)), None, "{flat:?}");
+        }
     }
 }

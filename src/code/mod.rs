@@ -96,6 +96,7 @@ type Fields = Vec<(String, Value)>;
 /// The call's top-level fields, `ReturnConsumedCapacity: TOTAL` added where the API takes it
 /// and the call had none. (A body that is not a JSON object has no fields.)
 fn fields(call: &SentCall) -> Fields {
+    // One copy of the body (it can be megabytes), moved into the fields.
     let mut body = match &call.body {
         Value::Object(m) => m.clone(),
         _ => Map::new(),
@@ -103,7 +104,7 @@ fn fields(call: &SentCall) -> Fields {
     if CAPACITY_APIS.contains(&call.api.as_str()) && !body.contains_key("ReturnConsumedCapacity") {
         body.insert("ReturnConsumedCapacity".into(), Value::from("TOTAL"));
     }
-    ordered(&body)
+    ordered(body)
 }
 
 /// Fields in reading order: what is read, how, then the rest (serde_json's maps are sorted by
@@ -135,16 +136,20 @@ const ORDER: [&str; 22] = [
 
 /// `map`'s entries: the [`ORDER`] ones first, then the others by name, the `Return...` options
 /// last.
-fn ordered(map: &Map<String, Value>) -> Fields {
-    let rank = |name: &str| match ORDER.iter().position(|o| *o == name) {
-        Some(i) => (0, i),
-        None if name.starts_with("Return") => (2, 0),
-        None => (1, 0),
-    };
-    let mut fields: Fields = map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+fn ordered(map: Map<String, Value>) -> Fields {
+    let mut fields: Fields = map.into_iter().collect();
     // Stable: equal ranks stay in name order.
     fields.sort_by_key(|(k, _)| rank(k));
     fields
+}
+
+/// Where a field goes in reading order ([`ordered`]).
+fn rank(name: &str) -> (u8, usize) {
+    match ORDER.iter().position(|o| *o == name) {
+        Some(i) => (0, i),
+        None if name.starts_with("Return") => (2, 0),
+        None => (1, 0),
+    }
 }
 
 /// The words of a PascalCase name, lower case, split as botocore's `xform_name` does:

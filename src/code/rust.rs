@@ -11,7 +11,7 @@ use aws_smithy_types::base64;
 use serde_json::{Map, Value};
 
 use super::layout::Doc;
-use super::{Fields, Target, ordered, snake};
+use super::{Fields, Target, rank, snake};
 
 pub(super) fn render(api: &str, fields: &Fields, target: &Target) -> String {
     let mut r = Renderer::default();
@@ -209,8 +209,11 @@ impl Renderer {
         let empty = Map::new();
         let fields = fields.as_object().unwrap_or(&empty);
         let mut calls = Vec::new();
-        for (name, value) in ordered(fields) {
-            calls.extend(self.setter(ty, &name, &value));
+        // In reading order, borrowed (an item of a batch can be 400 KB).
+        let mut fields: Vec<(&String, &Value)> = fields.iter().collect();
+        fields.sort_by_key(|(k, _)| rank(k));
+        for (name, value) in fields {
+            calls.extend(self.setter(ty, name, value));
         }
         calls.push(Doc::text(if CHECKED_BUILDERS.contains(&ty) {
             ".build()?"
