@@ -338,7 +338,11 @@ async fn import(
     } else {
         Vec::new()
     };
+    // Without --skip-bad only the first few are said: a file in the wrong format is every line
+    // bad, each message quoting its line; not the whole file held again in messages.
+    const SAID: usize = 5;
     let mut bad: Vec<(u64, String)> = Vec::new();
+    let mut bad_lines = 0usize;
     let mut good = 0u64;
     let mut lines = 0u64;
     for r in records {
@@ -349,21 +353,25 @@ async fn import(
         }
         match parse_record(&record, format, &header, &keys) {
             Ok(_) => good += 1,
-            Err(why) => bad.push((line, why)),
+            Err(why) => {
+                bad_lines += 1;
+                if args.skip_bad || bad.len() < SAID {
+                    bad.push((line, why));
+                }
+            }
         }
     }
-    if !bad.is_empty() && !args.skip_bad {
+    if bad_lines > 0 && !args.skip_bad {
         let shown: Vec<String> = bad
             .iter()
-            .take(5)
             .map(|(l, why)| format!("line {l}: {why}"))
             .collect();
         bail!(
             "{} bad line(s) in {}, nothing was sent: {}{} (--skip-bad imports the rest)",
-            bad.len(),
+            bad_lines,
             args.file.display(),
             shown.join("; "),
-            if bad.len() > 5 { "; …" } else { "" }
+            if bad_lines > SAID { "; …" } else { "" }
         );
     }
     let table: TableDesc = match existing {
