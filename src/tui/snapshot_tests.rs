@@ -900,5 +900,12 @@ fn sql_screen_and_the_export_gauge() {
             cancelling: false,
         });
         snapshot("export_gauge", &a, size);
+        // An error the user has not acted on stays readable under the gauge.
+        a.session.error("the statement failed: ValidationException");
+        let text = format!("{:?}", render(&a, size).backend());
+        assert!(
+            text.contains("error: the statement failed: ValidationException"),
+            "{text}"
+        );
     }
 }

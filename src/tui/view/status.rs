@@ -43,7 +43,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             g.expected,
             g.pages,
             g.rcu,
-            g.rcu * crate::store::READ_USD_PER_MILLION / 1e6,
+            crate::store::Capacity {
+                read: g.rcu,
+                write: 0.0
+            }
+            .on_demand_usd(),
             if g.cancelling {
                 ", stopping…"
             } else {
@@ -70,16 +74,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             bar,
         );
         frame.render_widget(Paragraph::new(text), rest);
-        let (long, _) = app.hints();
-        let hints = Rect {
+        // The second line: an error the user has not acted on yet (it stays visible while
+        // the export runs), else the hints.
+        let second = Rect {
             y: area.y + 1,
             height: 1,
             ..area
         };
-        frame.render_widget(
-            Paragraph::new(Line::styled(long, Style::new().fg(Color::DarkGray))),
-            hints,
-        );
+        let line = if matches!(session.status, Some(Status::Error(_))) {
+            Line::from(spans)
+        } else {
+            hints_line(app, usize::from(area.width))
+        };
+        frame.render_widget(Paragraph::new(line), second);
         return;
     }
     let message = Line::from(spans);
@@ -89,12 +96,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(message).wrap(Wrap { trim: true }), area);
         return;
     }
+    frame.render_widget(Paragraph::new(vec![message, hints_line(app, width)]), area);
+}
+
+/// The screen's key hints: the long ones when they fit in `width`, else the short ones.
+fn hints_line(app: &App, width: usize) -> Line<'static> {
     let (long, short) = app.hints();
     let hints = if long.chars().count() <= width {
         long
     } else {
         short
     };
-    let hints = Line::styled(hints, Style::new().fg(Color::DarkGray));
-    frame.render_widget(Paragraph::new(vec![message, hints]), area);
+    Line::styled(hints, Style::new().fg(Color::DarkGray))
 }
