@@ -288,9 +288,7 @@ const NUMBER_MARK: &str = "\u{1}N:";
 /// as DynamoDB JSON (`{"N": "5"}`) is taken as typed; otherwise a string is S, a number N,
 /// true/false BOOL, null NULL, an array L, an object M.
 pub fn parse_plain_object(text: &str) -> Result<Item, String> {
-    let marked = mark_numbers(text);
-    let v: Value = serde_json::from_str(&marked).map_err(|e| format!("not JSON: {e} in {text}"))?;
-    let Value::Object(m) = v else {
+    let Value::Object(m) = marked_json(text)? else {
         return Err(format!("{text} is not a JSON object"));
     };
     m.iter()
@@ -301,12 +299,15 @@ pub fn parse_plain_object(text: &str) -> Result<Item, String> {
 /// A JSON array of plain values (`sql --params`), each taken as [`parse_plain_object`] takes
 /// a value: numbers exact, DynamoDB JSON as typed.
 pub fn parse_plain_array(text: &str) -> Result<Vec<AttributeValue>, String> {
-    let marked = mark_numbers(text);
-    let v: Value = serde_json::from_str(&marked).map_err(|e| format!("not JSON: {e} in {text}"))?;
-    let Value::Array(list) = v else {
+    let Value::Array(list) = marked_json(text)? else {
         return Err(format!("{text} is not a JSON array"));
     };
     list.iter().map(|v| from_plain(v, 0)).collect()
+}
+
+/// The user's JSON, its numbers marked to keep their digits.
+fn marked_json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(&mark_numbers(text)).map_err(|e| format!("not JSON: {e} in {text}"))
 }
 
 fn from_plain(v: &Value, depth: usize) -> Result<AttributeValue, String> {
