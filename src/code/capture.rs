@@ -104,24 +104,44 @@ impl Sent {
         s
     }
 
+    /// One call, counted and (the first of its API) kept: what the interceptor does, in two
+    /// steps there.
+    #[cfg(test)]
     fn record(&mut self, api: &str, body: &[u8], region: Option<&str>) {
+        if self.tally(api, region) {
+            self.keep_first(api, parse_body(body));
+        }
+    }
+
+    /// Counts a call of `api`; true for the first of its API, whose body is to be kept.
+    fn tally(&mut self, api: &str, region: Option<&str>) -> bool {
         if self.region.is_none() {
             self.region = region.map(str::to_owned);
         }
         if let Some((_, n)) = self.counts.iter_mut().find(|(a, _)| a == api) {
             *n += 1;
-            return;
+            return false;
         }
-        // Parsed only for the first call of an API: the others are counted, not read.
-        let body = serde_json::from_slice(body)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()));
         self.counts.push((api.to_owned(), 1));
+        true
+    }
+
+    /// Keeps the first call of `api`.
+    fn keep_first(&mut self, api: &str, body: Value) {
         self.first.push(SentCall {
             api: api.to_owned(),
             body,
         });
     }
 }
+
+/// A wire body as JSON (as text if it is not JSON).
+fn parse_body(body: &[u8]) -> Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(body).into_owned()))
+}
+
+impl Sent {}
 
 /// Why an operation makes many calls of `api`.
 fn why_many(api: &str) -> &'static str {
@@ -194,11 +214,14 @@ impl Intercept for CallRecorder {
             };
             let body = request.body().bytes().unwrap_or_default();
             let region = cfg.load::<aws_sdk_dynamodb::config::Region>();
-            recorder.lock().unwrap_or_else(|e| e.into_inner()).record(
-                api_of(target),
-                body,
-                region.map(|r| r.as_ref()),
-            );
+            let api = api_of(target);
+            let lock = || recorder.lock().unwrap_or_else(|e| e.into_inner());
+            // Counted under the lock; the first body of an API (megabytes for a batch of
+            // large items) parsed outside it, so the job's other sends do not wait on it.
+            if lock().tally(api, region.map(|r| r.as_ref())) {
+                let body = parse_body(body);
+                lock().keep_first(api, body);
+            }
         });
         Ok(())
     }
